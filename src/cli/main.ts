@@ -1,0 +1,126 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config/config.js';
+import { startHub } from '../server/hub.js';
+import { createLogger } from '../server/logger.js';
+import { openStore, type Store } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { runOperation } from './hub-client.js';
+import { seedDemoPortfolio } from './seed-demo.js';
+
+const program = new Command('creditgraph')
+  .description('CreditGraph: the enterprise profile graph and risk view for online SME credit')
+  .showHelpAfterError();
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return parsed;
+}
+
+program
+  .command('serve')
+  .description('run the hub: migrate the store, seed the demo portfolio into an empty store, serve GraphQL')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config);
+    const store = await openStore(config.store);
+    const stopping = { hub: undefined as undefined | { stop(): Promise<void> } };
+    const shutdown = async (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      await stopping.hub?.stop();
+      await store.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+    if (config.demo.enabled && (await isEmpty(store))) {
+      const summary = await seedDemoPortfolio(store, config, (message) => logger.info(message));
+      logger.info(summary, 'demo portfolio loaded');
+    }
+    const hub = await startHub({ config, store, logger });
+    stopping.hub = hub;
+    const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
+    printWelcome(hub.url, sample?.uscc);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending migrations to the store (also done on every start)')
+  .action(async () => {
+    const config = loadConfig();
+    const store = await openStore(config.store, { migrate: false });
+    try {
+      const result = await migrateToLatest(store.db as never);
+      const applied = result.results ?? [];
+      console.log(applied.length === 0 ? 'the store is up to date' : applied.map((r) => `${r.status}: ${r.migrationName}`).join('\n'));
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('seed')
+  .description('generate the deterministic demo portfolio and load it into an empty store')
+  .option('--enterprises <n>', 'number of enterprises', positiveInteger)
+  .option('--seed <n>', 'seed of the generator', positiveInteger)
+  .action(async (options: { enterprises?: number; seed?: number }) => {
+    const config = loadConfig();
+    const demo = { ...config.demo, ...options };
+    const store = await openStore(config.store);
+    try {
+      if (!(await isEmpty(store))) {
+        throw new Error('the store already holds enterprises; seed loads the demo portfolio into an empty store only');
+      }
+      const summary = await seedDemoPortfolio(store, { ...config, demo }, (message) => console.error(message));
+      console.log(JSON.stringify(summary, null, 2));
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('enterprise')
+  .description('print an enterprise profile (through the hub when HUB_URL is set)')
+  .argument('<uscc>', 'unified social credit code')
+  .action(async (uscc: string) => {
+    const config = loadConfig();
+    const data = await runOperation(config, ENTERPRISE_PROFILE, { uscc });
+    console.log(JSON.stringify(data, null, 2));
+  });
+
+const ENTERPRISE_PROFILE = /* GraphQL */ `
+  query EnterpriseProfile($uscc: String!) {
+    enterprise(uscc: $uscc) {
+      id uscc name legalForm industryCode regionCode status establishedOn
+      registeredCapital { amount currency }
+      legalRepresentative { name maskedIdNumber }
+      shareholders { shareRatio holder { __typename ... on Person { name } ... on Enterprise { name uscc } } }
+      taxRatings { year grade }
+      dataFreshness { source lastObservedAt }
+    }
+  }`;
+
+async function isEmpty(store: Store): Promise<boolean> {
+  return (await store.db.selectFrom('enterprise').select('id').limit(1).executeTakeFirst()) === undefined;
+}
+
+function printWelcome(url: string, uscc: string | undefined) {
+  const query = `{ enterprise(uscc: "${uscc ?? '91320505MA1XXXXXXX'}") { name status legalRepresentative { name } shareholders { shareRatio holder { ... on Person { name } ... on Enterprise { name } } } } }`;
+  console.log(
+    [
+      '',
+      `CreditGraph is up: GraphQL at ${url}/graphql, health at ${url}/healthz`,
+      'Try:',
+      `  curl -s ${url}/graphql -H 'content-type: application/json' \\`,
+      `    -d '${JSON.stringify({ query })}'`,
+      '',
+    ].join('\n'),
+  );
+}
+
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

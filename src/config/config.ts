@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * The hub's configuration, read from the environment once at start and validated, so a bad
+ * value stops the start with a message naming it instead of failing later at the first use.
+ */
+/** An unset variable and an empty one mean the same: not configured. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** PGlite's folder, or `memory` for a store that lives and dies with the process. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** A PostgreSQL server; when set, PGlite is not used at all. */
+  DATABASE_URL: optional(z.string().url()),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Salt for the hash that identifies a natural person; the clear ID number is never stored. */
+  PERSON_ID_SALT: optional(z.string().min(16)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_SEED: z.coerce.number().int().default(20261101),
+  /** The demo's today: the first day of the month after its 36 months of history. */
+  DEMO_CLOCK: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, 'must be the first day of a month, YYYY-MM-01')
+    .default('2026-11-01'),
+  DEMO_ENTERPRISES: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** Whether `serve` seeds the demo portfolio into an empty store. */
+  DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  HUB_URL: optional(z.string().url()),
+  HUB_TOKEN: optional(z.string().min(1)),
+});
+
+export type Config = {
+  nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  store: StoreConfig;
+  personIdSalt: string;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  demo: { enabled: boolean; seed: number; enterprises: number; clock: string };
+  hub: { url: string; token: string | undefined } | undefined;
+};
+
+/** Where the data lives: one discriminated union, so a wrong combination does not compile. */
+export type StoreConfig =
+  | { kind: 'pglite'; dataDir: string | 'memory' }
+  | { kind: 'postgres'; url: string; poolSize: number };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const developmentSalt = 'creditgraph-development-salt-not-for-production';
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration — ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.PERSON_ID_SALT) {
+    throw new ConfigError('invalid configuration — PERSON_ID_SALT: required in production');
+  }
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    store: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: env.DATA_DIR },
+    personIdSalt: env.PERSON_ID_SALT ?? developmentSalt,
+    logLevel: env.LOG_LEVEL,
+    demo: { enabled: env.DEMO, seed: env.DEMO_SEED, enterprises: env.DEMO_ENTERPRISES, clock: env.DEMO_CLOCK },
+    hub: env.HUB_URL ? { url: env.HUB_URL, token: env.HUB_TOKEN } : undefined,
+  };
+}

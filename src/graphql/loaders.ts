@@ -1,0 +1,142 @@
+import DataLoader from 'dataloader';
+import type { Db } from '../store/database.js';
+import { findEnterprisesByIds, findEnterprisesByUsccs } from '../store/enterprises.js';
+import {
+  findCourtCases,
+  findEnforcements,
+  findSourceFreshness,
+  findTaxFilings,
+  findTaxRatings,
+  findUtilityBills,
+  type DateRange,
+  type SourceFreshnessRow,
+} from '../store/facts.js';
+import { findInvoiceMonths, type InvoiceMonthRow } from '../store/invoices.js';
+import { findRelatedEnterprises, type RelatedEnterpriseRow } from '../store/related-enterprises.js';
+import {
+  findPersonsByIds,
+  findRelationsFromPersons,
+  findRelationsToEnterprises,
+  type RelationWithHolder,
+} from '../store/relations.js';
+import type {
+  CourtCaseRow,
+  EnforcementRow,
+  EnterpriseRow,
+  PersonRow,
+  RelationRow,
+  TaxFilingRow,
+  TaxRatingRow,
+  UtilityBillRow,
+} from '../store/schema.js';
+
+/**
+ * One DataLoader per entity per request: every reference between entities goes through
+ * one of these, so a page of N enterprises costs a fixed number of statements, not N.
+ */
+export function createLoaders(db: Db) {
+  const enterpriseById = new DataLoader<string, EnterpriseRow | null>(async (ids) => {
+    const rows = await findEnterprisesByIds(db, ids);
+    rows.forEach((row) => enterpriseByUscc.prime(row.uscc, row));
+    return byKey(ids, rows, (row) => row.id);
+  });
+  const enterpriseByUscc = new DataLoader<string, EnterpriseRow | null>(async (usccs) => {
+    const rows = await findEnterprisesByUsccs(db, usccs);
+    rows.forEach((row) => enterpriseById.prime(row.id, row));
+    return byKey(usccs, rows, (row) => row.uscc);
+  });
+  const primeEnterprise = (row: EnterpriseRow) => {
+    enterpriseById.prime(row.id, row);
+    enterpriseByUscc.prime(row.uscc, row);
+  };
+
+  const personById = new DataLoader<string, PersonRow | null>(async (ids) =>
+    byKey(ids, await findPersonsByIds(db, ids), (row) => row.id),
+  );
+
+  return {
+    enterpriseById,
+    enterpriseByUscc,
+    primeEnterprise,
+    personById,
+    relationsToEnterprise: new DataLoader<string, RelationWithHolder[]>(async (ids) => {
+      const rows = await findRelationsToEnterprises(db, ids);
+      for (const { holder } of rows) {
+        if ('uscc' in holder) primeEnterprise(holder);
+        else personById.prime(holder.id, holder);
+      }
+      return groupBy(ids, rows, (row) => row.toEnterpriseId);
+    }),
+    relationsFromPerson: new DataLoader<string, RelationRow[]>(async (ids) =>
+      groupBy(ids, await findRelationsFromPersons(db, ids), (row) => row.fromPersonId),
+    ),
+    relatedEnterprises: withArguments<number, RelatedEnterpriseRow>(async (ids, depth) => {
+      const rows = await findRelatedEnterprises(db, ids, depth);
+      rows.forEach((row) => primeEnterprise(row.enterprise));
+      return groupBy(ids, rows, (row) => row.rootId);
+    }),
+    taxFilings: withArguments<DateRange, TaxFilingRow>(async (ids, range) =>
+      groupBy(ids, await findTaxFilings(db, ids, range), (row) => row.enterpriseId),
+    ),
+    taxRatings: new DataLoader<string, TaxRatingRow[]>(async (ids) =>
+      groupBy(ids, await findTaxRatings(db, ids), (row) => row.enterpriseId),
+    ),
+    courtCases: new DataLoader<string, CourtCaseRow[]>(async (ids) =>
+      groupBy(ids, await findCourtCases(db, ids), (row) => row.enterpriseId),
+    ),
+    enforcements: new DataLoader<string, EnforcementRow[]>(async (ids) =>
+      groupBy(ids, await findEnforcements(db, ids), (row) => row.enterpriseId),
+    ),
+    utilityBills: withArguments<DateRange, UtilityBillRow>(async (ids, range) =>
+      groupBy(ids, await findUtilityBills(db, ids, range), (row) => row.enterpriseId),
+    ),
+    invoiceMonths: withArguments<DateRange, InvoiceMonthRow>(async (ids, range) =>
+      groupBy(ids, await findInvoiceMonths(db, ids, range), (row) => row.enterpriseId),
+    ),
+    sourceFreshness: new DataLoader<string, SourceFreshnessRow[]>(async (ids) =>
+      groupBy(ids, await findSourceFreshness(db, ids), (row) => row.enterpriseId),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
+  const map = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string | null): T[][] {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (key !== null) groups.get(key)?.push(row);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+/**
+ * A loader for a list field with arguments: keys are (enterprise id, arguments); a batch
+ * runs one statement per distinct set of arguments, which in practice is one.
+ */
+function withArguments<A, T>(load: (ids: string[], args: A) => Promise<T[][]>) {
+  const loader = new DataLoader<{ id: string; args: A }, T[], string>(
+    async (keys) => {
+      const byArguments = new Map<string, { args: A; ids: string[] }>();
+      for (const { id, args } of keys) {
+        const signature = JSON.stringify(args);
+        const group = byArguments.get(signature) ?? { args, ids: [] };
+        group.ids.push(id);
+        byArguments.set(signature, group);
+      }
+      const results = new Map<string, T[]>();
+      for (const [signature, { args, ids }] of byArguments) {
+        const groups = await load(ids, args);
+        ids.forEach((id, index) => results.set(`${id}|${signature}`, groups[index] ?? []));
+      }
+      return keys.map(({ id, args }) => results.get(`${id}|${JSON.stringify(args)}`) ?? []);
+    },
+    { cacheKeyFn: ({ id, args }) => `${id}|${JSON.stringify(args)}` },
+  );
+  return { load: (id: string, args: A) => loader.load({ id, args }) };
+}

@@ -1,0 +1,43 @@
+import { InputError } from '../common/errors.js';
+import type { EnterpriseRow } from '../store/schema.js';
+
+export const MAX_PAGE_SIZE = 100;
+
+/** A Relay connection before its fields resolve; `totalCount` runs only when asked for. */
+export interface ConnectionModel<T> {
+  nodes: T[];
+  cursorOf: (node: T) => string;
+  hasNextPage: boolean;
+  totalCount: () => Promise<number>;
+}
+
+export type EnterpriseConnectionModel = ConnectionModel<EnterpriseRow>;
+
+export function checkPageSize(first: number | null | undefined): number {
+  const size = first ?? 20;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new InputError(`first must be between 1 and ${MAX_PAGE_SIZE}, got ${size}`, { argument: 'first' });
+  }
+  return size;
+}
+
+/**
+ * Cursors are opaque: a versioned kind and the last key seen, in base64url. Only cursors
+ * this hub made decode; anything else is refused rather than silently restarting the list.
+ */
+export function encodeCursor(kind: string, key: string): string {
+  return Buffer.from(`cg1:${kind}:${key}`).toString('base64url');
+}
+
+export function decodeCursor(kind: string, cursor: string | null | undefined): string | undefined {
+  if (cursor === null || cursor === undefined) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const prefix = `cg1:${kind}:`;
+  const key = decoded.startsWith(prefix) ? decoded.slice(prefix.length) : '';
+  if (!/^[1-9]\d{0,17}$/.test(key) || encodeCursor(kind, key) !== cursor) {
+    throw new InputError(`after '${cursor}' is not a cursor from this list; pass an endCursor or a cursor this list returned`, {
+      argument: 'after',
+    });
+  }
+  return key;
+}

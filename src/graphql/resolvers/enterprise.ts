@@ -1,0 +1,108 @@
+import { InputError } from '../../common/errors.js';
+import { money } from '../../common/money.js';
+import type { Resolvers } from '../../generated/graphql.js';
+import { checkUscc } from '../../profile/uscc.js';
+import { countEnterprises, pageEnterprises } from '../../store/enterprises.js';
+import type { EnterpriseRow, PersonRow } from '../../store/schema.js';
+import { fromGlobalId, toGlobalId } from '../ids.js';
+import { checkPageSize, decodeCursor, encodeCursor } from '../paging.js';
+
+const ENTERPRISE_CURSOR = 'enterprise';
+
+function checkDateRange(from: string | null | undefined, to: string | null | undefined) {
+  if (from && to && from > to) throw new InputError(`from (${from}) is after to (${to})`, { argument: 'from' });
+  return { from: from ?? null, to: to ?? null };
+}
+
+export const enterpriseResolvers: Resolvers = {
+  Query: {
+    enterprise: async (_, { id, uscc }, { loaders }) => {
+      if ((id == null) === (uscc == null)) {
+        throw new InputError('give exactly one of id and uscc', { argument: id == null ? 'id' : 'uscc' });
+      }
+      if (id != null) return loaders.enterpriseById.load(fromGlobalId('Enterprise', id));
+      const check = checkUscc(uscc!);
+      if (!check.valid) throw new InputError(`uscc '${uscc}' is not valid: ${check.reason}`, { argument: 'uscc' });
+      return loaders.enterpriseByUscc.load(check.uscc);
+    },
+    enterprises: async (_, { filter, first, after }, { store, loaders }) => {
+      const size = checkPageSize(first);
+      const afterId = decodeCursor(ENTERPRISE_CURSOR, after);
+      const criteria = filter ?? {};
+      const page = await pageEnterprises(store.db, criteria, size, afterId);
+      page.rows.forEach(loaders.primeEnterprise);
+      return {
+        nodes: page.rows,
+        cursorOf: (row) => encodeCursor(ENTERPRISE_CURSOR, row.id),
+        hasNextPage: page.hasNextPage,
+        totalCount: () => countEnterprises(store.db, criteria),
+      };
+    },
+    person: (_, { id }, { loaders }) => loaders.personById.load(fromGlobalId('Person', id)),
+  },
+  EnterpriseConnection: {
+    edges: (connection) => connection.nodes.map((node) => ({ cursor: connection.cursorOf(node), node })),
+    pageInfo: (connection) => ({
+      hasNextPage: connection.hasNextPage,
+      endCursor: connection.nodes.length > 0 ? connection.cursorOf(connection.nodes.at(-1)!) : null,
+    }),
+    totalCount: (connection) => connection.totalCount(),
+  },
+  Enterprise: {
+    id: (enterprise) => toGlobalId('Enterprise', enterprise.id),
+    registeredCapital: (enterprise) => money(enterprise.registeredCapitalFen, enterprise.registeredCapitalCurrency),
+    legalRepresentative: async (enterprise, _, { loaders }) => {
+      const relations = await loaders.relationsToEnterprise.load(enterprise.id);
+      const representative = relations.find((r) => r.type === 'LEGAL_REPRESENTATIVE' && r.fromPersonId !== null);
+      return (representative?.holder as PersonRow | undefined) ?? null;
+    },
+    shareholders: async (enterprise, _, { loaders }) =>
+      (await loaders.relationsToEnterprise.load(enterprise.id)).filter((r) => r.type === 'SHAREHOLDER'),
+    relatedEnterprises: (enterprise, { depth }, { loaders }) => {
+      if (!Number.isInteger(depth) || depth < 1 || depth > 3) {
+        throw new InputError(`depth must be 1, 2 or 3, got ${depth}`, { argument: 'depth' });
+      }
+      return loaders.relatedEnterprises.load(enterprise.id, depth);
+    },
+    taxFilings: (enterprise, { from, to }, { loaders }) => loaders.taxFilings.load(enterprise.id, checkDateRange(from, to)),
+    taxRatings: (enterprise, _, { loaders }) => loaders.taxRatings.load(enterprise.id),
+    courtCases: (enterprise, _, { loaders }) => loaders.courtCases.load(enterprise.id),
+    enforcements: (enterprise, _, { loaders }) => loaders.enforcements.load(enterprise.id),
+    utilityBills: (enterprise, { from, to }, { loaders }) => loaders.utilityBills.load(enterprise.id, checkDateRange(from, to)),
+    invoiceMonthly: (enterprise, { from, to }, { loaders }) =>
+      loaders.invoiceMonths.load(enterprise.id, checkDateRange(from, to)),
+    dataFreshness: (enterprise, _, { loaders }) => loaders.sourceFreshness.load(enterprise.id),
+  },
+  Shareholding: {
+    holder: (relation) => relation.holder,
+    shareRatio: (relation) => Number(relation.shareRatio ?? 0),
+    subscribedCapital: (relation) => money(relation.subscribedCapitalFen),
+    since: (relation) => relation.validFrom,
+  },
+  Holder: {
+    __resolveType: (holder) => ('uscc' in holder ? 'Enterprise' : 'Person'),
+  },
+  RelatedEnterprise: {
+    enterprise: (related) => related.enterprise,
+    via: (related) => related.via,
+  },
+  RelationHop: {
+    from: (hop, _, { loaders }) => loaders.enterpriseById.load(hop.from) as Promise<EnterpriseRow>,
+    to: (hop, _, { loaders }) => loaders.enterpriseById.load(hop.to) as Promise<EnterpriseRow>,
+    through: (hop, _, { loaders }) =>
+      hop.personId !== null
+        ? loaders.personById.load(hop.personId)
+        : hop.enterpriseId !== null
+          ? loaders.enterpriseById.load(hop.enterpriseId)
+          : null,
+  },
+  Person: {
+    id: (person) => toGlobalId('Person', person.id),
+    enterprises: (person, _, { loaders }) => loaders.relationsFromPerson.load(person.id),
+  },
+  PersonRole: {
+    enterprise: (relation, _, { loaders }) => loaders.enterpriseById.load(relation.toEnterpriseId) as Promise<EnterpriseRow>,
+    role: (relation) => relation.type,
+    shareRatio: (relation) => (relation.shareRatio === null ? null : Number(relation.shareRatio)),
+  },
+};

@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { Resolvers } from '../generated/graphql.js';
+import { enterpriseResolvers } from './resolvers/enterprise.js';
+import { sourceResolvers } from './resolvers/sources.js';
+import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars.js';
+
+const schemaDirectory = fileURLToPath(new URL('../../schema/', import.meta.url));
+
+/** The SDL, one file per domain, in a stable order. */
+export function loadTypeDefs(): string[] {
+  return readdirSync(schemaDirectory)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => readFileSync(join(schemaDirectory, file), 'utf8'));
+}
+
+const resolvers: Resolvers[] = [
+  {
+    Date: DateScalar,
+    DateTime: DateTimeScalar,
+    Decimal: DecimalScalar,
+    Query: { ping: () => true },
+  },
+  enterpriseResolvers,
+  sourceResolvers,
+];
+
+export function buildSchema() {
+  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers, inheritResolversFromInterfaces: true });
+}

@@ -1,0 +1,63 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { HubError, type ErrorCode } from '../common/errors.js';
+
+/** Apollo's own codes for requests that never reached a resolver, in the hub's taxonomy. */
+const apolloCodes: Record<string, ErrorCode> = {
+  GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
+  GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_USER_INPUT',
+};
+
+export interface ErrorFormatterOptions {
+  /** Show internal messages and stack traces (development only). @default false */
+  exposeInternals: boolean;
+  /** Where unexpected errors go, with their stack, since the client sees only a generic message. */
+  logUnexpected: (error: unknown) => void;
+}
+
+/**
+ * The one place where errors become `extensions.code`: domain errors keep their message
+ * and code; Apollo's request errors keep their message under the hub's code (the original
+ * in `extensions.reason`); anything unexpected is INTERNAL_SERVER_ERROR, with its message
+ * hidden unless internals are exposed.
+ */
+export function createErrorFormatter(options: ErrorFormatterOptions) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof HubError) {
+      return {
+        message: original.message,
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: original.code, ...original.details },
+      };
+    }
+    const apolloCode = String(formatted.extensions?.code ?? '');
+    const mapped = apolloCodes[apolloCode];
+    if (mapped) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return {
+        ...formatted,
+        extensions: {
+          ...(options.exposeInternals ? formatted.extensions : extensions),
+          code: mapped,
+          ...(mapped !== apolloCode ? { reason: apolloCode } : {}),
+        },
+      };
+    }
+    options.logUnexpected(original);
+    if (options.exposeInternals) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    return {
+      message: 'Internal server error',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

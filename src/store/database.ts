@@ -1,0 +1,169 @@
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import {
+  CamelCasePlugin,
+  Kysely,
+  PostgresDialect,
+  sql,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type LogEvent,
+} from 'kysely';
+import { KyselyPGlite } from 'kysely-pglite';
+import pg from 'pg';
+import type { StoreConfig } from '../config/config.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { migrateToLatest } from './migrate.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export interface Store {
+  readonly db: Db;
+  readonly kind: StoreConfig['kind'];
+  /** SQL statements executed since the store opened: how tests and benchmarks catch N+1. */
+  statementCount(): number;
+  /** True when a trivial statement succeeds within the timeout. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Apply pending migrations before returning. @default true */
+  migrate?: boolean;
+  /** Called with each failed statement (and each statement at debug level). */
+  onLog?: (event: LogEvent) => void;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const identity = (value: string) => value;
+
+export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
+  let statements = 0;
+  const log = (event: LogEvent) => {
+    statements++;
+    options.onLog?.(event);
+  };
+  const { dialect, release } = config.kind === 'postgres' ? postgresDialect(config) : await pgliteDialect(config);
+  const db = new Kysely<Database>({ dialect, log, plugins: [new CamelCasePlugin()] });
+  const store: Store = {
+    db,
+    kind: config.kind,
+    statementCount: () => statements,
+    async ping(timeoutMs = 2000) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('ping timed out')), timeoutMs);
+        });
+        await Promise.race([sql`SELECT 1`.execute(db), timeout]);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      await db.destroy();
+      release();
+    },
+  };
+  if (options.migrate ?? true) {
+    try {
+      await migrateToLatest(db as unknown as Kysely<unknown>);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
+}
+
+function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    // Keep bigint, numeric and date as strings, as PGlite does below: exact and zone-free.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === DATE || oid === INT8 || oid === NUMERIC
+          ? identity
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its server emits 'error' on the pool; without a listener the
+  // process would exit. The next query gets a fresh connection or a clear error instead.
+  pool.on('error', () => undefined);
+  return { dialect: new PostgresDialect({ pool }), release: () => undefined };
+}
+
+async function pgliteDialect(config: Extract<StoreConfig, { kind: 'pglite' }>) {
+  const inMemory = config.dataDir === 'memory';
+  const release = inMemory ? () => undefined : lockDataDir(config.dataDir);
+  try {
+    const client = await PGlite.create({
+      ...(inMemory ? {} : { dataDir: config.dataDir }),
+      extensions: { pg_trgm },
+      parsers: { [pgliteTypes.INT8]: identity, [pgliteTypes.NUMERIC]: identity, [pgliteTypes.DATE]: identity },
+    });
+    return { dialect: serialized(new KyselyPGlite(client).dialect), release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/**
+ * PGlite is one connection, but kysely-pglite hands out a fresh "connection" object per
+ * acquire, so a query from another request could run inside someone else's open
+ * transaction. Serializing acquire/release gives the semantics of a pool of one.
+ */
+function serialized(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => new SerializedDriver(dialect.createDriver()),
+  };
+}
+
+class SerializedDriver implements Driver {
+  #tail: Promise<void> = Promise.resolve();
+  readonly #releases = new WeakMap<DatabaseConnection, () => void>();
+
+  constructor(private readonly inner: Driver) {}
+
+  init() {
+    return this.inner.init();
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let release!: () => void;
+    const turn = new Promise<void>((resolve) => (release = resolve));
+    const previous = this.#tail;
+    this.#tail = previous.then(() => turn);
+    await previous;
+    const connection = await this.inner.acquireConnection();
+    this.#releases.set(connection, release);
+    return connection;
+  }
+  beginTransaction(connection: DatabaseConnection, settings: Parameters<Driver['beginTransaction']>[1]) {
+    return this.inner.beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection) {
+    return this.inner.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection) {
+    return this.inner.rollbackTransaction(connection);
+  }
+  async releaseConnection(connection: DatabaseConnection) {
+    await this.inner.releaseConnection(connection);
+    this.#releases.get(connection)?.();
+  }
+  destroy() {
+    return this.inner.destroy();
+  }
+}

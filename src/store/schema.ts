@@ -1,0 +1,271 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * Row types of the store, in camelCase (Kysely's CamelCasePlugin maps them to the snake_case
+ * columns). bigint columns arrive as strings and dates as `YYYY-MM-DD` strings on both
+ * backends (see src/store/database.ts), so no value is silently rounded or shifted by a zone.
+ */
+type Id = Generated<string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DateString = string;
+type Fen = ColumnType<string, string | bigint | number, string | bigint | number>;
+
+export interface Provenance {
+  source: string;
+  externalId: string;
+  syncRunId: string | null;
+  payloadHash: string;
+  observedAt: Timestamp;
+  supersededAt: Timestamp | null;
+}
+
+export type EnterpriseStatus = 'ACTIVE' | 'ABNORMAL_OPERATIONS' | 'LIQUIDATING' | 'REVOKED' | 'CANCELLED';
+export type RelationType = 'SHAREHOLDER' | 'LEGAL_REPRESENTATIVE' | 'EXECUTIVE' | 'GUARANTOR';
+export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'REFUSED';
+
+export interface SyncRunTable {
+  id: Id;
+  source: string;
+  enterpriseId: string | null;
+  status: SyncRunStatus;
+  startedAt: Generated<Date>;
+  finishedAt: Timestamp | null;
+  fetched: Generated<number>;
+  stored: Generated<number>;
+  duplicates: Generated<number>;
+  quarantined: Generated<number>;
+  error: string | null;
+}
+
+export interface EnterpriseTable extends Omit<Provenance, 'supersededAt'> {
+  id: Id;
+  uscc: string;
+  name: string;
+  legalForm: string | null;
+  industryCode: string | null;
+  regionCode: string;
+  status: EnterpriseStatus;
+  establishedOn: DateString | null;
+  registeredCapitalFen: Fen | null;
+  registeredCapitalCurrency: Generated<string>;
+  paidInCapitalFen: Fen | null;
+}
+
+export interface PersonTable {
+  id: Id;
+  idHash: string;
+  maskedIdNumber: string;
+  name: string;
+  source: string;
+  observedAt: Timestamp;
+}
+
+export interface RelationTable extends Provenance {
+  id: Id;
+  fromPersonId: string | null;
+  fromEnterpriseId: string | null;
+  toEnterpriseId: string;
+  type: RelationType;
+  /** numeric(9,8) as a decimal string. */
+  shareRatio: string | null;
+  subscribedCapitalFen: Fen | null;
+  validFrom: DateString | null;
+  validTo: DateString | null;
+}
+
+export interface RegistryChangeTable extends Provenance {
+  id: Id;
+  enterpriseId: string;
+  field: 'LEGAL_REPRESENTATIVE' | 'SHAREHOLDER' | 'NAME' | 'ADDRESS' | 'SCOPE' | 'CAPITAL' | 'STATUS';
+  beforeValue: string | null;
+  afterValue: string | null;
+  changedOn: DateString;
+}
+
+export interface AbnormalOperationTable extends Provenance {
+  id: Id;
+  enterpriseId: string;
+  reason: string;
+  listedOn: DateString;
+  listedBy: string | null;
+  removedOn: DateString | null;
+  removalReason: string | null;
+}
+
+export interface TaxFilingTable extends Provenance {
+  id: Id;
+  enterpriseId: string;
+  formCode: string;
+  taxType: 'VAT' | 'CORPORATE_INCOME';
+  periodStart: DateString;
+  periodEnd: DateString;
+  declaredRevenueFen: Fen;
+  taxPayableFen: Fen;
+  taxPaidFen: Fen;
+  lateFeeFen: Fen;
+  filedOn: DateString | null;
+  late: boolean;
+  zeroFiling: boolean;
+}
+
+export type TaxGrade = 'A' | 'B' | 'M' | 'C' | 'D';
+
+export interface TaxRatingTable extends Provenance {
+  id: Id;
+  enterpriseId: string;
+  year: number;
+  grade: TaxGrade;
+  publishedOn: DateString;
+}
+
+export interface TaxArrearsTable extends Provenance {
+  id: Id;
+  enterpriseId: string;
+  authority: string;
+  amountFen: Fen;
+  since: DateString;
+  status: 'OUTSTANDING' | 'SETTLED';
+  settledOn: DateString | null;
+}
+
+export type CaseKind = 'CIVIL' | 'ADMINISTRATIVE' | 'CRIMINAL' | 'ENFORCEMENT' | 'PRESERVATION' | 'BANKRUPTCY';
+export type PartyRole = 'PLAINTIFF' | 'DEFENDANT' | 'THIRD_PARTY';
+
+export interface CourtCaseTable extends Provenance {
+  id: Id;
+  enterpriseId: string;
+  caseNumber: string;
+  court: string;
+  caseKind: CaseKind;
+  cause: string;
+  partyRole: PartyRole;
+  amountFen: Fen | null;
+  filedOn: DateString;
+  status: 'OPEN' | 'CLOSED';
+  judgmentOn: DateString | null;
+}
+
+export interface EnforcementTable extends Provenance {
+  id: Id;
+  enterpriseId: string | null;
+  personId: string | null;
+  caseNumber: string;
+  court: string;
+  amountFen: Fen;
+  outstandingFen: Fen;
+  filedOn: DateString;
+  status: 'OPEN' | 'CLOSED';
+  closedOn: DateString | null;
+  dishonestDebtor: boolean;
+  consumptionRestriction: boolean;
+}
+
+export type Utility = 'ELECTRICITY' | 'WATER' | 'GAS';
+
+export interface UtilityBillTable extends Provenance {
+  id: Id;
+  enterpriseId: string;
+  utility: Utility;
+  accountNumber: string;
+  period: DateString;
+  /** numeric(14,3) as a decimal string. */
+  consumption: string;
+  unit: string;
+  billedFen: Fen;
+  paidFen: Fen;
+  dueOn: DateString;
+  paidOn: DateString | null;
+  daysOverdue: number;
+}
+
+export type InvoiceStatus = 'NORMAL' | 'VOID' | 'RED_LETTER';
+
+export interface InvoiceTable extends Provenance {
+  id: Id;
+  invoiceCode: string;
+  invoiceNumber: string;
+  kind: 'SPECIAL' | 'NORMAL' | 'DIGITAL';
+  issuedOn: DateString;
+  sellerUscc: string;
+  buyerUscc: string;
+  sellerEnterpriseId: string | null;
+  buyerEnterpriseId: string | null;
+  netAmountFen: Fen;
+  taxFen: Fen;
+  status: InvoiceStatus;
+  originalInvoiceNumber: string | null;
+}
+
+export interface SocialInsuranceMonthTable extends Provenance {
+  id: Id;
+  enterpriseId: string;
+  month: DateString;
+  insuredHeadcount: number;
+  contributionsPaidFen: Fen;
+}
+
+export interface ConsentTable {
+  id: Id;
+  enterpriseId: string;
+  scopes: string[];
+  purpose: string;
+  evidenceRef: string;
+  grantedBy: string;
+  grantedAt: Generated<Date>;
+  expiresAt: Timestamp;
+  revokedAt: Timestamp | null;
+  revokedBy: string | null;
+}
+
+export interface RawPayloadTable {
+  id: Id;
+  source: string;
+  payloadHash: string;
+  payload: unknown;
+  firstSyncRunId: string | null;
+  receivedAt: Generated<Date>;
+}
+
+export interface QuarantinedRecordTable {
+  id: Id;
+  source: string;
+  syncRunId: string | null;
+  enterpriseId: string | null;
+  externalId: string | null;
+  payloadHash: string;
+  payload: unknown;
+  rawText: string | null;
+  errors: unknown;
+  quarantinedAt: Generated<Date>;
+}
+
+export interface Database {
+  syncRun: SyncRunTable;
+  enterprise: EnterpriseTable;
+  person: PersonTable;
+  relation: RelationTable;
+  registryChange: RegistryChangeTable;
+  abnormalOperation: AbnormalOperationTable;
+  taxFiling: TaxFilingTable;
+  taxRating: TaxRatingTable;
+  taxArrears: TaxArrearsTable;
+  courtCase: CourtCaseTable;
+  enforcement: EnforcementTable;
+  utilityBill: UtilityBillTable;
+  invoice: InvoiceTable;
+  socialInsuranceMonth: SocialInsuranceMonthTable;
+  consent: ConsentTable;
+  rawPayload: RawPayloadTable;
+  quarantinedRecord: QuarantinedRecordTable;
+}
+
+export type EnterpriseRow = Selectable<EnterpriseTable>;
+export type PersonRow = Selectable<PersonTable>;
+export type RelationRow = Selectable<RelationTable>;
+export type TaxFilingRow = Selectable<TaxFilingTable>;
+export type TaxRatingRow = Selectable<TaxRatingTable>;
+export type CourtCaseRow = Selectable<CourtCaseTable>;
+export type EnforcementRow = Selectable<EnforcementTable>;
+export type UtilityBillRow = Selectable<UtilityBillTable>;
+export type NewEnterprise = Insertable<EnterpriseTable>;
+export type ProvenanceRow = Selectable<Provenance>;
