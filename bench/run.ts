@@ -108,7 +108,7 @@ async function prepareBackend(backend: string) {
     const dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-bench-'));
     return {
       storeConfig: { kind: 'pglite', dataDir } as StoreConfig,
-      env: { DATA_DIR: dataDir, DATABASE_URL: '' },
+      env: { DATA_DIR: dataDir, DATABASE_URL: '' } as Record<string, string>,
       dispose: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
@@ -123,7 +123,7 @@ async function prepareBackend(backend: string) {
   url.pathname = `/${name}`;
   return {
     storeConfig: { kind: 'postgres', url: url.toString(), poolSize: 10 } as StoreConfig,
-    env: { DATABASE_URL: url.toString() },
+    env: { DATABASE_URL: url.toString() } as Record<string, string>,
     dispose: () => administer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
@@ -182,7 +182,7 @@ async function load(url: string, name: QueryName, usccs: string[]): Promise<Omit
     connections,
     method: 'POST' as const,
     headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }) }],
+    requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: body() }) }],
   };
   await autocannon({ ...options, duration: 2 }); // warm-up: JIT, pools, caches
   const result = await autocannon({ ...options, duration: seconds });

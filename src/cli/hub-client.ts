@@ -2,6 +2,7 @@ import { graphql, type GraphQLFormattedError } from 'graphql';
 import type { Config } from '../config/config.js';
 import { createContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
+import { createErrorFormatter } from '../server/errors.js';
 import { openStore } from '../store/database.js';
 
 export class OperationError extends Error {
@@ -45,9 +46,8 @@ export async function runOperation<T>(
       contextValue: createContext(store),
     });
     if (result.errors?.length) {
-      throw new OperationError(
-        result.errors.map((error) => ({ message: error.message, extensions: error.extensions })),
-      );
+      const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined });
+      throw new OperationError(result.errors.map((error) => format(error.toJSON(), error)));
     }
     return result.data as T;
   } finally {

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/config.js';
-import { startHub } from '../server/hub.js';
+import { startHub, type Hub } from '../server/hub.js';
 import { createLogger } from '../server/logger.js';
 import { openStore, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
@@ -24,24 +24,28 @@ program
     const config = loadConfig();
     const logger = createLogger(config);
     const store = await openStore(config.store);
-    const stopping = { hub: undefined as undefined | { stop(): Promise<void> } };
-    const shutdown = async (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      await stopping.hub?.stop();
-      await store.close();
-      process.exit(0);
+    const running: { hub?: Hub } = {};
+    let stopping: Promise<void> | undefined;
+    // Idempotent: tsx relays the signal the terminal already sent to its whole group, so the
+    // hub sees Ctrl-C twice, and the second must not cut the first's clean shutdown short.
+    const shutdown = (signal: string) => {
+      stopping ??= (async () => {
+        logger.info({ signal }, 'shutting down');
+        await running.hub?.stop();
+        await store.close();
+        process.exit(0);
+      })();
     };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
 
     if (config.demo.enabled && (await isEmpty(store))) {
       const summary = await seedDemoPortfolio(store, config, (message) => logger.info(message));
       logger.info(summary, 'demo portfolio loaded');
     }
-    const hub = await startHub({ config, store, logger });
-    stopping.hub = hub;
+    running.hub = await startHub({ config, store, logger });
     const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
-    printWelcome(hub.url, sample?.uscc);
+    printWelcome(running.hub.url, sample?.uscc);
   });
 
 program

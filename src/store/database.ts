@@ -1,20 +1,12 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import {
-  CamelCasePlugin,
-  Kysely,
-  PostgresDialect,
-  sql,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type LogEvent,
-} from 'kysely';
-import { KyselyPGlite } from 'kysely-pglite';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { StoreConfig } from '../config/config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { migrateToLatest } from './migrate.js';
+import { pgliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -47,7 +39,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     statements++;
     options.onLog?.(event);
   };
-  const { dialect, release } = config.kind === 'postgres' ? postgresDialect(config) : await pgliteDialect(config);
+  const { dialect, release } = config.kind === 'postgres' ? postgresDialect(config) : await embeddedDialect(config);
   const db = new Kysely<Database>({ dialect, log, plugins: [new CamelCasePlugin()] });
   const store: Store = {
     db,
@@ -101,69 +93,20 @@ function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
   return { dialect: new PostgresDialect({ pool }), release: () => undefined };
 }
 
-async function pgliteDialect(config: Extract<StoreConfig, { kind: 'pglite' }>) {
+async function embeddedDialect(config: Extract<StoreConfig, { kind: 'pglite' }>) {
   const inMemory = config.dataDir === 'memory';
   const release = inMemory ? () => undefined : lockDataDir(config.dataDir);
   try {
     const client = await PGlite.create({
-      ...(inMemory ? {} : { dataDir: config.dataDir }),
+      // PostgreSQL's own files sit in a folder of their own, beside the lock (and, later,
+      // other files of the hub), never mixed with them.
+      ...(inMemory ? {} : { dataDir: join(config.dataDir, 'pglite') }),
       extensions: { pg_trgm },
       parsers: { [pgliteTypes.INT8]: identity, [pgliteTypes.NUMERIC]: identity, [pgliteTypes.DATE]: identity },
     });
-    return { dialect: serialized(new KyselyPGlite(client).dialect), release };
+    return { dialect: pgliteDialect(client), release };
   } catch (error) {
     release();
     throw error;
-  }
-}
-
-/**
- * PGlite is one connection, but kysely-pglite hands out a fresh "connection" object per
- * acquire, so a query from another request could run inside someone else's open
- * transaction. Serializing acquire/release gives the semantics of a pool of one.
- */
-function serialized(dialect: Dialect): Dialect {
-  return {
-    createAdapter: () => dialect.createAdapter(),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-    createDriver: () => new SerializedDriver(dialect.createDriver()),
-  };
-}
-
-class SerializedDriver implements Driver {
-  #tail: Promise<void> = Promise.resolve();
-  readonly #releases = new WeakMap<DatabaseConnection, () => void>();
-
-  constructor(private readonly inner: Driver) {}
-
-  init() {
-    return this.inner.init();
-  }
-  async acquireConnection(): Promise<DatabaseConnection> {
-    let release!: () => void;
-    const turn = new Promise<void>((resolve) => (release = resolve));
-    const previous = this.#tail;
-    this.#tail = previous.then(() => turn);
-    await previous;
-    const connection = await this.inner.acquireConnection();
-    this.#releases.set(connection, release);
-    return connection;
-  }
-  beginTransaction(connection: DatabaseConnection, settings: Parameters<Driver['beginTransaction']>[1]) {
-    return this.inner.beginTransaction(connection, settings);
-  }
-  commitTransaction(connection: DatabaseConnection) {
-    return this.inner.commitTransaction(connection);
-  }
-  rollbackTransaction(connection: DatabaseConnection) {
-    return this.inner.rollbackTransaction(connection);
-  }
-  async releaseConnection(connection: DatabaseConnection) {
-    await this.inner.releaseConnection(connection);
-    this.#releases.get(connection)?.();
-  }
-  destroy() {
-    return this.inner.destroy();
   }
 }
