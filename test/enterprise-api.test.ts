@@ -270,6 +270,26 @@ describe('SQL statements per request', () => {
     return testStore.store.statementCount() - before;
   }
 
+  it('is one for a profile with its legal representative and shareholders, however the selection is spelled', async () => {
+    const first = await hub.query<Page>('{ enterprises(first: 1) { edges { node { uscc } } } }');
+    const { uscc } = first.data!.enterprises.edges[0]!.node;
+    const spellings = [
+      'query($uscc: String) { enterprise(uscc: $uscc) { name legalRepresentative { name } shareholders { holder { __typename } } } }',
+      'query($uscc: String) { enterprise(uscc: $uscc) { ...Owners } } fragment Owners on Enterprise { shareholders { shareRatio holder { ... on Person { name } ... on Enterprise { name } } } }',
+      'query($uscc: String) { enterprise(uscc: $uscc) { ... on Enterprise { legalRepresentative { name enterprises { role } } } } }',
+    ];
+    const answers = [];
+    for (const query of spellings) {
+      const before = testStore.store.statementCount();
+      const response = await hub.query(query, { uscc });
+      expect(response.errors).toBeUndefined();
+      answers.push(response.data);
+      // The third spelling also asks for the person's roles: one more statement, for that.
+      expect(testStore.store.statementCount() - before).toBe(query.includes('role') ? 2 : 1);
+    }
+    expect(answers[0]).toMatchObject({ enterprise: { legalRepresentative: { name: expect.any(String) } } });
+  });
+
   it('is a fixed number, the same for 10 and for 100 enterprises', async () => {
     const ten = await statementsFor(10);
     const hundred = await statementsFor(100);

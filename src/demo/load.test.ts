@@ -1,18 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
-import { openStore, type Store } from '../store/database.js';
+import type { Store } from '../store/database.js';
+import { openTestStore, type TestStore } from '../../test/support/store.js';
 import { StoreNotEmptyError, loadPortfolio, maskIdNumber, payloadHash, stableStringify, supersededTimes, type LoadSummary } from './load.js';
 import { countPortfolio, generatePortfolio } from './portfolio.js';
 import { enterpriseRecordOf, type Portfolio } from './types.js';
 
 const SALT = 'load-test-salt-0123456789';
+let testStore: TestStore;
 let store: Store;
 let portfolio: Portfolio;
 let summary: LoadSummary;
 const progress: [number, number][] = [];
 
 beforeAll(async () => {
-  store = await openStore({ kind: 'pglite', dataDir: 'memory' });
+  testStore = await openTestStore();
+  store = testStore.store;
   portfolio = generatePortfolio({ seed: 424242, enterprises: 30, clock: '2026-11-01' });
   summary = await loadPortfolio(store, portfolio, {
     personIdSalt: SALT,
@@ -23,7 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await store?.close();
+  await testStore?.dispose();
 });
 
 const count = async (table: string, where = sql`true`) =>

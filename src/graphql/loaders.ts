@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../store/database.js';
-import { findEnterprisesByIds, findEnterprisesByUsccs } from '../store/enterprises.js';
+import { findEnterprisesByIds, findEnterprisesByUsccs, findEnterpriseWithRelations } from '../store/enterprises.js';
 import {
   findCourtCases,
   findEnforcements,
@@ -54,19 +54,31 @@ export function createLoaders(db: Db) {
     byKey(ids, await findPersonsByIds(db, ids), (row) => row.id),
   );
 
+  const relationsToEnterprise = new DataLoader<string, RelationWithHolder[]>(async (ids) => {
+    const rows = await findRelationsToEnterprises(db, ids);
+    rows.forEach(primeHolder);
+    return groupBy(ids, rows, (row) => row.toEnterpriseId);
+  });
+  const primeHolder = ({ holder }: RelationWithHolder) => {
+    if ('uscc' in holder) primeEnterprise(holder);
+    else personById.prime(holder.id, holder);
+  };
+
   return {
     enterpriseById,
     enterpriseByUscc,
     primeEnterprise,
     personById,
-    relationsToEnterprise: new DataLoader<string, RelationWithHolder[]>(async (ids) => {
-      const rows = await findRelationsToEnterprises(db, ids);
-      for (const { holder } of rows) {
-        if ('uscc' in holder) primeEnterprise(holder);
-        else personById.prime(holder.id, holder);
-      }
-      return groupBy(ids, rows, (row) => row.toEnterpriseId);
-    }),
+    relationsToEnterprise,
+    /** An enterprise with its relations in one statement; primes the loaders with both. */
+    async enterpriseWithRelations(key: { id: string } | { uscc: string }): Promise<EnterpriseRow | null> {
+      const found = await findEnterpriseWithRelations(db, key);
+      if (!found) return null;
+      primeEnterprise(found.enterprise);
+      relationsToEnterprise.prime(found.enterprise.id, found.relations);
+      found.relations.forEach(primeHolder);
+      return found.enterprise;
+    },
     relationsFromPerson: new DataLoader<string, RelationRow[]>(async (ids) =>
       groupBy(ids, await findRelationsFromPersons(db, ids), (row) => row.fromPersonId),
     ),

@@ -1,6 +1,7 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { StoreConfig } from '../config/config.js';
@@ -90,7 +91,33 @@ function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
   // An idle client that loses its server emits 'error' on the pool; without a listener the
   // process would exit. The next query gets a fresh connection or a clear error instead.
   pool.on('error', () => undefined);
+  pool.on('connect', prepareReads);
   return { dialect: new PostgresDialect({ pool }), release: () => undefined };
+}
+
+/**
+ * Reads run as named prepared statements, one per distinct SQL text and connection: on the
+ * hot paths PostgreSQL spends more time planning (~0.7 ms) than executing (~0.1 ms) these
+ * index lookups, and the loaders' SQL does not vary with the number of ids (`= any($1)`).
+ * Writes, whose text varies with the number of rows, stay unnamed; a connection prepares at
+ * most MAX_PREPARED texts, so no mix of queries can grow the server's memory without bound.
+ */
+const MAX_PREPARED = 500;
+
+function prepareReads(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (config: pg.QueryConfig | string, values?: unknown[]) => Promise<unknown>;
+  const prepared = new Map<string, string>();
+  client.query = ((config: pg.QueryConfig | string, values?: unknown[]) => {
+    if (typeof config === 'string' && Array.isArray(values)) {
+      let name = prepared.get(config);
+      if (name === undefined && prepared.size < MAX_PREPARED && /^\s*(select|with)\b/i.test(config)) {
+        name = `cg_${createHash('sha1').update(config).digest('base64url')}`;
+        prepared.set(config, name);
+      }
+      if (name !== undefined) return query({ name, text: config, values });
+    }
+    return query(config, values);
+  }) as typeof client.query;
 }
 
 async function embeddedDialect(config: Extract<StoreConfig, { kind: 'pglite' }>) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { parseRelations, relationsInto, type RelationWithHolder } from './relations.js';
 import type { EnterpriseRow, EnterpriseStatus } from './schema.js';
 
 export interface EnterpriseFilter {
@@ -51,4 +52,21 @@ export async function countEnterprises(db: Db, filter: EnterpriseFilter): Promis
     .select((eb) => eb.fn.countAll<string>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(count);
+}
+
+/**
+ * One enterprise, by id or USCC, with its relations in force and their holders, in one
+ * statement: the profile's hot path.
+ */
+export async function findEnterpriseWithRelations(
+  db: Db,
+  key: { id: string } | { uscc: string },
+): Promise<{ enterprise: EnterpriseRow; relations: RelationWithHolder[] } | undefined> {
+  const where = 'id' in key ? sql`e.id = ${key.id}::bigint` : sql`e.uscc = ${key.uscc}`;
+  const result = await sql<EnterpriseRow & { profileRelations: Parameters<typeof parseRelations>[0] }>`
+    SELECT e.*, ${relationsInto(sql`e.id`)} AS profile_relations FROM enterprise e WHERE ${where}`.execute(db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const { profileRelations, ...enterprise } = row;
+  return { enterprise, relations: parseRelations(profileRelations) };
 }

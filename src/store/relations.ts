@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './database.js';
 import type { EnterpriseRow, PersonRow, RelationRow } from './schema.js';
 
@@ -6,30 +6,53 @@ export type HolderRow = PersonRow | EnterpriseRow;
 export type RelationWithHolder = RelationRow & { holder: HolderRow };
 
 /**
- * Relations in force (current version, not ended) into the given enterprises, each with its
- * holder (person or enterprise) joined in: a list of shareholders with their holders costs
- * one statement. Bigint columns of the holder are cast to text inside the JSON, so nothing
- * passes through a float.
+ * The relations in force (current version, not ended) into one enterprise, each with its
+ * holder (person or enterprise), as one JSON array built in PostgreSQL: a profile with its
+ * shareholders and their holders costs one statement. Bigint and numeric columns go into
+ * the JSON as text, so nothing passes through a float.
  */
-export async function findRelationsToEnterprises(db: Db, enterpriseIds: readonly string[]): Promise<RelationWithHolder[]> {
-  const result = await sql<RelationRow & { holderPerson: Record<string, unknown> | null; holderEnterprise: Record<string, unknown> | null }>`
-    SELECT r.*,
-      CASE WHEN p.id IS NOT NULL THEN to_jsonb(p) || jsonb_build_object('id', p.id::text) END AS holder_person,
-      CASE WHEN e.id IS NOT NULL THEN to_jsonb(e) || jsonb_build_object(
-        'id', e.id::text, 'sync_run_id', e.sync_run_id::text,
-        'registered_capital_fen', e.registered_capital_fen::text, 'paid_in_capital_fen', e.paid_in_capital_fen::text) END AS holder_enterprise
+export function relationsInto(enterpriseId: RawBuilder<unknown>) {
+  return sql<RelationJson[]>`(
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+      'id', r.id::text, 'from_person_id', r.from_person_id::text, 'from_enterprise_id', r.from_enterprise_id::text,
+      'to_enterprise_id', r.to_enterprise_id::text, 'type', r.type, 'share_ratio', r.share_ratio::text,
+      'subscribed_capital_fen', r.subscribed_capital_fen::text, 'valid_from', r.valid_from, 'valid_to', r.valid_to,
+      'source', r.source, 'external_id', r.external_id, 'sync_run_id', r.sync_run_id::text,
+      'payload_hash', r.payload_hash, 'observed_at', r.observed_at, 'superseded_at', r.superseded_at,
+      'holder', CASE WHEN p.id IS NOT NULL
+        THEN to_jsonb(p) || jsonb_build_object('id', p.id::text)
+        ELSE to_jsonb(h) || jsonb_build_object('id', h.id::text, 'sync_run_id', h.sync_run_id::text,
+          'registered_capital_fen', h.registered_capital_fen::text, 'paid_in_capital_fen', h.paid_in_capital_fen::text)
+        END
+    ) ORDER BY r.share_ratio DESC NULLS LAST, r.id), '[]'::jsonb)
     FROM relation r
     LEFT JOIN person p ON p.id = r.from_person_id
-    LEFT JOIN enterprise e ON e.id = r.from_enterprise_id
-    WHERE r.to_enterprise_id = any(${sql.val(enterpriseIds)}::bigint[])
-      AND r.superseded_at IS NULL AND r.valid_to IS NULL
-    ORDER BY r.share_ratio DESC NULLS LAST, r.id`.execute(db);
-  return result.rows.map(({ holderPerson, holderEnterprise, ...relation }) => ({
+    LEFT JOIN enterprise h ON h.id = r.from_enterprise_id
+    WHERE r.to_enterprise_id = ${enterpriseId} AND r.superseded_at IS NULL AND r.valid_to IS NULL
+  )`;
+}
+
+/** A relation as `relationsInto` builds it, keys already camelCased by the store's plugin. */
+type RelationJson = Omit<RelationWithHolder, 'observedAt' | 'supersededAt' | 'holder'> & {
+  observedAt: string;
+  supersededAt: string | null;
+  holder: Record<string, unknown> & { observedAt: string };
+};
+
+export function parseRelations(relations: RelationJson[]): RelationWithHolder[] {
+  return relations.map((relation) => ({
     ...relation,
-    holder: holderPerson
-      ? ({ ...holderPerson, observedAt: new Date(holderPerson.observedAt as string) } as PersonRow)
-      : ({ ...holderEnterprise, observedAt: new Date(holderEnterprise!.observedAt as string) } as EnterpriseRow),
+    observedAt: new Date(relation.observedAt),
+    supersededAt: relation.supersededAt === null ? null : new Date(relation.supersededAt),
+    holder: { ...relation.holder, observedAt: new Date(relation.holder.observedAt) } as unknown as HolderRow,
   }));
+}
+
+export async function findRelationsToEnterprises(db: Db, enterpriseIds: readonly string[]): Promise<RelationWithHolder[]> {
+  const result = await sql<{ relations: RelationJson[] }>`
+    SELECT ${relationsInto(sql`target.id`)} AS relations
+    FROM unnest(${sql.val(enterpriseIds)}::bigint[]) AS target (id)`.execute(db);
+  return result.rows.flatMap((row) => parseRelations(row.relations));
 }
 
 export async function findRelationsFromPersons(db: Db, personIds: readonly string[]): Promise<RelationRow[]> {

@@ -6,8 +6,11 @@ import { countEnterprises, pageEnterprises } from '../../store/enterprises.js';
 import type { EnterpriseRow, PersonRow } from '../../store/schema.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
 import { checkPageSize, decodeCursor, encodeCursor } from '../paging.js';
+import { selectsAnyOf } from '../selection.js';
 
 const ENTERPRISE_CURSOR = 'enterprise';
+/** Fields of Enterprise that read its relations: the profile fetches them with the enterprise. */
+const RELATION_FIELDS = ['shareholders', 'legalRepresentative'];
 
 function checkDateRange(from: string | null | undefined, to: string | null | undefined) {
   if (from && to && from > to) throw new InputError(`from (${from}) is after to (${to})`, { argument: 'from' });
@@ -16,14 +19,20 @@ function checkDateRange(from: string | null | undefined, to: string | null | und
 
 export const enterpriseResolvers: Resolvers = {
   Query: {
-    enterprise: async (_, { id, uscc }, { loaders }) => {
+    enterprise: async (_, { id, uscc }, { loaders }, info) => {
       if ((id == null) === (uscc == null)) {
         throw new InputError('give exactly one of id and uscc', { argument: id == null ? 'id' : 'uscc' });
       }
-      if (id != null) return loaders.enterpriseById.load(fromGlobalId('Enterprise', id));
-      const check = checkUscc(uscc!);
-      if (!check.valid) throw new InputError(`uscc '${uscc}' is not valid: ${check.reason}`, { argument: 'uscc' });
-      return loaders.enterpriseByUscc.load(check.uscc);
+      let key: { id: string } | { uscc: string };
+      if (id != null) {
+        key = { id: fromGlobalId('Enterprise', id) };
+      } else {
+        const check = checkUscc(uscc!);
+        if (!check.valid) throw new InputError(`uscc '${uscc}' is not valid: ${check.reason}`, { argument: 'uscc' });
+        key = { uscc: check.uscc };
+      }
+      if (selectsAnyOf(info, RELATION_FIELDS)) return loaders.enterpriseWithRelations(key);
+      return 'id' in key ? loaders.enterpriseById.load(key.id) : loaders.enterpriseByUscc.load(key.uscc);
     },
     enterprises: async (_, { filter, first, after }, { store, loaders }) => {
       const size = checkPageSize(first);
