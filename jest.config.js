@@ -2,8 +2,8 @@
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/connectors', '<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  testMatch: ['<rootDir>/{src,test,connectors}/**/*.test.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/data/', '<rootDir>/scratch/'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],

@@ -63,3 +63,21 @@ describe('npm run cli -- enterprise', () => {
     });
   });
 });
+
+describe('configuration', () => {
+  it('stops the start with a message naming a bad value', async () => {
+    await expect(cli(['serve'], { PORT: 'eighty', DATA_DIR: 'memory' })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/invalid configuration — PORT: .*number/),
+    });
+    await expect(cli(['migrate'], { DATABASE_URL: 'not a url' })).rejects.toMatchObject({
+      stderr: expect.stringContaining('DATABASE_URL'),
+    });
+  });
+
+  it('requires a salt for personal identifiers in production', async () => {
+    await expect(cli(['migrate'], { NODE_ENV: 'production', DATA_DIR: 'memory', PERSON_ID_SALT: '' })).rejects.toMatchObject({
+      stderr: expect.stringContaining('PERSON_ID_SALT: required in production'),
+    });
+  });
+});

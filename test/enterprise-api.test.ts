@@ -170,12 +170,40 @@ describe('enterprise(id, uscc)', () => {
     ['neither argument', {}, 'exactly one of id and uscc'],
     ['both arguments', { id: 'RW50ZXJwcmlzZToxMA', uscc: '91350100M000100Y43' }, 'exactly one of id and uscc'],
     ['an id that is not ours', { id: 'not-an-id' }, 'not an id issued by this hub'],
-    ['the id of another type', { id: Buffer.from('Person:1').toString('base64url') }, 'not of a Enterprise'],
+    ['the id of another type', { id: Buffer.from('Person:1').toString('base64url') }, 'expected an id of type Enterprise'],
   ])('refuses %s with BAD_USER_INPUT', async (_, variables, message) => {
     const response = await hub.query(PROFILE, variables);
     expect(response.errors).toHaveLength(1);
     expect(response.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining(message) });
     expect(response.data).toEqual({ enterprise: null });
+  });
+});
+
+describe('person(id)', () => {
+  it('finds a legal representative with every enterprise they hold a role in', async () => {
+    const list = await hub.query<Page>('{ enterprises(first: 100) { edges { node { id legalRepresentative { id name } } } } }');
+    const people = new Map<string, { name: string; enterprises: Set<string> }>();
+    for (const { node } of list.data!.enterprises.edges) {
+      const representative = node.legalRepresentative as unknown as { id: string; name: string };
+      const entry = people.get(representative.id) ?? { name: representative.name, enterprises: new Set<string>() };
+      entry.enterprises.add(node.id);
+      people.set(representative.id, entry);
+    }
+    const [id, expected] = [...people.entries()].sort((a, b) => b[1].enterprises.size - a[1].enterprises.size)[0]!;
+    const response = await hub.query<{ person: { name: string; enterprises: { role: string; enterprise: { id: string } }[] } }>(
+      'query($id: ID!) { person(id: $id) { name enterprises { role shareRatio enterprise { id } } } }',
+      { id },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.person.name).toBe(expected.name);
+    const represented = response.data!.person.enterprises.filter((r) => r.role === 'LEGAL_REPRESENTATIVE').map((r) => r.enterprise.id);
+    expect(new Set(represented)).toEqual(expect.objectContaining(expected.enterprises));
+    for (const enterprise of expected.enterprises) expect(represented).toContain(enterprise);
+  });
+
+  it('refuses an enterprise id where a person id is expected', async () => {
+    const response = await hub.query('query($id: ID!) { person(id: $id) { name } }', { id: Buffer.from('Enterprise:1').toString('base64url') });
+    expect(response.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('expected an id of type Person') });
   });
 });
 

@@ -11,10 +11,14 @@ const program = new Command('creditgraph')
   .description('CreditGraph: the enterprise profile graph and risk view for online SME credit')
   .showHelpAfterError();
 
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
-  return parsed;
+function wholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    }
+    return parsed;
+  };
 }
 
 program
@@ -66,8 +70,9 @@ program
 program
   .command('seed')
   .description('generate the deterministic demo portfolio and load it into an empty store')
-  .option('--enterprises <n>', 'number of enterprises', positiveInteger)
-  .option('--seed <n>', 'seed of the generator', positiveInteger)
+  // The generator holds the whole portfolio in memory, about 64 KB an enterprise.
+  .option('--enterprises <n>', 'number of enterprises', wholeNumber(1, 50_000))
+  .option('--seed <n>', 'seed of the generator', wholeNumber(0, 2 ** 32 - 1))
   .action(async (options: { enterprises?: number; seed?: number }) => {
     const config = loadConfig();
     const demo = { ...config.demo, ...options };

@@ -19,13 +19,13 @@ const environmentSchema = z.object({
   /** Salt for the hash that identifies a natural person; the clear ID number is never stored. */
   PERSON_ID_SALT: optional(z.string().min(16)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DEMO_SEED: z.coerce.number().int().default(20261101),
+  DEMO_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(20261101),
   /** The demo's today: the first day of the month after its 36 months of history. */
   DEMO_CLOCK: z
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, 'must be the first day of a month, YYYY-MM-01')
     .default('2026-11-01'),
-  DEMO_ENTERPRISES: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  DEMO_ENTERPRISES: z.coerce.number().int().min(1).max(50_000).default(200),
   /** Whether `serve` seeds the demo portfolio into an empty store. */
   DEMO: z
     .enum(['true', 'false'])

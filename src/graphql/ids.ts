@@ -17,7 +17,7 @@ export function fromGlobalId(type: NodeType, globalId: string, argument = 'id'):
     throw new InputError(`${argument} '${globalId}' is not an id issued by this hub`, { argument });
   }
   if (match[1] !== type) {
-    throw new InputError(`${argument} '${globalId}' is the id of a ${match[1]}, not of a ${type}`, { argument });
+    throw new InputError(`${argument} '${globalId}' is of type ${match[1]}; expected an id of type ${type}`, { argument });
   }
   return match[2]!;
 }
