@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Store } from '../store/database.js';
 import { openTestStore, type TestStore } from '../../test/support/store.js';
-import { StoreNotEmptyError, loadPortfolio, maskIdNumber, payloadHash, stableStringify, supersededTimes, type LoadSummary } from './load.js';
+import { payloadHash, stableStringify } from '../common/payload-hash.js';
+import { StoreNotEmptyError, loadPortfolio, maskIdNumber, supersededTimes, type LoadSummary } from './load.js';
 import { countPortfolio, generatePortfolio } from './portfolio.js';
 import { enterpriseRecordOf, type Portfolio } from './types.js';
 

@@ -8,7 +8,8 @@
  * array per column, so a statement carries thousands of rows with a handful of parameters, on
  * PGlite and PostgreSQL alike. The whole load is one transaction: it lands entirely or not at all.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { payloadHash } from '../common/payload-hash.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
@@ -134,29 +135,6 @@ async function flush<R = never>(db: Kysely<Database>, rows: Rows, rowsPerStateme
 }
 
 /** JSON with object keys sorted at every level: the same record always gives the same text. */
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'bigint') return JSON.stringify(value.toString());
-    return JSON.stringify(value) ?? 'null';
-  }
-  if (Array.isArray(value)) return `[${value.map((item) => stableStringify(item)).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let text = '{';
-  let first = true;
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined) continue;
-    text += `${first ? '' : ','}${JSON.stringify(key)}:${stableStringify(item)}`;
-    first = false;
-  }
-  return `${text}}`;
-}
-
-export function payloadHash(record: unknown): string {
-  return createHash('sha256').update(stableStringify(record)).digest('hex');
-}
-
 export function hashPersonId(salt: string, idNumber: string): string {
   return createHmac('sha256', salt).update(idNumber).digest('hex');
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { INDUSTRIES, REGIONS } from './catalog.js';
 import { isValidDemoUscc, isValidIdNumber } from './identifiers.js';
-import { stableStringify } from './load.js';
+import { stableStringify } from '../common/payload-hash.js';
 import { countPortfolio, generatePortfolio } from './portfolio.js';
 import { FACT_KINDS, type EnterpriseBundle, type Portfolio, type RelationRecord } from './types.js';
 

@@ -239,6 +239,14 @@ export interface QuarantinedRecordTable {
   quarantinedAt: Generated<Date>;
 }
 
+export interface SyncCheckpointTable {
+  source: string;
+  enterpriseId: string;
+  state: unknown;
+  syncRunId: string;
+  updatedAt: Generated<Date>;
+}
+
 export interface Database {
   syncRun: SyncRunTable;
   enterprise: EnterpriseTable;
@@ -257,6 +265,7 @@ export interface Database {
   consent: ConsentTable;
   rawPayload: RawPayloadTable;
   quarantinedRecord: QuarantinedRecordTable;
+  syncCheckpoint: SyncCheckpointTable;
 }
 
 export type EnterpriseRow = Selectable<EnterpriseTable>;

@@ -1,0 +1,96 @@
+import type { Insertable } from 'kysely';
+import type { z } from 'zod';
+import type { Database, Provenance } from '../store/schema.js';
+import type { Transport } from './transport.js';
+
+/**
+ * The connector SDK: what a connector folder (`connectors/<id>/`) exports. A connector only
+ * says how its upstream looks — manifest, client, pages, normalizer, sandbox. The ingest
+ * engine (src/ingest/engine.ts) owns everything that makes a sync reliable: consent,
+ * checkpoints, retries, circuit breaking, rate limits, quarantine, provenance and idempotent
+ * upserts, so no connector can forget them. Modelled on the Airbyte protocol (spec, check,
+ * streams, read with checkpointed state).
+ */
+
+/** Canonical facts about one enterprise that connectors may produce: the store's fact tables. */
+export type FactEntity =
+  | 'taxFiling'
+  | 'taxRating'
+  | 'taxArrears'
+  | 'courtCase'
+  | 'enforcement'
+  | 'utilityBill'
+  | 'invoice'
+  | 'socialInsuranceMonth'
+  | 'registryChange'
+  | 'abnormalOperation';
+
+/** The columns a connector fills; the engine adds the enterprise, the ids and the provenance. */
+export type FactFields<E extends FactEntity> = Omit<Insertable<Database[E]>, 'id' | 'enterpriseId' | keyof Provenance>;
+
+/** One canonical record, keyed by its upstream's natural key (unique within the source). */
+export type CanonicalRecord = {
+  [E in FactEntity]: { entity: E; externalId: string; fields: FactFields<E> };
+}[FactEntity];
+
+/** A normalizer's answer: canonical records, or a typed rejection saying why. */
+export type Normalized =
+  | { ok: true; records: CanonicalRecord[] }
+  | { ok: false; errors: string[]; externalId?: string };
+
+/** Where a reader resumes: an opaque cursor for each stream, and a since-watermark. */
+export interface Checkpoint {
+  /**
+   * Per stream: the next page of the pass in progress (null once the pass is complete), the
+   * `since` that pass was asked with, and the watermark the next pass starts from.
+   */
+  streams: Record<string, { nextPage: string | null; since?: string; watermark?: string }>;
+}
+
+/** A page of raw upstream records, and the checkpoint that holds once the page is stored. */
+export interface Page {
+  stream: string;
+  records: unknown[];
+  checkpoint: Checkpoint;
+}
+
+export interface ReadContext {
+  /** The enterprise's Unified Social Credit Code, as upstreams key it. */
+  uscc: string;
+  /** Where the last committed page left off, or null on a first sync. */
+  checkpoint: Checkpoint | null;
+  /** Aborts with the run (timeouts, shutdown). */
+  signal: AbortSignal;
+}
+
+export interface ConnectorManifest<Config> {
+  id: string;
+  version: string;
+  displayName: string;
+  /** The canonical entities it produces. */
+  entities: readonly FactEntity[];
+  /** The consent scope a sync needs: a valid, unexpired, unrevoked consent naming it. */
+  consentScope: string;
+  /** The configuration schema; keys listed in `secrets` are redacted wherever config is logged. */
+  config: z.ZodType<Config>;
+  secrets: readonly (keyof Config & string)[];
+  /** Requests per second the upstream allows us, and how many may be in flight at once. */
+  rateLimit: { requestsPerSecond: number; concurrency: number };
+}
+
+export interface Connector<Config extends { baseUrl: string }, Client> {
+  manifest: ConnectorManifest<Config>;
+  /**
+   * A client for one configuration, over the transport the engine made for it (which owns
+   * timeouts, retries, rate and circuit breaking): never a static singleton.
+   */
+  createClient(config: Config, transport: Transport): Client;
+  /** Pages of raw records for one enterprise, resumable from `context.checkpoint`. */
+  read(client: Client, context: ReadContext): AsyncGenerator<Page>;
+  /** Pure: a raw record (unknown until validated) → canonical records or a rejection. */
+  normalize(raw: unknown, context: { uscc: string; stream: string }): Normalized;
+}
+
+/** A connector whose configuration and client types the caller does not need to know. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConnector = Connector<any, any>;
