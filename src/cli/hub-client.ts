@@ -1,6 +1,6 @@
 import { graphql, type GraphQLFormattedError } from 'graphql';
 import type { Config } from '../config/config.js';
-import { createContext } from '../graphql/context.js';
+import { createContext, readOnlyServices } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { createErrorFormatter } from '../server/errors.js';
 import { openStore } from '../store/database.js';
@@ -43,7 +43,7 @@ export async function runOperation<T>(
       schema: buildSchema(),
       source: query,
       variableValues: variables,
-      contextValue: createContext(store),
+      contextValue: createContext(readOnlyServices(store)),
     });
     if (result.errors?.length) {
       const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined });

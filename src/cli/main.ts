@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/config.js';
+import { readOnlyServices } from '../graphql/context.js';
 import { startHub, type Hub } from '../server/hub.js';
 import { createLogger } from '../server/logger.js';
 import { openStore, type Store } from '../store/database.js';
@@ -47,7 +48,7 @@ program
       const summary = await seedDemoPortfolio(store, config, (message) => logger.info(message));
       logger.info(summary, 'demo portfolio loaded');
     }
-    running.hub = await startHub({ config, store, logger });
+    running.hub = await startHub({ config, services: readOnlyServices(store), logger });
     const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
     printWelcome(running.hub.url, sample?.uscc);
   });

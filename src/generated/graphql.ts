@@ -4,6 +4,8 @@ import type { EnterpriseRow, PersonRow, RelationRow, TaxFilingRow, TaxRatingRow,
 import type { RelationWithHolder } from '../store/relations.js';
 import type { RelatedEnterpriseRow, RelationHopRow } from '../store/related-enterprises.js';
 import type { InvoiceMonthRow, InvoiceAggregateRow } from '../store/invoices.js';
+import type { ConsentRow } from '../ingest/consents.js';
+import type { SyncRunRow } from '../ingest/engine.js';
 import type { EnterpriseConnectionModel } from '../graphql/paging.js';
 import type { GraphQLContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
@@ -36,6 +38,32 @@ export type CaseKind =
 export type CaseStatus =
   | 'CLOSED'
   | 'OPEN';
+
+/**
+ * An enterprise's written consent for the hub to pull data from sources (scopes), for a
+ * purpose, until it expires or is revoked. No sync runs without one covering its source.
+ */
+export type Consent = {
+  __typename?: 'Consent';
+  enterprise: Enterprise;
+  /** Reference to the signed consent document. */
+  evidenceRef: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  grantedAt: Scalars['DateTime']['output'];
+  grantedBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  purpose: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedBy?: Maybe<Scalars['String']['output']>;
+  /** Source ids the consent covers, e.g. ["tax", "invoice"]. */
+  scopes: Array<Scalars['String']['output']>;
+  status: ConsentStatus;
+};
+
+export type ConsentStatus =
+  | 'ACTIVE'
+  | 'EXPIRED'
+  | 'REVOKED';
 
 export type CourtCase = {
   __typename?: 'CourtCase';
@@ -74,6 +102,8 @@ export type Enforcement = {
  */
 export type Enterprise = {
   __typename?: 'Enterprise';
+  /** Consents granted by this enterprise, latest first. */
+  consents: Array<Consent>;
   /** Court cases the enterprise is party to, latest first. */
   courtCases: Array<CourtCase>;
   /** When the hub last observed a fact from each source about this enterprise. */
@@ -183,6 +213,15 @@ export type EnterpriseStatus =
   /** Business licence revoked (吊销). */
   | 'REVOKED';
 
+export type GrantConsentInput = {
+  enterpriseId: Scalars['ID']['input'];
+  evidenceRef: Scalars['String']['input'];
+  expiresAt: Scalars['DateTime']['input'];
+  purpose: Scalars['String']['input'];
+  /** Source ids (connector consent scopes); at least one. */
+  scopes: Array<Scalars['String']['input']>;
+};
+
 export type Holder = Enterprise | Person;
 
 /** Invoices of one side (sales or purchases) in one month. */
@@ -212,6 +251,30 @@ export type Money = {
   __typename?: 'Money';
   amount: Scalars['Decimal']['output'];
   currency: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  grantConsent: Consent;
+  revokeConsent: Consent;
+  /** Syncs the given sources (all when omitted) for one enterprise now; one run per source. */
+  syncEnterprise: Array<SyncRun>;
+};
+
+
+export type MutationGrantConsentArgs = {
+  input: GrantConsentInput;
+};
+
+
+export type MutationRevokeConsentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSyncEnterpriseArgs = {
+  id: Scalars['ID']['input'];
+  sources?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** Relay page information. */
@@ -334,6 +397,35 @@ export type SourceFreshness = {
   lastObservedAt: Scalars['DateTime']['output'];
   source: Scalars['String']['output'];
 };
+
+/** One sync of one source for one enterprise. fetched = stored + duplicates + quarantined. */
+export type SyncRun = {
+  __typename?: 'SyncRun';
+  connector: Scalars['String']['output'];
+  /** Records identical to what the hub already held. */
+  duplicates: Scalars['Int']['output'];
+  enterprise?: Maybe<Enterprise>;
+  error?: Maybe<Scalars['String']['output']>;
+  /** Raw records received from the upstream. */
+  fetched: Scalars['Int']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** Records that failed validation, kept with their reasons. */
+  quarantined: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  status: SyncRunStatus;
+  /** Records that added or changed a fact. */
+  stored: Scalars['Int']['output'];
+};
+
+export type SyncRunStatus =
+  | 'FAILED'
+  /** Completed, with records quarantined. */
+  | 'PARTIAL'
+  /** Not started: no valid consent covers the source. */
+  | 'REFUSED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
 
 export type TaxFiling = {
   __typename?: 'TaxFiling';
@@ -476,6 +568,8 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CaseKind: CaseKind;
   CaseStatus: CaseStatus;
+  Consent: ResolverTypeWrapper<ConsentRow>;
+  ConsentStatus: ConsentStatus;
   CourtCase: ResolverTypeWrapper<CourtCaseRow>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -487,12 +581,14 @@ export type ResolversTypes = {
   EnterpriseFilter: EnterpriseFilter;
   EnterpriseStatus: EnterpriseStatus;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GrantConsentInput: GrantConsentInput;
   Holder: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Holder']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InvoiceAggregate: ResolverTypeWrapper<InvoiceAggregateRow>;
   InvoiceMonth: ResolverTypeWrapper<InvoiceMonthRow>;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyRole: PartyRole;
   Person: ResolverTypeWrapper<PersonRow>;
@@ -506,6 +602,8 @@ export type ResolversTypes = {
   Shareholding: ResolverTypeWrapper<RelationWithHolder>;
   SourceFreshness: ResolverTypeWrapper<SourceFreshness>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SyncRun: ResolverTypeWrapper<SyncRunRow>;
+  SyncRunStatus: SyncRunStatus;
   TaxFiling: ResolverTypeWrapper<TaxFilingRow>;
   TaxGrade: TaxGrade;
   TaxRating: ResolverTypeWrapper<TaxRatingRow>;
@@ -517,6 +615,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  Consent: ConsentRow;
   CourtCase: CourtCaseRow;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -527,12 +626,14 @@ export type ResolversParentTypes = {
   EnterpriseEdge: Omit<EnterpriseEdge, 'node'> & { node: ResolversParentTypes['Enterprise'] };
   EnterpriseFilter: EnterpriseFilter;
   Float: Scalars['Float']['output'];
+  GrantConsentInput: GrantConsentInput;
   Holder: ResolversUnionTypes<ResolversParentTypes>['Holder'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   InvoiceAggregate: InvoiceAggregateRow;
   InvoiceMonth: InvoiceMonthRow;
   Money: Money;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Person: PersonRow;
   PersonRole: RelationRow;
@@ -543,9 +644,24 @@ export type ResolversParentTypes = {
   Shareholding: RelationWithHolder;
   SourceFreshness: SourceFreshness;
   String: Scalars['String']['output'];
+  SyncRun: SyncRunRow;
   TaxFiling: TaxFilingRow;
   TaxRating: TaxRatingRow;
   UtilityBill: UtilityBillRow;
+};
+
+export type ConsentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
+  enterprise?: Resolver<ResolversTypes['Enterprise'], ParentType, ContextType>;
+  evidenceRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  grantedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  grantedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
 };
 
 export type CourtCaseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CourtCase'] = ResolversParentTypes['CourtCase']> = {
@@ -587,6 +703,7 @@ export type EnforcementResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type EnterpriseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Enterprise'] = ResolversParentTypes['Enterprise']> = {
+  consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   courtCases?: Resolver<Array<ResolversTypes['CourtCase']>, ParentType, ContextType>;
   dataFreshness?: Resolver<Array<ResolversTypes['SourceFreshness']>, ParentType, ContextType>;
   enforcements?: Resolver<Array<ResolversTypes['Enforcement']>, ParentType, ContextType>;
@@ -641,6 +758,12 @@ export type InvoiceMonthResolvers<ContextType = GraphQLContext, ParentType exten
 export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  grantConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'input'>>;
+  revokeConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'id'>>;
+  syncEnterprise?: Resolver<Array<ResolversTypes['SyncRun']>, ParentType, ContextType, RequireFields<MutationSyncEnterpriseArgs, 'id'>>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -700,6 +823,20 @@ export type SourceFreshnessResolvers<ContextType = GraphQLContext, ParentType ex
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type SyncRunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncRun'] = ResolversParentTypes['SyncRun']> = {
+  connector?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fetched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  quarantined?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SyncRunStatus'], ParentType, ContextType>;
+  stored?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type TaxFilingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaxFiling'] = ResolversParentTypes['TaxFiling']> = {
   declaredRevenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   filedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -737,6 +874,7 @@ export type UtilityBillResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  Consent?: ConsentResolvers<ContextType>;
   CourtCase?: CourtCaseResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -749,6 +887,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   InvoiceAggregate?: InvoiceAggregateResolvers<ContextType>;
   InvoiceMonth?: InvoiceMonthResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   PersonRole?: PersonRoleResolvers<ContextType>;
@@ -758,6 +897,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RelationHop?: RelationHopResolvers<ContextType>;
   Shareholding?: ShareholdingResolvers<ContextType>;
   SourceFreshness?: SourceFreshnessResolvers<ContextType>;
+  SyncRun?: SyncRunResolvers<ContextType>;
   TaxFiling?: TaxFilingResolvers<ContextType>;
   TaxRating?: TaxRatingResolvers<ContextType>;
   UtilityBill?: UtilityBillResolvers<ContextType>;

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { findConsents, type ConsentRow } from '../ingest/consents.js';
 import type { Db } from '../store/database.js';
 import { findEnterprisesByIds, findEnterprisesByUsccs, findEnterpriseWithRelations } from '../store/enterprises.js';
 import {
@@ -104,6 +105,9 @@ export function createLoaders(db: Db) {
     ),
     invoiceMonths: withArguments<DateRange, InvoiceMonthRow>(async (ids, range) =>
       groupBy(ids, await findInvoiceMonths(db, ids, range), (row) => row.enterpriseId),
+    ),
+    consents: new DataLoader<string, ConsentRow[]>(async (ids) =>
+      groupBy(ids, await findConsents(db, ids), (row) => row.enterpriseId),
     ),
     sourceFreshness: new DataLoader<string, SourceFreshnessRow[]>(async (ids) =>
       groupBy(ids, await findSourceFreshness(db, ids), (row) => row.enterpriseId),

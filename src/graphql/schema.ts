@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Resolvers } from '../generated/graphql.js';
 import { enterpriseResolvers } from './resolvers/enterprise.js';
+import { ingestResolvers } from './resolvers/ingest.js';
 import { sourceResolvers } from './resolvers/sources.js';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars.js';
 
@@ -25,6 +26,7 @@ const resolvers: Resolvers[] = [
     Query: { ping: () => true },
   },
   enterpriseResolvers,
+  ingestResolvers,
   sourceResolvers,
 ];
 

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { NotFoundError } from '../common/errors.js';
 import { payloadHash } from '../common/payload-hash.js';
 import type { Db, Store } from '../store/database.js';
-import type { SyncRunStatus } from '../store/schema.js';
+import { hasConsent } from './consents.js';
+import type { SyncRunStatus, SyncRunTable } from '../store/schema.js';
 import type { AnyConnector, CanonicalRecord, Checkpoint, Normalized } from './sdk.js';
 import type { Transport } from './transport.js';
 
@@ -13,19 +14,9 @@ export interface BoundConnector {
   transport: Transport;
 }
 
-export interface SyncRunSummary {
-  id: string;
-  source: string;
-  enterpriseId: string;
-  status: SyncRunStatus;
-  fetched: number;
-  stored: number;
-  duplicates: number;
-  quarantined: number;
-  error: string | null;
-}
+export type SyncRunRow = Selectable<SyncRunTable>;
 
-type Counts = Pick<SyncRunSummary, 'fetched' | 'stored' | 'duplicates' | 'quarantined'>;
+type Counts = Pick<SyncRunRow, 'fetched' | 'stored' | 'duplicates' | 'quarantined'>;
 
 /**
  * Runs syncs: one run per (enterprise, source). The engine, not the connector, owns what
@@ -40,7 +31,7 @@ export class IngestEngine {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async syncEnterprise(enterpriseId: string, bound: BoundConnector, signal?: AbortSignal): Promise<SyncRunSummary> {
+  async syncEnterprise(enterpriseId: string, bound: BoundConnector, signal?: AbortSignal): Promise<SyncRunRow> {
     const { db } = this.store;
     const { manifest } = bound.connector;
     const enterprise = await db.selectFrom('enterprise').select(['id', 'uscc']).where('id', '=', enterpriseId).executeTakeFirst();
@@ -48,7 +39,7 @@ export class IngestEngine {
 
     const startedAt = this.now();
     if (!(await hasConsent(db, enterpriseId, manifest.consentScope, startedAt))) {
-      const refused = await db
+      return db
         .insertInto('syncRun')
         .values({
           source: manifest.id,
@@ -58,9 +49,8 @@ export class IngestEngine {
           finishedAt: startedAt,
           error: `no valid consent covers scope '${manifest.consentScope}': nothing was fetched`,
         })
-        .returning('id')
+        .returningAll()
         .executeTakeFirstOrThrow();
-      return { id: refused.id, source: manifest.id, enterpriseId, status: 'REFUSED', fetched: 0, stored: 0, duplicates: 0, quarantined: 0, error: `no valid consent covers scope '${manifest.consentScope}'` };
     }
 
     const run = await db
@@ -104,8 +94,12 @@ export class IngestEngine {
       status = 'FAILED';
       error = failure instanceof Error ? failure.message : String(failure);
     }
-    await db.updateTable('syncRun').set({ ...counts, status, error, finishedAt: this.now() }).where('id', '=', run.id).execute();
-    return { id: run.id, source: manifest.id, enterpriseId, status, error, ...counts };
+    return db
+      .updateTable('syncRun')
+      .set({ ...counts, status, error, finishedAt: this.now() })
+      .where('id', '=', run.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   /** Stores one page: raw payloads, then each record's canonical facts or its quarantine. */
@@ -196,18 +190,4 @@ function safeNormalize(connector: AnyConnector, raw: unknown, context: { uscc: s
 
 function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-async function hasConsent(db: Db, enterpriseId: string, scope: string, at: Date): Promise<boolean> {
-  const consent = await db
-    .selectFrom('consent')
-    .select('id')
-    .where('enterpriseId', '=', enterpriseId)
-    .where(sql<boolean>`scopes @> ARRAY[${scope}]::text[]`)
-    .where('revokedAt', 'is', null)
-    .where('grantedAt', '<=', at)
-    .where('expiresAt', '>', at)
-    .limit(1)
-    .executeTakeFirst();
-  return consent !== undefined;
 }

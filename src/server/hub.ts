@@ -6,9 +6,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Config } from '../config/config.js';
-import { createContext, type GraphQLContext } from '../graphql/context.js';
+import { createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
-import type { Store } from '../store/database.js';
 import { createErrorFormatter } from './errors.js';
 import type { Logger } from './logger.js';
 
@@ -20,12 +19,13 @@ export interface Hub {
 
 export interface HubOptions {
   config: Pick<Config, 'nodeEnv' | 'port' | 'host'>;
-  store: Store;
+  services: HubServices;
   logger: Logger;
 }
 
 /** The HTTP side of the hub: GraphQL at /graphql and liveness at /healthz, on one port. */
-export async function startHub({ config, store, logger }: HubOptions): Promise<Hub> {
+export async function startHub({ config, services, logger }: HubOptions): Promise<Hub> {
+  const { store } = services;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -53,7 +53,7 @@ export async function startHub({ config, store, logger }: HubOptions): Promise<H
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async () => createContext(store) }),
+    expressMiddleware(apollo, { context: async () => createContext(services) }),
   );
   app.use(requestBodyErrors);
 

@@ -1,3 +1,4 @@
+import { readOnlyServices, type HubServices } from '../../src/graphql/context.js';
 import type { Hub } from '../../src/server/hub.js';
 import { startHub } from '../../src/server/hub.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -17,10 +18,14 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-export async function startTestHub(store: Store, nodeEnv: 'test' | 'production' | 'development' = 'test'): Promise<TestHub> {
+export async function startTestHub(
+  store: Store,
+  nodeEnv: 'test' | 'production' | 'development' = 'test',
+  services: HubServices = readOnlyServices(store),
+): Promise<TestHub> {
   const hub = await startHub({
     config: { nodeEnv, port: 0, host: '127.0.0.1' },
-    store,
+    services,
     logger: createLogger({ logLevel: 'silent' }),
   });
   const post = async (body: string, headers: Record<string, string> = {}) => {

@@ -1,0 +1,42 @@
+import { InputError, UpstreamUnavailableError } from '../common/errors.js';
+import type { Store } from '../store/database.js';
+import { IngestEngine, type BoundConnector, type SyncRunRow } from './engine.js';
+import type { AnyConnector } from './sdk.js';
+
+/**
+ * The hub's view of its sources: every registered connector, the ones configured here (bound
+ * to a transport and client), and syncs on request.
+ */
+export class IngestService {
+  private readonly engine: IngestEngine;
+
+  constructor(
+    private readonly store: Store,
+    readonly registered: readonly AnyConnector[],
+    private readonly bound: ReadonlyMap<string, BoundConnector>,
+  ) {
+    this.engine = new IngestEngine(store);
+  }
+
+  /** Consent scopes a grant may name: those of every registered source. */
+  knownScopes(): string[] {
+    return this.registered.map((connector) => connector.manifest.consentScope);
+  }
+
+  /** Syncs the named sources (all configured ones when omitted) for one enterprise, one after another. */
+  async syncEnterprise(enterpriseId: string, sources?: readonly string[]): Promise<SyncRunRow[]> {
+    const ids = sources ? [...new Set(sources)] : [...this.bound.keys()];
+    const unknown = ids.filter((id) => !this.registered.some((connector) => connector.manifest.id === id));
+    if (unknown.length > 0) {
+      const known = this.registered.map((connector) => connector.manifest.id).join(', ');
+      throw new InputError(`unknown sources: ${unknown.join(', ')}; known: ${known}`, { argument: 'sources' });
+    }
+    const unconfigured = ids.filter((id) => !this.bound.has(id));
+    if (unconfigured.length > 0) {
+      throw new UpstreamUnavailableError(`sources not configured on this hub: ${unconfigured.join(', ')}`, { argument: 'sources' });
+    }
+    const runs: SyncRunRow[] = [];
+    for (const id of ids) runs.push(await this.engine.syncEnterprise(enterpriseId, this.bound.get(id)!));
+    return runs;
+  }
+}
