@@ -5,8 +5,9 @@ import type { RelationWithHolder } from '../store/relations.js';
 import type { RelatedEnterpriseRow, RelationHopRow } from '../store/related-enterprises.js';
 import type { InvoiceMonthRow, InvoiceAggregateRow } from '../store/invoices.js';
 import type { ConsentRow } from '../ingest/consents.js';
-import type { SyncRunRow } from '../ingest/engine.js';
-import type { EnterpriseConnectionModel } from '../graphql/paging.js';
+import type { SyncRunRow, QuarantinedRecordRow, InventoryModel } from '../store/ingest-records.js';
+import type { AnyConnector } from '../ingest/sdk.js';
+import type { SyncRunConnectionModel, QuarantinedRecordConnectionModel, EnterpriseConnectionModel } from '../graphql/paging.js';
 import type { GraphQLContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -25,6 +26,8 @@ export type Scalars = {
   DateTime: { input: Date; output: Date | string; }
   /** An exact decimal number, serialized as a string (e.g. "1234.50"); never a float. */
   Decimal: { input: string; output: string; }
+  /** Any JSON value, as it came from an upstream. */
+  JSON: { input: unknown; output: unknown; }
 };
 
 export type CaseKind =
@@ -38,6 +41,34 @@ export type CaseKind =
 export type CaseStatus =
   | 'CLOSED'
   | 'OPEN';
+
+export type CircuitState =
+  /** Requests flow. */
+  | 'CLOSED'
+  /** One probe request is in flight. */
+  | 'HALF_OPEN'
+  | 'ISOLATED'
+  /** Requests fail fast after repeated failures, until a probe is allowed. */
+  | 'OPEN';
+
+/** A source the hub can pull from. */
+export type Connector = {
+  __typename?: 'Connector';
+  /** The circuit breaker in front of its upstream; null when not configured. */
+  circuitState?: Maybe<CircuitState>;
+  /** Whether this hub has a configuration (upstream address and credentials) for it. */
+  configured: Scalars['Boolean']['output'];
+  /** The consent scope its syncs need. */
+  consentScope: Scalars['String']['output'];
+  displayName: Scalars['String']['output'];
+  /** Canonical entities it produces. */
+  entities: Array<Scalars['String']['output']>;
+  id: Scalars['String']['output'];
+  /** The latest sync run of this source, for any enterprise. */
+  lastRun?: Maybe<SyncRun>;
+  rateLimit: RateLimit;
+  version: Scalars['String']['output'];
+};
 
 /**
  * An enterprise's written consent for the hub to pull data from sources (scopes), for a
@@ -224,6 +255,15 @@ export type GrantConsentInput = {
 
 export type Holder = Enterprise | Person;
 
+/** How many current facts the hub holds per source and entity, and how fresh they are. */
+export type InventoryRow = {
+  __typename?: 'InventoryRow';
+  entity: Scalars['String']['output'];
+  lastObservedAt?: Maybe<Scalars['DateTime']['output']>;
+  records: Scalars['Int']['output'];
+  source: Scalars['String']['output'];
+};
+
 /** Invoices of one side (sales or purchases) in one month. */
 export type InvoiceAggregate = {
   __typename?: 'InvoiceAggregate';
@@ -316,8 +356,42 @@ export type Provenance = {
   source: Scalars['String']['output'];
 };
 
+export type QuarantineFilter = {
+  enterpriseId?: InputMaybe<Scalars['ID']['input']>;
+  source?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An upstream record that failed validation, kept with its payload and the reasons. */
+export type QuarantinedRecord = {
+  __typename?: 'QuarantinedRecord';
+  enterprise?: Maybe<Enterprise>;
+  errors: Array<Scalars['String']['output']>;
+  /** The upstream's key for the record, when it could be read. */
+  externalId?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  payload?: Maybe<Scalars['JSON']['output']>;
+  quarantinedAt: Scalars['DateTime']['output'];
+  source: Scalars['String']['output'];
+  syncRun?: Maybe<SyncRun>;
+};
+
+export type QuarantinedRecordConnection = {
+  __typename?: 'QuarantinedRecordConnection';
+  edges: Array<QuarantinedRecordEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type QuarantinedRecordEdge = {
+  __typename?: 'QuarantinedRecordEdge';
+  cursor: Scalars['String']['output'];
+  node: QuarantinedRecord;
+};
+
 export type Query = {
   __typename?: 'Query';
+  connectors: Array<Connector>;
+  dataInventory: Array<InventoryRow>;
   /** One enterprise by id or by USCC (exactly one of them); null when unknown. */
   enterprise?: Maybe<Enterprise>;
   /** Enterprises matching the filter, in a stable order; `first` is 1 to 100. */
@@ -326,6 +400,10 @@ export type Query = {
   person?: Maybe<Person>;
   /** Always true; lets clients check that the schema answers. */
   ping: Scalars['Boolean']['output'];
+  /** Quarantined upstream records, latest first. */
+  quarantinedRecords: QuarantinedRecordConnection;
+  /** Sync runs, latest first. */
+  syncRuns: SyncRunConnection;
 };
 
 
@@ -344,6 +422,26 @@ export type QueryEnterprisesArgs = {
 
 export type QueryPersonArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryQuarantinedRecordsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<QuarantineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySyncRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SyncRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RateLimit = {
+  __typename?: 'RateLimit';
+  concurrency: Scalars['Int']['output'];
+  requestsPerSecond: Scalars['Float']['output'];
 };
 
 export type RelatedEnterprise = {
@@ -416,6 +514,25 @@ export type SyncRun = {
   status: SyncRunStatus;
   /** Records that added or changed a fact. */
   stored: Scalars['Int']['output'];
+};
+
+export type SyncRunConnection = {
+  __typename?: 'SyncRunConnection';
+  edges: Array<SyncRunEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SyncRunEdge = {
+  __typename?: 'SyncRunEdge';
+  cursor: Scalars['String']['output'];
+  node: SyncRun;
+};
+
+export type SyncRunFilter = {
+  connector?: InputMaybe<Scalars['String']['input']>;
+  enterpriseId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<SyncRunStatus>;
 };
 
 export type SyncRunStatus =
@@ -568,6 +685,8 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CaseKind: CaseKind;
   CaseStatus: CaseStatus;
+  CircuitState: CircuitState;
+  Connector: ResolverTypeWrapper<AnyConnector>;
   Consent: ResolverTypeWrapper<ConsentRow>;
   ConsentStatus: ConsentStatus;
   CourtCase: ResolverTypeWrapper<CourtCaseRow>;
@@ -585,8 +704,10 @@ export type ResolversTypes = {
   Holder: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Holder']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  InventoryRow: ResolverTypeWrapper<InventoryModel>;
   InvoiceAggregate: ResolverTypeWrapper<InvoiceAggregateRow>;
   InvoiceMonth: ResolverTypeWrapper<InvoiceMonthRow>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -594,7 +715,12 @@ export type ResolversTypes = {
   Person: ResolverTypeWrapper<PersonRow>;
   PersonRole: ResolverTypeWrapper<RelationRow>;
   Provenance: ResolverTypeWrapper<ProvenanceRow>;
+  QuarantineFilter: QuarantineFilter;
+  QuarantinedRecord: ResolverTypeWrapper<QuarantinedRecordRow>;
+  QuarantinedRecordConnection: ResolverTypeWrapper<QuarantinedRecordConnectionModel>;
+  QuarantinedRecordEdge: ResolverTypeWrapper<Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversTypes['QuarantinedRecord'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateLimit: ResolverTypeWrapper<RateLimit>;
   RelatedEnterprise: ResolverTypeWrapper<RelatedEnterpriseRow>;
   RelationHop: ResolverTypeWrapper<RelationHopRow>;
   RelationHopKind: RelationHopKind;
@@ -603,6 +729,9 @@ export type ResolversTypes = {
   SourceFreshness: ResolverTypeWrapper<SourceFreshness>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SyncRun: ResolverTypeWrapper<SyncRunRow>;
+  SyncRunConnection: ResolverTypeWrapper<SyncRunConnectionModel>;
+  SyncRunEdge: ResolverTypeWrapper<Omit<SyncRunEdge, 'node'> & { node: ResolversTypes['SyncRun'] }>;
+  SyncRunFilter: SyncRunFilter;
   SyncRunStatus: SyncRunStatus;
   TaxFiling: ResolverTypeWrapper<TaxFilingRow>;
   TaxGrade: TaxGrade;
@@ -615,6 +744,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  Connector: AnyConnector;
   Consent: ConsentRow;
   CourtCase: CourtCaseRow;
   Date: Scalars['Date']['output'];
@@ -630,24 +760,46 @@ export type ResolversParentTypes = {
   Holder: ResolversUnionTypes<ResolversParentTypes>['Holder'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  InventoryRow: InventoryModel;
   InvoiceAggregate: InvoiceAggregateRow;
   InvoiceMonth: InvoiceMonthRow;
+  JSON: Scalars['JSON']['output'];
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Person: PersonRow;
   PersonRole: RelationRow;
   Provenance: ProvenanceRow;
+  QuarantineFilter: QuarantineFilter;
+  QuarantinedRecord: QuarantinedRecordRow;
+  QuarantinedRecordConnection: QuarantinedRecordConnectionModel;
+  QuarantinedRecordEdge: Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversParentTypes['QuarantinedRecord'] };
   Query: Record<PropertyKey, never>;
+  RateLimit: RateLimit;
   RelatedEnterprise: RelatedEnterpriseRow;
   RelationHop: RelationHopRow;
   Shareholding: RelationWithHolder;
   SourceFreshness: SourceFreshness;
   String: Scalars['String']['output'];
   SyncRun: SyncRunRow;
+  SyncRunConnection: SyncRunConnectionModel;
+  SyncRunEdge: Omit<SyncRunEdge, 'node'> & { node: ResolversParentTypes['SyncRun'] };
+  SyncRunFilter: SyncRunFilter;
   TaxFiling: TaxFilingRow;
   TaxRating: TaxRatingRow;
   UtilityBill: UtilityBillRow;
+};
+
+export type ConnectorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Connector'] = ResolversParentTypes['Connector']> = {
+  circuitState?: Resolver<Maybe<ResolversTypes['CircuitState']>, ParentType, ContextType>;
+  configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  consentScope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entities?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastRun?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType>;
+  rateLimit?: Resolver<ResolversTypes['RateLimit'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ConsentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
@@ -741,6 +893,13 @@ export type HolderResolvers<ContextType = GraphQLContext, ParentType extends Res
   __resolveType: TypeResolveFn<'Enterprise' | 'Person', ParentType, ContextType>;
 };
 
+export type InventoryRowResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InventoryRow'] = ResolversParentTypes['InventoryRow']> = {
+  entity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastObservedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type InvoiceAggregateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceAggregate'] = ResolversParentTypes['InvoiceAggregate']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   netAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -754,6 +913,10 @@ export type InvoiceMonthResolvers<ContextType = GraphQLContext, ParentType exten
   purchases?: Resolver<ResolversTypes['InvoiceAggregate'], ParentType, ContextType>;
   sales?: Resolver<ResolversTypes['InvoiceAggregate'], ParentType, ContextType>;
 };
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
 
 export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
@@ -791,11 +954,42 @@ export type ProvenanceResolvers<ContextType = GraphQLContext, ParentType extends
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type QuarantinedRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QuarantinedRecord'] = ResolversParentTypes['QuarantinedRecord']> = {
+  enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  payload?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  quarantinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  syncRun?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType>;
+};
+
+export type QuarantinedRecordConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QuarantinedRecordConnection'] = ResolversParentTypes['QuarantinedRecordConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['QuarantinedRecordEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type QuarantinedRecordEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QuarantinedRecordEdge'] = ResolversParentTypes['QuarantinedRecordEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['QuarantinedRecord'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  connectors?: Resolver<Array<ResolversTypes['Connector']>, ParentType, ContextType>;
+  dataInventory?: Resolver<Array<ResolversTypes['InventoryRow']>, ParentType, ContextType>;
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType, Partial<QueryEnterpriseArgs>>;
   enterprises?: Resolver<ResolversTypes['EnterpriseConnection'], ParentType, ContextType, RequireFields<QueryEnterprisesArgs, 'first'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  quarantinedRecords?: Resolver<ResolversTypes['QuarantinedRecordConnection'], ParentType, ContextType, RequireFields<QueryQuarantinedRecordsArgs, 'first'>>;
+  syncRuns?: Resolver<ResolversTypes['SyncRunConnection'], ParentType, ContextType, RequireFields<QuerySyncRunsArgs, 'first'>>;
+};
+
+export type RateLimitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RateLimit'] = ResolversParentTypes['RateLimit']> = {
+  concurrency?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requestsPerSecond?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type RelatedEnterpriseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RelatedEnterprise'] = ResolversParentTypes['RelatedEnterprise']> = {
@@ -837,6 +1031,17 @@ export type SyncRunResolvers<ContextType = GraphQLContext, ParentType extends Re
   stored?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type SyncRunConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncRunConnection'] = ResolversParentTypes['SyncRunConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SyncRunEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SyncRunEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncRunEdge'] = ResolversParentTypes['SyncRunEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SyncRun'], ParentType, ContextType>;
+};
+
 export type TaxFilingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaxFiling'] = ResolversParentTypes['TaxFiling']> = {
   declaredRevenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   filedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -874,6 +1079,7 @@ export type UtilityBillResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  Connector?: ConnectorResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   CourtCase?: CourtCaseResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -884,20 +1090,28 @@ export type Resolvers<ContextType = GraphQLContext> = {
   EnterpriseConnection?: EnterpriseConnectionResolvers<ContextType>;
   EnterpriseEdge?: EnterpriseEdgeResolvers<ContextType>;
   Holder?: HolderResolvers<ContextType>;
+  InventoryRow?: InventoryRowResolvers<ContextType>;
   InvoiceAggregate?: InvoiceAggregateResolvers<ContextType>;
   InvoiceMonth?: InvoiceMonthResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   PersonRole?: PersonRoleResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
+  QuarantinedRecord?: QuarantinedRecordResolvers<ContextType>;
+  QuarantinedRecordConnection?: QuarantinedRecordConnectionResolvers<ContextType>;
+  QuarantinedRecordEdge?: QuarantinedRecordEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RateLimit?: RateLimitResolvers<ContextType>;
   RelatedEnterprise?: RelatedEnterpriseResolvers<ContextType>;
   RelationHop?: RelationHopResolvers<ContextType>;
   Shareholding?: ShareholdingResolvers<ContextType>;
   SourceFreshness?: SourceFreshnessResolvers<ContextType>;
   SyncRun?: SyncRunResolvers<ContextType>;
+  SyncRunConnection?: SyncRunConnectionResolvers<ContextType>;
+  SyncRunEdge?: SyncRunEdgeResolvers<ContextType>;
   TaxFiling?: TaxFilingResolvers<ContextType>;
   TaxRating?: TaxRatingResolvers<ContextType>;
   UtilityBill?: UtilityBillResolvers<ContextType>;

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { findConsents, type ConsentRow } from '../ingest/consents.js';
 import type { Db } from '../store/database.js';
+import { findLatestRuns, findSyncRunsByIds, type SyncRunRow } from '../store/ingest-records.js';
 import { findEnterprisesByIds, findEnterprisesByUsccs, findEnterpriseWithRelations } from '../store/enterprises.js';
 import {
   findCourtCases,
@@ -105,6 +106,12 @@ export function createLoaders(db: Db) {
     ),
     invoiceMonths: withArguments<DateRange, InvoiceMonthRow>(async (ids, range) =>
       groupBy(ids, await findInvoiceMonths(db, ids, range), (row) => row.enterpriseId),
+    ),
+    syncRunById: new DataLoader<string, SyncRunRow | null>(async (ids) =>
+      byKey(ids, await findSyncRunsByIds(db, ids), (row) => row.id),
+    ),
+    latestRunOfSource: new DataLoader<string, SyncRunRow | null>(async (sources) =>
+      byKey(sources, await findLatestRuns(db, sources), (row) => row.source),
     ),
     consents: new DataLoader<string, ConsentRow[]>(async (ids) =>
       groupBy(ids, await findConsents(db, ids), (row) => row.enterpriseId),

@@ -1,4 +1,5 @@
 import { InputError } from '../common/errors.js';
+import type { QuarantinedRecordRow, SyncRunRow } from '../store/ingest-records.js';
 import type { EnterpriseRow } from '../store/schema.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -12,6 +13,18 @@ export interface ConnectionModel<T> {
 }
 
 export type EnterpriseConnectionModel = ConnectionModel<EnterpriseRow>;
+export type SyncRunConnectionModel = ConnectionModel<SyncRunRow>;
+export type QuarantinedRecordConnectionModel = ConnectionModel<QuarantinedRecordRow>;
+
+/** The Relay fields of every connection, from its model. */
+export const connectionResolvers = {
+  edges: <T>(connection: ConnectionModel<T>) => connection.nodes.map((node) => ({ cursor: connection.cursorOf(node), node })),
+  pageInfo: <T>(connection: ConnectionModel<T>) => ({
+    hasNextPage: connection.hasNextPage,
+    endCursor: connection.nodes.length > 0 ? connection.cursorOf(connection.nodes.at(-1)!) : null,
+  }),
+  totalCount: <T>(connection: ConnectionModel<T>) => connection.totalCount(),
+};
 
 export function checkPageSize(first: number | null | undefined): number {
   const size = first ?? 20;

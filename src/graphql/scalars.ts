@@ -63,3 +63,16 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   parseValue: parseDecimal,
   parseLiteral: (ast) => parseDecimal(literalString(ast, 'Decimal')),
 });
+
+/** Output only: an upstream's payload, passed through as JSON. */
+export const JsonScalar = new GraphQLScalarType<unknown, unknown>({
+  name: 'JSON',
+  description: 'Any JSON value.',
+  serialize: (value) => value,
+  parseValue: () => {
+    throw invalid('JSON is an output type only');
+  },
+  parseLiteral: () => {
+    throw invalid('JSON is an output type only');
+  },
+});

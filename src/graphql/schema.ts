@@ -6,7 +6,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { enterpriseResolvers } from './resolvers/enterprise.js';
 import { ingestResolvers } from './resolvers/ingest.js';
 import { sourceResolvers } from './resolvers/sources.js';
-import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars.js';
+import { DateScalar, DateTimeScalar, DecimalScalar, JsonScalar } from './scalars.js';
 
 const schemaDirectory = fileURLToPath(new URL('../../schema/', import.meta.url));
 
@@ -23,6 +23,7 @@ const resolvers: Resolvers[] = [
     Date: DateScalar,
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
+    JSON: JsonScalar,
     Query: { ping: () => true },
   },
   enterpriseResolvers,

@@ -1,9 +1,10 @@
-import { sql, type Selectable } from 'kysely';
+import { sql } from 'kysely';
 import { NotFoundError } from '../common/errors.js';
 import { payloadHash } from '../common/payload-hash.js';
 import type { Db, Store } from '../store/database.js';
 import { hasConsent } from './consents.js';
-import type { SyncRunStatus, SyncRunTable } from '../store/schema.js';
+import type { SyncRunRow } from '../store/ingest-records.js';
+import type { SyncRunStatus } from '../store/schema.js';
 import type { AnyConnector, CanonicalRecord, Checkpoint, Normalized } from './sdk.js';
 import type { Transport } from './transport.js';
 
@@ -14,7 +15,7 @@ export interface BoundConnector {
   transport: Transport;
 }
 
-export type SyncRunRow = Selectable<SyncRunTable>;
+
 
 type Counts = Pick<SyncRunRow, 'fetched' | 'stored' | 'duplicates' | 'quarantined'>;
 

@@ -1,6 +1,7 @@
 import { InputError, UpstreamUnavailableError } from '../common/errors.js';
 import type { Store } from '../store/database.js';
-import { IngestEngine, type BoundConnector, type SyncRunRow } from './engine.js';
+import type { SyncRunRow } from '../store/ingest-records.js';
+import { IngestEngine, type BoundConnector } from './engine.js';
 import type { AnyConnector } from './sdk.js';
 
 /**
@@ -16,6 +17,15 @@ export class IngestService {
     private readonly bound: ReadonlyMap<string, BoundConnector>,
   ) {
     this.engine = new IngestEngine(store);
+  }
+
+  /** The circuit state in front of a configured source's upstream; undefined when not configured. */
+  circuitState(id: string) {
+    return this.bound.get(id)?.transport.circuitState();
+  }
+
+  isConfigured(id: string): boolean {
+    return this.bound.has(id);
   }
 
   /** Consent scopes a grant may name: those of every registered source. */

@@ -5,7 +5,7 @@ import { checkUscc } from '../../profile/uscc.js';
 import { countEnterprises, pageEnterprises } from '../../store/enterprises.js';
 import type { EnterpriseRow, PersonRow } from '../../store/schema.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
-import { checkPageSize, decodeCursor, encodeCursor } from '../paging.js';
+import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
 import { selectsAnyOf } from '../selection.js';
 
 const ENTERPRISE_CURSOR = 'enterprise';
@@ -49,14 +49,7 @@ export const enterpriseResolvers: Resolvers = {
     },
     person: (_, { id }, { loaders }) => loaders.personById.load(fromGlobalId('Person', id)),
   },
-  EnterpriseConnection: {
-    edges: (connection) => connection.nodes.map((node) => ({ cursor: connection.cursorOf(node), node })),
-    pageInfo: (connection) => ({
-      hasNextPage: connection.hasNextPage,
-      endCursor: connection.nodes.length > 0 ? connection.cursorOf(connection.nodes.at(-1)!) : null,
-    }),
-    totalCount: (connection) => connection.totalCount(),
-  },
+  EnterpriseConnection: connectionResolvers,
   Enterprise: {
     id: (enterprise) => toGlobalId('Enterprise', enterprise.id),
     registeredCapital: (enterprise) => money(enterprise.registeredCapitalFen, enterprise.registeredCapitalCurrency),

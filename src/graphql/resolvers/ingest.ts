@@ -1,9 +1,68 @@
 import type { Resolvers } from '../../generated/graphql.js';
 import { consentStatus, grantConsent, revokeConsent } from '../../ingest/consents.js';
 import type { EnterpriseRow } from '../../store/schema.js';
+import { countQuarantine, countSyncRuns, findInventory, pageQuarantine, pageSyncRuns } from '../../store/ingest-records.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
+import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
+
+const SYNC_RUN_CURSOR = 'sync-run';
+const QUARANTINE_CURSOR = 'quarantined-record';
 
 export const ingestResolvers: Resolvers = {
+  Query: {
+    connectors: (_, __, { ingest }) => [...ingest.registered],
+    syncRuns: async (_, { filter, first, after }, { store }) => {
+      const size = checkPageSize(first);
+      const beforeId = decodeCursor(SYNC_RUN_CURSOR, after);
+      const criteria = {
+        source: filter?.connector,
+        enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
+        status: filter?.status,
+      };
+      const page = await pageSyncRuns(store.db, criteria, size, beforeId);
+      return {
+        nodes: page.rows,
+        cursorOf: (run) => encodeCursor(SYNC_RUN_CURSOR, run.id),
+        hasNextPage: page.hasNextPage,
+        totalCount: () => countSyncRuns(store.db, criteria),
+      };
+    },
+    quarantinedRecords: async (_, { filter, first, after }, { store }) => {
+      const size = checkPageSize(first);
+      const beforeId = decodeCursor(QUARANTINE_CURSOR, after);
+      const criteria = {
+        source: filter?.source,
+        enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
+      };
+      const page = await pageQuarantine(store.db, criteria, size, beforeId);
+      return {
+        nodes: page.rows,
+        cursorOf: (record) => encodeCursor(QUARANTINE_CURSOR, record.id),
+        hasNextPage: page.hasNextPage,
+        totalCount: () => countQuarantine(store.db, criteria),
+      };
+    },
+    dataInventory: (_, __, { store }) => findInventory(store.db),
+  },
+  SyncRunConnection: connectionResolvers,
+  QuarantinedRecordConnection: connectionResolvers,
+  Connector: {
+    id: (connector) => connector.manifest.id,
+    version: (connector) => connector.manifest.version,
+    displayName: (connector) => connector.manifest.displayName,
+    entities: (connector) => [...connector.manifest.entities],
+    consentScope: (connector) => connector.manifest.consentScope,
+    rateLimit: (connector) => connector.manifest.rateLimit,
+    configured: (connector, _, { ingest }) => ingest.isConfigured(connector.manifest.id),
+    circuitState: (connector, _, { ingest }) => ingest.circuitState(connector.manifest.id) ?? null,
+    lastRun: async (connector, _, { loaders }) => loaders.latestRunOfSource.load(connector.manifest.id),
+  },
+  QuarantinedRecord: {
+    id: (record) => toGlobalId('QuarantinedRecord', record.id),
+    syncRun: (record, _, { loaders }) => (record.syncRunId === null ? null : loaders.syncRunById.load(record.syncRunId)),
+    enterprise: (record, _, { loaders }) => (record.enterpriseId === null ? null : loaders.enterpriseById.load(record.enterpriseId)),
+    errors: (record) => (Array.isArray(record.errors) ? record.errors.map(String) : [String(record.errors)]),
+  },
   Mutation: {
     grantConsent: (_, { input }, { store, ingest, actor }) =>
       grantConsent(

@@ -1,0 +1,103 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from './database.js';
+import type { QuarantinedRecordTable, SyncRunStatus, SyncRunTable } from './schema.js';
+
+export type SyncRunRow = Selectable<SyncRunTable>;
+export type QuarantinedRecordRow = Selectable<QuarantinedRecordTable>;
+
+export interface SyncRunFilter {
+  source?: string | null;
+  enterpriseId?: string | null;
+  status?: SyncRunStatus | null;
+}
+
+function syncRunsMatching(db: Db, filter: SyncRunFilter) {
+  let query = db.selectFrom('syncRun');
+  if (filter.source) query = query.where('source', '=', filter.source);
+  if (filter.enterpriseId) query = query.where('enterpriseId', '=', filter.enterpriseId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  return query;
+}
+
+/** Latest first: a page of runs with ids below `beforeId`, and whether more follow. */
+export async function pageSyncRuns(db: Db, filter: SyncRunFilter, first: number, beforeId: string | undefined) {
+  let query = syncRunsMatching(db, filter).selectAll();
+  if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+  const rows = await query.orderBy('id', 'desc').limit(first + 1).execute();
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+export async function countSyncRuns(db: Db, filter: SyncRunFilter): Promise<number> {
+  const { count } = await syncRunsMatching(db, filter).select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** The latest run of each source. */
+export async function findLatestRuns(db: Db, sources: readonly string[]): Promise<SyncRunRow[]> {
+  const result = await sql<SyncRunRow>`
+    SELECT DISTINCT ON (source) * FROM sync_run WHERE source = any(${sql.val(sources)}::text[]) ORDER BY source, id DESC`.execute(db);
+  return result.rows;
+}
+
+export interface QuarantineFilter {
+  source?: string | null;
+  enterpriseId?: string | null;
+}
+
+function quarantineMatching(db: Db, filter: QuarantineFilter) {
+  let query = db.selectFrom('quarantinedRecord');
+  if (filter.source) query = query.where('source', '=', filter.source);
+  if (filter.enterpriseId) query = query.where('enterpriseId', '=', filter.enterpriseId);
+  return query;
+}
+
+export async function pageQuarantine(db: Db, filter: QuarantineFilter, first: number, beforeId: string | undefined) {
+  let query = quarantineMatching(db, filter).selectAll();
+  if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+  const rows = await query.orderBy('id', 'desc').limit(first + 1).execute();
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+export async function countQuarantine(db: Db, filter: QuarantineFilter): Promise<number> {
+  const { count } = await quarantineMatching(db, filter).select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+export async function findSyncRunsByIds(db: Db, ids: readonly string[]): Promise<SyncRunRow[]> {
+  return db.selectFrom('syncRun').selectAll().where('id', '=', sql<string>`any(${sql.val(ids)}::bigint[])`).execute();
+}
+
+/** Fact tables and the entity name the API uses for each. */
+const FACT_TABLES = [
+  ['enterprise', 'enterprise'],
+  ['relation', 'relation'],
+  ['registry_change', 'registryChange'],
+  ['abnormal_operation', 'abnormalOperation'],
+  ['tax_filing', 'taxFiling'],
+  ['tax_rating', 'taxRating'],
+  ['tax_arrears', 'taxArrears'],
+  ['court_case', 'courtCase'],
+  ['enforcement', 'enforcement'],
+  ['utility_bill', 'utilityBill'],
+  ['invoice', 'invoice'],
+  ['social_insurance_month', 'socialInsuranceMonth'],
+] as const;
+
+export interface InventoryModel {
+  source: string;
+  entity: string;
+  records: number;
+  lastObservedAt: Date | null;
+}
+
+/** Current facts per source and entity, in one statement. */
+export async function findInventory(db: Db): Promise<InventoryModel[]> {
+  const parts = FACT_TABLES.map(([table, entity]) => {
+    const current = table === 'enterprise' ? sql`` : sql`WHERE superseded_at IS NULL`;
+    return sql`SELECT source, ${sql.lit(entity)} AS entity, count(*) AS records, max(observed_at) AS last_observed_at
+               FROM ${sql.table(table)} ${current} GROUP BY source`;
+  });
+  const result = await sql<{ source: string; entity: string; records: string; lastObservedAt: Date | null }>`
+    SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) inventory ORDER BY source, entity`.execute(db);
+  return result.rows.map((row) => ({ ...row, records: Number(row.records) }));
+}
