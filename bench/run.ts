@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { loadPortfolio } from '../src/demo/load.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
-import { createContext, readOnlyServices } from '../src/graphql/context.js';
+import { createContext, createServices } from '../src/graphql/context.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import { openStore, type Store } from '../src/store/database.js';
 import type { StoreConfig } from '../src/config/config.js';
@@ -141,7 +141,7 @@ async function statementsPerRequest(store: Store, uscc: string): Promise<Record<
   const counts = {} as Record<QueryName, number>;
   for (const name of Object.keys(QUERIES) as QueryName[]) {
     const before = store.statementCount();
-    const result = await graphql({ schema, source: QUERIES[name].query, variableValues: { uscc }, contextValue: createContext(readOnlyServices(store)) });
+    const result = await graphql({ schema, source: QUERIES[name].query, variableValues: { uscc }, contextValue: createContext(createServices(store)) });
     if (result.errors) throw new Error(`${name}: ${result.errors[0]!.message}`);
     counts[name] = store.statementCount() - before;
   }

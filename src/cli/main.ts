@@ -1,12 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/config.js';
-import { readOnlyServices } from '../graphql/context.js';
+import { createServices } from '../graphql/context.js';
 import { startHub, type Hub } from '../server/hub.js';
 import { createLogger } from '../server/logger.js';
 import { openStore, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { runOperation } from './hub-client.js';
 import { seedDemoPortfolio } from './seed-demo.js';
+import { sync } from './sync.js';
 
 const program = new Command('creditgraph')
   .description('CreditGraph: the enterprise profile graph and risk view for online SME credit')
@@ -29,6 +30,7 @@ program
     const config = loadConfig();
     const logger = createLogger(config);
     const store = await openStore(config.store);
+    const services = createServices(store, process.env);
     const running: { hub?: Hub } = {};
     let stopping: Promise<void> | undefined;
     // Idempotent: tsx relays the signal the terminal already sent to its whole group, so the
@@ -48,7 +50,7 @@ program
       const summary = await seedDemoPortfolio(store, config, (message) => logger.info(message));
       logger.info(summary, 'demo portfolio loaded');
     }
-    running.hub = await startHub({ config, services: readOnlyServices(store), logger });
+    running.hub = await startHub({ config, services, logger });
     const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
     printWelcome(running.hub.url, sample?.uscc);
   });
@@ -97,6 +99,17 @@ program
     const config = loadConfig();
     const data = await runOperation(config, ENTERPRISE_PROFILE, { uscc });
     console.log(JSON.stringify(data, null, 2));
+  });
+
+program
+  .command('sync')
+  .description('pull sources into the store for all enterprises or one (through the hub when HUB_URL is set)')
+  .option('--all', 'every enterprise in the store')
+  .option('--enterprise <uscc>', 'one enterprise')
+  .option('--source <id...>', 'only these sources (default: every configured one)')
+  .action(async (options: { all?: boolean; enterprise?: string; source?: string[] }) => {
+    const ok = await sync(loadConfig(), options);
+    if (!ok) process.exitCode = 1;
   });
 
 const ENTERPRISE_PROFILE = /* GraphQL */ `

@@ -1,4 +1,5 @@
 import { IngestService } from '../ingest/service.js';
+import { bindFromEnvironment } from '../ingest/connector-config.js';
 import { connectors } from '../ingest/registry.js';
 import type { Store } from '../store/database.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -16,9 +17,12 @@ export interface GraphQLContext extends HubServices {
   actor: string;
 }
 
-/** Services with every connector registered and none configured: a hub that reads but cannot sync. */
-export function readOnlyServices(store: Store): HubServices {
-  return { store, ingest: new IngestService(store, connectors, new Map()) };
+/**
+ * The services over a store, with every connector registered and those configured in
+ * `environment` bound to their upstreams (none by default: a hub that reads but cannot sync).
+ */
+export function createServices(store: Store, environment: NodeJS.ProcessEnv = {}): HubServices {
+  return { store, ingest: new IngestService(store, connectors, bindFromEnvironment(connectors, environment)) };
 }
 
 export function createContext(services: HubServices): GraphQLContext {

@@ -18,7 +18,7 @@ export const defaultReliability: ReliabilityOptions = {
   maxResponseBytes: 5 * 1024 * 1024,
   retries: 5,
   backoff: { initialMs: 100, maxMs: 5_000 },
-  breaker: { failures: 5, halfOpenAfterMs: 10_000 },
+  breaker: { failures: 12, halfOpenAfterMs: 10_000 },
 };
 
 /**

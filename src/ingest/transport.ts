@@ -45,7 +45,11 @@ export interface TransportOptions {
   retries?: number;
   /** Base and cap of the exponential backoff, in ms. @default 100, 5000 */
   backoff?: { initialMs: number; maxMs: number };
-  /** Consecutive failures that open the circuit, and how long it stays open. @default 5, 10000 */
+  /**
+   * Consecutive failed attempts that open the circuit, and how long it stays open. Keep the
+   * threshold above one request's attempts, so one unlucky request cannot open it.
+   * @default 12, 10000
+   */
   breaker?: { failures: number; halfOpenAfterMs: number };
 }
 
@@ -69,6 +73,13 @@ export class UpstreamError extends Error {
 }
 
 export type CircuitStateName = 'CLOSED' | 'OPEN' | 'HALF_OPEN' | 'ISOLATED';
+
+const circuitStateNames: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'CLOSED',
+  [CircuitState.Open]: 'OPEN',
+  [CircuitState.HalfOpen]: 'HALF_OPEN',
+  [CircuitState.Isolated]: 'ISOLATED',
+};
 
 export interface Transport {
   /** Sends a request and parses the JSON answer; throws UpstreamError when it cannot. */
@@ -110,7 +121,7 @@ export function createTransport(options: TransportOptions): Transport {
   const retryable = handleWhen((error) => error instanceof UpstreamError && error.details.retryable);
   const breaker = circuitBreaker(retryable, {
     halfOpenAfter: options.breaker?.halfOpenAfterMs ?? 10_000,
-    breaker: new ConsecutiveBreaker(options.breaker?.failures ?? 5),
+    breaker: new ConsecutiveBreaker(options.breaker?.failures ?? 12),
   });
   const policy = wrap(
     retry(retryable, {
@@ -203,6 +214,6 @@ export function createTransport(options: TransportOptions): Transport {
         throw error;
       }
     },
-    circuitState: () => CircuitState[breaker.state] as CircuitStateName,
+    circuitState: () => circuitStateNames[breaker.state],
   };
 }

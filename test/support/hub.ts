@@ -1,4 +1,4 @@
-import { readOnlyServices, type HubServices } from '../../src/graphql/context.js';
+import { createServices, type HubServices } from '../../src/graphql/context.js';
 import type { Hub } from '../../src/server/hub.js';
 import { startHub } from '../../src/server/hub.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -21,7 +21,7 @@ export interface TestHub {
 export async function startTestHub(
   store: Store,
   nodeEnv: 'test' | 'production' | 'development' = 'test',
-  services: HubServices = readOnlyServices(store),
+  services: HubServices = createServices(store),
 ): Promise<TestHub> {
   const hub = await startHub({
     config: { nodeEnv, port: 0, host: '127.0.0.1' },
