@@ -1,0 +1,146 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { GraphBuilder } from '../../test/support/fixtures.js';
+import { openTestStore, type TestStore } from '../../test/support/store.js';
+import { IngestEngine, type BoundConnector } from './engine.js';
+import type { Checkpoint, Connector, Page } from './sdk.js';
+import { createTransport } from './transport.js';
+
+/**
+ * The engine's own guarantees, with a source whose upstream is a list in memory: consent
+ * first, versioned idempotent upserts, quarantine, counts that reconcile, and resumption
+ * from the last committed page. (The sandboxed connectors run the same engine over HTTP.)
+ */
+type Grade = { id?: unknown; year?: unknown; grade?: unknown; explode?: boolean };
+
+function ratingSource(pages: Grade[][], failAfterPage?: number) {
+  const seen: (Checkpoint | null)[] = [];
+  const connector: Connector<{ baseUrl: string }, null> = {
+    manifest: {
+      id: 'tax',
+      version: '0.0.0',
+      displayName: 'grades in memory',
+      entities: ['taxRating'],
+      consentScope: 'tax',
+      config: z.object({ baseUrl: z.string() }),
+      secrets: [],
+      rateLimit: { requestsPerSecond: 1000, concurrency: 1 },
+    },
+    createClient: () => null,
+    async *read(_client, context): AsyncGenerator<Page> {
+      seen.push(context.checkpoint);
+      const start = Number(context.checkpoint?.streams.grades?.nextPage ?? 0);
+      for (let index = start; index < pages.length; index++) {
+        if (failAfterPage !== undefined && index > failAfterPage) throw new Error('upstream went away');
+        const next = index + 1 < pages.length ? String(index + 1) : null;
+        yield { stream: 'grades', records: pages[index]!, checkpoint: { streams: { grades: { nextPage: next } } } };
+      }
+    },
+    normalize(raw) {
+      if ((raw as Grade)?.explode) throw new Error('kaboom');
+      const parsed = z.object({ id: z.string(), year: z.number().int(), grade: z.enum(['A', 'B', 'M', 'C', 'D']) }).safeParse(raw);
+      if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) };
+      const { id, year, grade } = parsed.data;
+      return { ok: true, records: [{ entity: 'taxRating', externalId: id, fields: { year, grade, publishedOn: `${year + 1}-04-15` } }] };
+    },
+  };
+  const bound: BoundConnector = {
+    connector,
+    client: null,
+    transport: createTransport({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 100, maxResponseBytes: 1, requestsPerSecond: 1, concurrency: 1 }),
+  };
+  return { bound, seen };
+}
+
+let testStore: TestStore;
+let enterpriseId: string;
+
+beforeAll(async () => {
+  testStore = await openTestStore();
+});
+afterAll(() => testStore.dispose());
+
+beforeEach(async () => {
+  await testStore.reset();
+  enterpriseId = (await new GraphBuilder(testStore.store.db).enterprise(1)).id;
+});
+
+const grant = () =>
+  testStore.store.db
+    .insertInto('consent')
+    .values({ enterpriseId, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', expiresAt: new Date(Date.now() + 60_000) })
+    .execute();
+const ratings = () =>
+  testStore.store.db.selectFrom('taxRating').select(['externalId', 'grade', 'supersededAt']).orderBy('id').execute();
+const reconciled = (run: { fetched: number; stored: number; duplicates: number; quarantined: number }) =>
+  run.fetched === run.stored + run.duplicates + run.quarantined;
+
+describe('the ingest engine', () => {
+  it('refuses without a consent covering the scope, and never reads', async () => {
+    await testStore.store.db
+      .insertInto('consent')
+      .values({ enterpriseId, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', expiresAt: new Date(Date.now() + 60_000), revokedAt: new Date() })
+      .execute();
+    const { bound, seen } = ratingSource([[{ id: 'r1', year: 2025, grade: 'A' }]]);
+    const run = await new IngestEngine(testStore.store).syncEnterprise(enterpriseId, bound);
+    expect(run).toMatchObject({ status: 'REFUSED', fetched: 0, error: expect.stringContaining("scope 'tax'") });
+    expect(seen).toEqual([]);
+    expect(await ratings()).toEqual([]);
+  });
+
+  it('stores, then counts an identical re-run as duplicates, and versions a change', async () => {
+    await grant();
+    const engine = new IngestEngine(testStore.store);
+    const first = await engine.syncEnterprise(enterpriseId, ratingSource([[{ id: 'r1', year: 2024, grade: 'A' }], [{ id: 'r2', year: 2025, grade: 'B' }]]).bound);
+    expect(first).toMatchObject({ status: 'SUCCEEDED', fetched: 2, stored: 2, duplicates: 0, quarantined: 0 });
+
+    await sql`DELETE FROM sync_checkpoint`.execute(testStore.store.db);
+    const again = await engine.syncEnterprise(enterpriseId, ratingSource([[{ id: 'r1', year: 2024, grade: 'A' }], [{ id: 'r2', year: 2025, grade: 'B' }]]).bound);
+    expect(again).toMatchObject({ status: 'SUCCEEDED', fetched: 2, stored: 0, duplicates: 2 });
+    expect(await ratings()).toHaveLength(2);
+
+    await sql`DELETE FROM sync_checkpoint`.execute(testStore.store.db);
+    const changed = await engine.syncEnterprise(enterpriseId, ratingSource([[{ id: 'r2', year: 2025, grade: 'C' }, { id: 'r2', year: 2025, grade: 'C' }]]).bound);
+    expect(changed).toMatchObject({ fetched: 2, stored: 1, duplicates: 1 });
+    const rows = await ratings();
+    expect(rows.map((row) => [row.externalId, row.grade, row.supersededAt === null])).toEqual([
+      ['r1', 'A', true],
+      ['r2', 'B', false],
+      ['r2', 'C', true],
+    ]);
+  });
+
+  it('quarantines what does not validate, or breaks the normalizer, with reasons and the payload', async () => {
+    await grant();
+    const run = await new IngestEngine(testStore.store).syncEnterprise(
+      enterpriseId,
+      ratingSource([[{ id: 'r1', year: 2025, grade: 'A' }, { id: 'r2', year: '2025', grade: 'Z' }, { explode: true }, null as unknown as Grade]]).bound,
+    );
+    expect(run).toMatchObject({ status: 'PARTIAL', fetched: 4, stored: 1, quarantined: 3 });
+    expect(reconciled(run)).toBe(true);
+    const quarantined = await testStore.store.db.selectFrom('quarantinedRecord').selectAll().orderBy('id').execute();
+    expect(quarantined.map((record) => record.errors)).toEqual([
+      [expect.stringContaining('year'), expect.stringContaining('grade')],
+      ['the normalizer failed: kaboom'],
+      [expect.any(String)],
+    ]);
+    expect(quarantined[0]).toMatchObject({ source: 'tax', syncRunId: run.id, enterpriseId, payload: { id: 'r2', year: '2025', grade: 'Z' } });
+    const raw = await sql<{ n: string }>`SELECT count(*) AS n FROM raw_payload`.execute(testStore.store.db);
+    expect(Number(raw.rows[0]!.n)).toBe(4);
+  });
+
+  it('keeps the pages committed before a failure and resumes after them', async () => {
+    await grant();
+    const pages = [[{ id: 'r1', year: 2023, grade: 'A' }], [{ id: 'r2', year: 2024, grade: 'B' }], [{ id: 'r3', year: 2025, grade: 'M' }]];
+    const engine = new IngestEngine(testStore.store);
+    const failed = await engine.syncEnterprise(enterpriseId, ratingSource(pages, 0).bound);
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'upstream went away', fetched: 1, stored: 1 });
+    expect(failed.finishedAt).toBeInstanceOf(Date);
+
+    const resumed = ratingSource(pages);
+    const run = await engine.syncEnterprise(enterpriseId, resumed.bound);
+    expect(resumed.seen).toEqual([{ streams: { grades: { nextPage: '1' } } }]);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', fetched: 2, stored: 2, duplicates: 0 });
+    expect((await ratings()).map((row) => row.externalId)).toEqual(['r1', 'r2', 'r3']);
+  });
+});
