@@ -1,10 +1,10 @@
-import { taxConnector } from '../../connectors/tax/index.js';
+import { sources } from '../../connectors/index.js';
 import type { BoundConnector } from './engine.js';
 import type { AnyConnector } from './sdk.js';
 import { createTransport, type TransportOptions } from './transport.js';
 
-/** Every connector the hub knows, by id: adding a source means adding it here. */
-export const connectors: readonly AnyConnector[] = [taxConnector];
+/** Every connector the hub knows (connectors/index.ts lists them with their sandboxes). */
+export const connectors: readonly AnyConnector[] = sources.map((source) => source.connector);
 
 export class ConnectorConfigError extends Error {
   override name = 'ConnectorConfigError';

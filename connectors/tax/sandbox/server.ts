@@ -10,18 +10,14 @@
  */
 import type { Request } from 'express';
 import { fenToDecimal } from '../../../src/common/money.js';
-import type { EnterpriseBundle, Portfolio, TaxArrearsRecord, TaxFilingRecord, TaxRatingRecord } from '../../../src/demo/types.js';
-import type { DataAnswer, FaultSettings, Random } from '../../sandbox-kit/faults.js';
-import { BadSandboxRequest, asOf, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../sandbox-kit/server.js';
+import type { EnterpriseBundle, TaxArrearsRecord, TaxFilingRecord, TaxRatingRecord } from '../../../src/demo/types.js';
+import type { SandboxOptions, UpstreamSandbox } from '../../kit/contract.js';
+import type { DataAnswer, Random } from '../../kit/faults.js';
+import type { TaxConfig } from '../manifest.js';
+import { BadSandboxRequest, asOf, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
 
-export interface TaxSandboxOptions {
-  portfolio: Portfolio;
-  clientId: string;
-  clientSecret: string;
-  port?: number;
-  host?: string;
-  faults?: FaultSettings;
-}
+/** The sandbox's demo client: not a secret, it guards nothing but a simulator on loopback. */
+const DEMO_CLIENT = { clientId: 'creditgraph-demo', clientSecret: 'tax-sandbox-demo-secret' };
 
 type Wire = Record<string, unknown>;
 
@@ -77,7 +73,7 @@ function drift(stream: string, record: Wire, random: Random): Wire {
 
 const PAGE_SIZE_MAX = 100;
 
-export function startTaxSandbox(options: TaxSandboxOptions): Promise<SandboxHandle> {
+function startTaxSandbox(options: SandboxOptions): Promise<SandboxHandle> {
   const byUscc = new Map<string, EnterpriseBundle>(options.portfolio.enterprises.map((e) => [e.uscc, e]));
   const streams: Record<string, (e: EnterpriseBundle, clock: string) => Wire[]> = {
     returns: (e, clock) =>
@@ -90,7 +86,7 @@ export function startTaxSandbox(options: TaxSandboxOptions): Promise<SandboxHand
 
   return startSandbox({
     name: 'tax',
-    auth: { kind: 'oauth2', tokenPath: '/oauth/token', clientId: options.clientId, clientSecret: options.clientSecret },
+    auth: { kind: 'oauth2', tokenPath: '/oauth/token', ...DEMO_CLIENT },
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
@@ -125,3 +121,8 @@ export function startTaxSandbox(options: TaxSandboxOptions): Promise<SandboxHand
     },
   });
 }
+
+export const taxSandbox: UpstreamSandbox<TaxConfig> = {
+  start: startTaxSandbox,
+  config: (url) => ({ baseUrl: url, ...DEMO_CLIENT }),
+};

@@ -1,0 +1,267 @@
+/**
+ * The contract every connector passes, run by each connector's `contract.test.ts`: fixtures
+ * normalize to the expected canonical records; a round trip through its sandbox stores exactly
+ * what the upstream holds and a re-run changes nothing; each fault kind on its own still ends
+ * with the same store (or the drifted records in quarantine) and counts that reconcile; no
+ * consent means REFUSED and no request; a sync killed midway (SIGKILL) resumes without
+ * duplicates. Real HTTP, a real store, the real CLI.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { stableStringify } from '../../src/common/payload-hash.js';
+import { loadPortfolio } from '../../src/demo/load.js';
+import { generatePortfolio } from '../../src/demo/portfolio.js';
+import type { Portfolio } from '../../src/demo/types.js';
+import { environmentVariable } from '../../src/ingest/connector-config.js';
+import { IngestEngine } from '../../src/ingest/engine.js';
+import { bindConnector, type ReliabilityOptions } from '../../src/ingest/registry.js';
+import type { CanonicalRecord, FactEntity } from '../../src/ingest/sdk.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { openTestStore, type TestStore } from '../../test/support/store.js';
+import type { ConnectorContract } from './contract.js';
+import { FAULT_KINDS } from './faults.js';
+import type { SandboxHandle } from './sandbox.js';
+
+const CLOCK = '2026-11-01';
+const SALT = 'contract-suite-salt-0001';
+/** Fast retries so fault runs stay short; a breaker that one enterprise's faults cannot open. */
+const reliability: ReliabilityOptions = {
+  timeoutMs: 1000,
+  maxResponseBytes: 5 * 1024 * 1024,
+  retries: 8,
+  backoff: { initialMs: 20, maxMs: 300 },
+  breaker: { failures: 100, halfOpenAfterMs: 500 },
+};
+
+interface Counts {
+  fetched: number;
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+const tableOf = (entity: FactEntity) => entity.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+function comparable(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+function expectReconciled(runs: Counts[]) {
+  for (const run of runs) expect(run.fetched).toBe(run.stored + run.duplicates + run.quarantined);
+}
+
+export function runContractSuite(contract: ConnectorContract, options: { seed?: number; enterprises?: number } = {}): void {
+  const { connector, sandbox: upstream } = contract;
+  const { manifest } = connector;
+  const entities = [...manifest.entities];
+
+  let testStore: TestStore;
+  let store: Store;
+  let portfolio: Portfolio;
+  let sandbox: SandboxHandle;
+  let enterpriseIds: string[];
+
+  /** Removes every fact of this source, and its runs, checkpoints, quarantine, raw payloads and consents. */
+  async function forgetSource(db: Store['db']) {
+    for (const entity of entities) await sql`DELETE FROM ${sql.table(tableOf(entity))}`.execute(db);
+    for (const table of ['sync_checkpoint', 'quarantined_record', 'raw_payload', 'sync_run']) {
+      await sql`DELETE FROM ${sql.table(table)} WHERE source = ${manifest.id}`.execute(db);
+    }
+    await sql`DELETE FROM consent`.execute(db);
+  }
+
+  async function grantConsent(db: Store['db'], ids: string[], scopes = [manifest.consentScope]) {
+    for (const enterpriseId of ids) {
+      await db
+        .insertInto('consent')
+        .values({ enterpriseId, scopes, purpose: '贷前调查', evidenceRef: 'contract-suite', grantedBy: 'contract-suite', expiresAt: new Date(Date.now() + 86_400_000) })
+        .execute();
+    }
+  }
+
+  async function syncAll(): Promise<(Counts & { status: string; error: string | null })[]> {
+    const engine = new IngestEngine(store);
+    const bound = bindConnector(connector, upstream.config(sandbox.url), reliability);
+    const runs = [];
+    for (const id of enterpriseIds) runs.push(await engine.syncEnterprise(id, bound));
+    return runs;
+  }
+
+  /** The upstream's records as of its clock, keyed `entity|externalId`. */
+  function upstreamFacts(): Map<string, CanonicalRecord> {
+    const facts = new Map<string, CanonicalRecord>();
+    for (const enterprise of portfolio.enterprises) {
+      for (const record of contract.expected(enterprise, sandbox.clock())) facts.set(`${record.entity}|${record.externalId}`, record);
+    }
+    return facts;
+  }
+
+  /** The store's current facts from this source, each projected on the fields the upstream's record has. */
+  async function storedFacts(expected: Map<string, CanonicalRecord>): Promise<Map<string, string>> {
+    const fieldsOf = new Map<FactEntity, string[]>();
+    for (const record of expected.values()) if (!fieldsOf.has(record.entity)) fieldsOf.set(record.entity, Object.keys(record.fields));
+    const facts = new Map<string, string>();
+    for (const entity of entities) {
+      const rows = await sql<Record<string, unknown>>`
+        SELECT * FROM ${sql.table(tableOf(entity))} WHERE source = ${manifest.id} AND superseded_at IS NULL`.execute(store.db);
+      for (const row of rows.rows) {
+        const fields = fieldsOf.get(entity) ?? [];
+        facts.set(`${entity}|${String(row.externalId)}`, stableStringify(fields.map((field) => comparable(row[field]))));
+      }
+    }
+    return facts;
+  }
+
+  const project = (expected: Map<string, CanonicalRecord>) =>
+    new Map([...expected].map(([key, record]) => [key, stableStringify(Object.values(record.fields).map(comparable))]));
+
+  describe(`the ${manifest.id} connector's contract`, () => {
+    beforeAll(async () => {
+      testStore = await openTestStore();
+      store = testStore.store;
+      portfolio = generatePortfolio({ seed: options.seed ?? 11, enterprises: options.enterprises ?? 5, clock: CLOCK });
+      await loadPortfolio(store, portfolio, { personIdSalt: SALT });
+      sandbox = await upstream.start({ portfolio });
+      enterpriseIds = (await store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
+    }, 120_000);
+
+    afterAll(async () => {
+      await sandbox?.close();
+      await testStore?.dispose();
+    });
+
+    beforeEach(async () => {
+      await forgetSource(store.db);
+      sandbox.setFaults({ rate: 0 });
+    });
+
+    it.each(contract.fixtures.map((fixture) => [fixture.name, fixture] as const))('normalizes the fixture %s', (_, fixture) => {
+      expect(fixture.records.map((raw) => connector.normalize(raw, { uscc: fixture.uscc, stream: fixture.stream }))).toEqual(fixture.expected);
+    });
+
+    it('copies the upstream exactly through its sandbox, and a re-run changes nothing', async () => {
+      await grantConsent(store.db, enterpriseIds);
+      const runs = await syncAll();
+      expect(runs.map((run) => [run.status, run.error])).toEqual(enterpriseIds.map(() => ['SUCCEEDED', null]));
+      expectReconciled(runs);
+      const expected = upstreamFacts();
+      expect(expected.size).toBeGreaterThan(0);
+      expect(await storedFacts(expected)).toEqual(project(expected));
+
+      const rows = async () => {
+        let total = 0;
+        for (const entity of entities) total += Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(tableOf(entity))}`.execute(store.db)).rows[0]!.n);
+        return total;
+      };
+      const before = await rows();
+      const again = await syncAll();
+      expectReconciled(again);
+      expect(again.map((run) => [run.status, run.stored])).toEqual(enterpriseIds.map(() => ['SUCCEEDED', 0]));
+      expect(await rows()).toBe(before);
+    });
+
+    it('refuses without consent for its scope, and no request reaches the upstream', async () => {
+      await grantConsent(store.db, enterpriseIds.slice(1));
+      await grantConsent(store.db, enterpriseIds.slice(0, 1), ['some-other-scope']);
+      const requests = sandbox.stats().requests;
+      const engine = new IngestEngine(store);
+      const run = await engine.syncEnterprise(enterpriseIds[0]!, bindConnector(connector, upstream.config(sandbox.url), reliability));
+      expect(run).toMatchObject({ status: 'REFUSED', fetched: 0, error: expect.stringContaining(`no valid consent covers scope '${manifest.consentScope}'`) });
+      expect(sandbox.stats().requests).toBe(requests);
+      expect((await storedFacts(upstreamFacts())).size).toBe(0);
+    });
+
+    it.each(FAULT_KINDS.filter((kind) => kind !== 'drift'))(
+      'ends with the same store when the upstream answers with %s faults',
+      async (kind) => {
+        await grantConsent(store.db, enterpriseIds);
+        sandbox.setFaults({ rate: 0.3, kinds: [kind], seed: 5 });
+        const runs = await syncAll();
+        expectReconciled(runs);
+        expect(runs.map((run) => [run.status, run.error])).toEqual(enterpriseIds.map(() => ['SUCCEEDED', null]));
+        const expected = upstreamFacts();
+        expect(await storedFacts(expected)).toEqual(project(expected));
+        expect(sandbox.stats().faults[kind] ?? 0).toBeGreaterThan(0);
+      },
+      60_000,
+    );
+
+    it('quarantines records that drifted from the schema, with their reasons, and stores the rest exactly', async () => {
+      await grantConsent(store.db, enterpriseIds);
+      sandbox.setFaults({ rate: 0.5, kinds: ['drift'], seed: 9 });
+      const runs = await syncAll();
+      expectReconciled(runs);
+      const quarantined = await store.db.selectFrom('quarantinedRecord').selectAll().where('source', '=', manifest.id).execute();
+      expect(quarantined.length).toBeGreaterThan(0);
+      expect(runs.reduce((sum, run) => sum + run.quarantined, 0)).toBe(quarantined.length);
+      expect(runs.some((run) => run.status === 'PARTIAL')).toBe(true);
+      for (const record of quarantined) {
+        expect(record.payload).toBeTruthy();
+        expect((record.errors as string[]).length).toBeGreaterThan(0);
+      }
+      const expected = project(upstreamFacts());
+      const stored = await storedFacts(upstreamFacts());
+      for (const [key, value] of stored) expect([key, value]).toEqual([key, expected.get(key)]);
+      const quarantinedIds = new Set(quarantined.map((record) => record.externalId));
+      for (const key of expected.keys()) {
+        if (!stored.has(key)) expect([key, quarantinedIds.has(key.slice(key.indexOf('|') + 1))]).toEqual([key, true]);
+      }
+    });
+
+    it('resumes a sync killed midway (SIGKILL) without duplicates, through the CLI', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), `creditgraph-contract-${manifest.id}-`));
+      try {
+        const fileStore = await openStore({ kind: 'pglite', dataDir });
+        await loadPortfolio(fileStore, portfolio, { personIdSalt: SALT });
+        await forgetSource(fileStore.db);
+        await grantConsent(fileStore.db, (await fileStore.db.selectFrom('enterprise').select('id').execute()).map((row) => row.id));
+        await fileStore.close();
+
+        const config = upstream.config(sandbox.url) as Record<string, string>;
+        const environment: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', HUB_URL: '', LOG_LEVEL: 'silent' };
+        for (const [key, value] of Object.entries(config)) environment[environmentVariable(manifest.id, key)] = value;
+        const cli = ['--import', 'tsx', 'src/cli/main.ts', 'sync', '--all', '--source', manifest.id];
+
+        // Every answer slowed down, so the kill lands mid-run.
+        sandbox.setFaults({ rate: 1, kinds: ['latency'], seed: 1 });
+        const requests = sandbox.stats().requests;
+        const child = spawn(process.execPath, cli, { env: environment, stdio: 'ignore' });
+        const started = Date.now();
+        while (Date.now() - started < 60_000 && sandbox.stats().requests - requests < 4) await new Promise((resolve) => setTimeout(resolve, 100));
+        child.kill('SIGKILL');
+        await new Promise((resolve) => child.once('exit', resolve));
+
+        sandbox.setFaults({ rate: 0 });
+        const { stdout } = await promisify(execFile)(process.execPath, cli, { env: environment });
+        expect(stdout).toContain(manifest.id);
+
+        const after = await openStore({ kind: 'pglite', dataDir });
+        try {
+          for (const entity of entities) {
+            const table = sql.table(tableOf(entity));
+            const { rows } = await sql<{ total: string; distinct: string }>`
+              SELECT count(*) AS total, count(DISTINCT external_id) AS distinct FROM ${table} WHERE superseded_at IS NULL`.execute(after.db);
+            expect([entity, rows[0]!.total]).toEqual([entity, rows[0]!.distinct]);
+            const superseded = await sql<{ n: string }>`SELECT count(*) AS n FROM ${table} WHERE superseded_at IS NOT NULL`.execute(after.db);
+            expect([entity, superseded.rows[0]!.n]).toEqual([entity, '0']);
+          }
+          const expected = upstreamFacts();
+          const total = async () => {
+            let n = 0;
+            for (const entity of entities) n += Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(tableOf(entity))}`.execute(after.db)).rows[0]!.n);
+            return n;
+          };
+          expect(await total()).toBe(expected.size);
+        } finally {
+          await after.close();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }, 180_000);
+  });
+}

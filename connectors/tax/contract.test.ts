@@ -1,0 +1,4 @@
+import { runContractSuite } from '../kit/contract-suite.js';
+import { taxContract } from './contract.js';
+
+runContractSuite(taxContract);
