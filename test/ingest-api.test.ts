@@ -64,7 +64,7 @@ describe('ingest over GraphQL', () => {
     const { IngestService } = await import('../src/ingest/service.js');
     const { connectors } = await import('../src/ingest/registry.js');
     const bound = bindConnector(taxConnector, taxSandbox.config(sandbox.url), reliability);
-    const hub = await startTestHub(store, 'test', { store, ingest: new IngestService(store, connectors, new Map([['tax', bound]])) });
+    const hub = await startTestHub(store, 'test', { store, ingest: new IngestService(store, connectors, new Map([['tax', bound]]), { personIdSalt: 'ingest-test-salt-0001' }) });
     try {
       await grantTaxConsent();
       sandbox.setFaults({ rate: 0.5, kinds: ['drift'], seed: 9 });

@@ -19,7 +19,8 @@ import type { Portfolio } from '../../src/demo/types.js';
 import { environmentVariable } from '../../src/ingest/connector-config.js';
 import { IngestEngine } from '../../src/ingest/engine.js';
 import { bindConnector, type ReliabilityOptions } from '../../src/ingest/registry.js';
-import type { CanonicalRecord, FactEntity } from '../../src/ingest/sdk.js';
+import type { CanonicalRecord, FactEntity, PersonRef } from '../../src/ingest/sdk.js';
+import { hashPersonId } from '../../src/profile/person.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { openTestStore, type TestStore } from '../../test/support/store.js';
 import type { ConnectorContract } from './contract.js';
@@ -84,7 +85,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
   }
 
   async function syncAll(): Promise<(Counts & { status: string; error: string | null })[]> {
-    const engine = new IngestEngine(store);
+    const engine = new IngestEngine(store, { personIdSalt: SALT });
     const bound = bindConnector(connector, upstream.config(sandbox.url), reliability);
     const runs = [];
     for (const id of enterpriseIds) runs.push(await engine.syncEnterprise(id, bound));
@@ -100,24 +101,40 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
     return facts;
   }
 
-  /** The store's current facts from this source, each projected on the fields the upstream's record has. */
+  /**
+   * The store's current facts from this source, each projected on the fields the upstream's
+   * record has; links (`against`, `from`) compared as the person's ID hash or the enterprise's USCC.
+   */
   async function storedFacts(expected: Map<string, CanonicalRecord>): Promise<Map<string, string>> {
     const fieldsOf = new Map<FactEntity, string[]>();
     for (const record of expected.values()) if (!fieldsOf.has(record.entity)) fieldsOf.set(record.entity, Object.keys(record.fields));
+    const personHash = new Map((await store.db.selectFrom('person').select(['id', 'idHash']).execute()).map((row) => [String(row.id), row.idHash]));
+    const usccOf = new Map((await store.db.selectFrom('enterprise').select(['id', 'uscc']).execute()).map((row) => [String(row.id), row.uscc]));
+    const stored = (row: Record<string, unknown>, field: string): unknown => {
+      if (field === 'against') return row.personId == null ? null : personHash.get(String(row.personId));
+      if (field === 'from') return row.fromPersonId != null ? personHash.get(String(row.fromPersonId)) : usccOf.get(String(row.fromEnterpriseId));
+      return comparable(row[field]);
+    };
     const facts = new Map<string, string>();
     for (const entity of entities) {
       const rows = await sql<Record<string, unknown>>`
         SELECT * FROM ${sql.table(tableOf(entity))} WHERE source = ${manifest.id} AND superseded_at IS NULL`.execute(store.db);
       for (const row of rows.rows) {
         const fields = fieldsOf.get(entity) ?? [];
-        facts.set(`${entity}|${String(row.externalId)}`, stableStringify(fields.map((field) => comparable(row[field]))));
+        facts.set(`${entity}|${String(row.externalId)}`, stableStringify(fields.map((field) => stored(row, field))));
       }
     }
     return facts;
   }
 
+  const linked = (field: string, value: unknown): unknown => {
+    const person = (ref: PersonRef) => hashPersonId(SALT, ref.idNumber);
+    if (field === 'against') return value === null ? null : person(value as PersonRef);
+    if (field === 'from') return 'person' in (value as object) ? person((value as { person: PersonRef }).person) : (value as { uscc: string }).uscc;
+    return comparable(value);
+  };
   const project = (expected: Map<string, CanonicalRecord>) =>
-    new Map([...expected].map(([key, record]) => [key, stableStringify(Object.values(record.fields).map(comparable))]));
+    new Map([...expected].map(([key, record]) => [key, stableStringify(Object.entries(record.fields).map(([field, value]) => linked(field, value)))]));
 
   describe(`the ${manifest.id} connector's contract`, () => {
     beforeAll(async () => {
@@ -151,6 +168,10 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
       const expected = upstreamFacts();
       expect(expected.size).toBeGreaterThan(0);
       expect(await storedFacts(expected)).toEqual(project(expected));
+      // Resident ID numbers never reach the store in clear, not even inside raw payloads.
+      const kept = await sql<{ payload: string }>`SELECT payload::text AS payload FROM raw_payload WHERE source = ${manifest.id}`.execute(store.db);
+      const clear = portfolio.persons.map((person) => person.idNumber);
+      expect(kept.rows.filter((row) => clear.some((idNumber) => row.payload.includes(idNumber)))).toEqual([]);
 
       const rows = async () => {
         let total = 0;
@@ -168,7 +189,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
       await grantConsent(store.db, enterpriseIds.slice(1));
       await grantConsent(store.db, enterpriseIds.slice(0, 1), ['some-other-scope']);
       const requests = sandbox.stats().requests;
-      const engine = new IngestEngine(store);
+      const engine = new IngestEngine(store, { personIdSalt: SALT });
       const run = await engine.syncEnterprise(enterpriseIds[0]!, bindConnector(connector, upstream.config(sandbox.url), reliability));
       expect(run).toMatchObject({ status: 'REFUSED', fetched: 0, error: expect.stringContaining(`no valid consent covers scope '${manifest.consentScope}'`) });
       expect(sandbox.stats().requests).toBe(requests);

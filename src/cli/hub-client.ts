@@ -43,7 +43,7 @@ export async function openHubClient(config: Config): Promise<HubClient> {
   }
   const store = await openStore(config.store);
   try {
-    const services = createServices(store, process.env);
+    const services = createServices(store, config, process.env);
     const schema = buildSchema();
     const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined });
     return {

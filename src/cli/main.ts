@@ -30,7 +30,7 @@ program
     const config = loadConfig();
     const logger = createLogger(config);
     const store = await openStore(config.store);
-    const services = createServices(store, process.env);
+    const services = createServices(store, config, process.env);
     const running: { hub?: Hub } = {};
     let stopping: Promise<void> | undefined;
     // Idempotent: tsx relays the signal the terminal already sent to its whole group, so the

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { Store } from '../store/database.js';
 import { openTestStore, type TestStore } from '../../test/support/store.js';
 import { payloadHash, stableStringify } from '../common/payload-hash.js';
-import { StoreNotEmptyError, loadPortfolio, maskIdNumber, supersededTimes, type LoadSummary } from './load.js';
+import { maskIdNumber } from '../profile/person.js';
+import { StoreNotEmptyError, loadPortfolio, supersededTimes, type LoadSummary } from './load.js';
 import { countPortfolio, generatePortfolio } from './portfolio.js';
 import { enterpriseRecordOf, type Portfolio } from './types.js';
 

@@ -8,8 +8,8 @@
  * array per column, so a statement carries thousands of rows with a handful of parameters, on
  * PGlite and PostgreSQL alike. The whole load is one transaction: it lands entirely or not at all.
  */
-import { createHmac } from 'node:crypto';
 import { payloadHash } from '../common/payload-hash.js';
+import { hashPersonId, maskIdNumber } from '../profile/person.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
@@ -132,16 +132,6 @@ async function flush<R = never>(db: Kysely<Database>, rows: Rows, rowsPerStateme
     if (returning) returned.push(...result.rows);
   }
   return returned;
-}
-
-/** JSON with object keys sorted at every level: the same record always gives the same text. */
-export function hashPersonId(salt: string, idNumber: string): string {
-  return createHmac('sha256', salt).update(idNumber).digest('hex');
-}
-
-/** '320505********1234': the first 6 and the last 4 characters. */
-export function maskIdNumber(idNumber: string): string {
-  return `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`;
 }
 
 /**

@@ -21,8 +21,8 @@ export interface GraphQLContext extends HubServices {
  * The services over a store, with every connector registered and those configured in
  * `environment` bound to their upstreams (none by default: a hub that reads but cannot sync).
  */
-export function createServices(store: Store, environment: NodeJS.ProcessEnv = {}): HubServices {
-  return { store, ingest: new IngestService(store, connectors, bindFromEnvironment(connectors, environment)) };
+export function createServices(store: Store, options: { personIdSalt: string }, environment: NodeJS.ProcessEnv = {}): HubServices {
+  return { store, ingest: new IngestService(store, connectors, bindFromEnvironment(connectors, environment), options) };
 }
 
 export function createContext(services: HubServices): GraphQLContext {

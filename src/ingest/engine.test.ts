@@ -82,7 +82,7 @@ describe('the ingest engine', () => {
       .values({ enterpriseId, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', expiresAt: new Date(Date.now() + 60_000), revokedAt: new Date() })
       .execute();
     const { bound, seen } = ratingSource([[{ id: 'r1', year: 2025, grade: 'A' }]]);
-    const run = await new IngestEngine(testStore.store).syncEnterprise(enterpriseId, bound);
+    const run = await new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' }).syncEnterprise(enterpriseId, bound);
     expect(run).toMatchObject({ status: 'REFUSED', fetched: 0, error: expect.stringContaining("scope 'tax'") });
     expect(seen).toEqual([]);
     expect(await ratings()).toEqual([]);
@@ -90,7 +90,7 @@ describe('the ingest engine', () => {
 
   it('stores, then counts an identical re-run as duplicates, and versions a change', async () => {
     await grant();
-    const engine = new IngestEngine(testStore.store);
+    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' });
     const first = await engine.syncEnterprise(enterpriseId, ratingSource([[{ id: 'r1', year: 2024, grade: 'A' }], [{ id: 'r2', year: 2025, grade: 'B' }]]).bound);
     expect(first).toMatchObject({ status: 'SUCCEEDED', fetched: 2, stored: 2, duplicates: 0, quarantined: 0 });
 
@@ -112,7 +112,7 @@ describe('the ingest engine', () => {
 
   it('quarantines what does not validate, or breaks the normalizer, with reasons and the payload', async () => {
     await grant();
-    const run = await new IngestEngine(testStore.store).syncEnterprise(
+    const run = await new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' }).syncEnterprise(
       enterpriseId,
       ratingSource([[{ id: 'r1', year: 2025, grade: 'A' }, { id: 'r2', year: '2025', grade: 'Z' }, { explode: true }, null as unknown as Grade]]).bound,
     );
@@ -132,7 +132,7 @@ describe('the ingest engine', () => {
   it('keeps the pages committed before a failure and resumes after them', async () => {
     await grant();
     const pages = [[{ id: 'r1', year: 2023, grade: 'A' }], [{ id: 'r2', year: 2024, grade: 'B' }], [{ id: 'r3', year: 2025, grade: 'M' }]];
-    const engine = new IngestEngine(testStore.store);
+    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' });
     const failed = await engine.syncEnterprise(enterpriseId, ratingSource(pages, 0).bound);
     expect(failed).toMatchObject({ status: 'FAILED', error: 'upstream went away', fetched: 1, stored: 1 });
     expect(failed.finishedAt).toBeInstanceOf(Date);

@@ -5,7 +5,8 @@ import type { Db, Store } from '../store/database.js';
 import { hasConsent } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import type { SyncRunStatus } from '../store/schema.js';
-import type { AnyConnector, CanonicalRecord, Checkpoint, Normalized } from './sdk.js';
+import { hashPersonId, maskIdNumber } from '../profile/person.js';
+import type { AnyConnector, CanonicalRecord, Checkpoint, FactEntity, Normalized, PersonRef } from './sdk.js';
 import type { Transport } from './transport.js';
 
 /** A connector with the client made for it, as the registry hands it to the engine. */
@@ -17,6 +18,12 @@ export interface BoundConnector {
 
 
 
+export interface EngineOptions {
+  /** Salt of the HMAC that identifies persons (PERSON_ID_SALT). */
+  personIdSalt: string;
+  now?: () => Date;
+}
+
 type Counts = Pick<SyncRunRow, 'fetched' | 'stored' | 'duplicates' | 'quarantined'>;
 
 /**
@@ -27,10 +34,14 @@ type Counts = Pick<SyncRunRow, 'fetched' | 'stored' | 'duplicates' | 'quarantine
  * fetched = stored + duplicates + quarantined, counted per raw upstream record.
  */
 export class IngestEngine {
+  private readonly now: () => Date;
+
   constructor(
     private readonly store: Store,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    private readonly options: EngineOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
 
   async syncEnterprise(enterpriseId: string, bound: BoundConnector, signal?: AbortSignal): Promise<SyncRunRow> {
     const { db } = this.store;
@@ -103,82 +114,204 @@ export class IngestEngine {
       .executeTakeFirstOrThrow();
   }
 
-  /** Stores one page: raw payloads, then each record's canonical facts or its quarantine. */
-  private async storePage(
-    tx: Db,
-    run: { source: string; enterpriseId: string; uscc: string; syncRunId: string },
-    connector: AnyConnector,
-    stream: string,
-    records: unknown[],
-  ): Promise<Counts> {
+  /**
+   * Stores one page in a fixed number of statements, whatever its size: raw payloads; the
+   * parties it links to (persons by the salted hash of their ID number, enterprises by USCC);
+   * per entity, the current versions read at once, the changed ones superseded and the new
+   * versions inserted; then quarantine. Unchanged content is a duplicate. When one page holds
+   * several versions of a fact, the last one stands and the earlier ones count as duplicates.
+   */
+  private async storePage(tx: Db, run: RunKey, connector: AnyConnector, stream: string, records: unknown[]): Promise<Counts> {
     const counts: Counts = { fetched: records.length, stored: 0, duplicates: 0, quarantined: 0 };
+    if (records.length === 0) return counts;
     const observedAt = this.now();
-    const accepted: { rawHash: string; records: CanonicalRecord[] }[] = [];
-    for (const raw of records) {
-      const rawHash = payloadHash(raw);
-      await tx
-        .insertInto('rawPayload')
-        .values({ source: run.source, payloadHash: rawHash, payload: JSON.stringify(raw), firstSyncRunId: run.syncRunId })
-        .onConflict((conflict) => conflict.columns(['source', 'payloadHash']).doNothing())
-        .execute();
+    const personal = new Set(connector.manifest.personalFields ?? []);
+    const kept = records.map((raw) => {
+      const payload = personal.size > 0 ? maskPersonal(raw, personal) : raw;
+      return { payload, hash: payloadHash(payload) };
+    });
+    const uniquePayloads = new Map(kept.map((entry) => [entry.hash, entry.payload]));
+    await tx
+      .insertInto('rawPayload')
+      .values([...uniquePayloads].map(([hash, payload]) => ({ source: run.source, payloadHash: hash, payload: JSON.stringify(payload ?? null), firstSyncRunId: run.syncRunId })))
+      .onConflict((conflict) => conflict.columns(['source', 'payloadHash']).doNothing())
+      .execute();
+
+    const rejected: { index: number; externalId: string | null; errors: string[] }[] = [];
+    const accepted: { index: number; records: CanonicalRecord[] }[] = [];
+    records.forEach((raw, index) => {
       const normalized = safeNormalize(connector, raw, { uscc: run.uscc, stream });
-      if (normalized.ok) {
-        accepted.push({ rawHash, records: normalized.records });
-        continue;
+      if (normalized.ok) accepted.push({ index, records: normalized.records });
+      else rejected.push({ index, externalId: normalized.externalId ?? null, errors: normalized.errors });
+    });
+
+    const links = await this.resolveLinks(tx, run, accepted.flatMap((item) => item.records), observedAt);
+    // Versions to write, by entity and external id; the last occurrence in the page stands.
+    const latest = new Map<FactEntity, Map<string, { item: number; row: Record<string, unknown>; hash: string }>>();
+    accepted.forEach((item, position) => {
+      const rows: { entity: FactEntity; externalId: string; row: Record<string, unknown>; hash: string }[] = [];
+      for (const record of item.records) {
+        const linked = linkRecord(record, run, links);
+        if ('error' in linked) {
+          rejected.push({ index: item.index, externalId: record.externalId, errors: [linked.error] });
+          return;
+        }
+        rows.push({ entity: record.entity, externalId: record.externalId, ...linked });
       }
-      counts.quarantined++;
+      for (const { entity, externalId, row, hash } of rows) {
+        const byId = latest.get(entity) ?? new Map();
+        byId.set(externalId, { item: position, row, hash });
+        latest.set(entity, byId);
+      }
+    });
+
+    const changedItems = new Set<number>();
+    for (const [entity, byId] of latest) {
+      const table = sql.table(snakeCase(entity));
+      const current = await sql<{ id: string; externalId: string; payloadHash: string }>`
+        SELECT id::text AS id, external_id, payload_hash FROM ${table}
+        WHERE source = ${run.source} AND external_id = ANY(${[...byId.keys()]}::text[]) AND superseded_at IS NULL`.execute(tx);
+      const currentOf = new Map(current.rows.map((row) => [row.externalId, row]));
+      const superseded: string[] = [];
+      const inserts: Record<string, unknown>[] = [];
+      for (const [externalId, version] of byId) {
+        const existing = currentOf.get(externalId);
+        if (existing?.payloadHash === version.hash) continue;
+        if (existing) superseded.push(existing.id);
+        inserts.push({ ...version.row, source: run.source, externalId, syncRunId: run.syncRunId, payloadHash: version.hash, observedAt });
+        changedItems.add(version.item);
+      }
+      if (superseded.length > 0) await sql`UPDATE ${table} SET superseded_at = ${observedAt} WHERE id = ANY(${superseded}::bigint[])`.execute(tx);
+      if (inserts.length > 0) await tx.insertInto(entity).values(inserts as never).execute();
+    }
+
+    const rejectedIndexes = new Set(rejected.map((entry) => entry.index));
+    accepted.forEach((item, position) => {
+      if (rejectedIndexes.has(item.index)) return;
+      if (changedItems.has(position)) counts.stored++;
+      else counts.duplicates++;
+    });
+    counts.quarantined = rejectedIndexes.size;
+    if (rejected.length > 0) {
+      const firstOfEach = [...new Map(rejected.map((entry) => [entry.index, entry])).values()];
       await tx
         .insertInto('quarantinedRecord')
-        .values({
-          source: run.source,
-          syncRunId: run.syncRunId,
-          enterpriseId: run.enterpriseId,
-          externalId: normalized.externalId ?? null,
-          payloadHash: rawHash,
-          payload: JSON.stringify(raw ?? null),
-          errors: JSON.stringify(normalized.errors),
-        })
-        .execute();
-    }
-    // Versioned upserts: unchanged content is a duplicate; changed content supersedes the
-    // current version; the same record twice in one page counts once.
-    const decided = new Map<string, string>();
-    for (const { records: canonical } of accepted) {
-      let changed = false;
-      for (const record of canonical) {
-        const contentHash = payloadHash({ entity: record.entity, fields: record.fields });
-        const key = `${record.entity}|${record.externalId}`;
-        let current = decided.get(key);
-        if (current === undefined) {
-          const row = await sql<{ id: string; payloadHash: string }>`
-            SELECT id::text AS id, payload_hash FROM ${sql.table(snakeCase(record.entity))}
-            WHERE source = ${run.source} AND external_id = ${record.externalId} AND superseded_at IS NULL`.execute(tx);
-          current = row.rows[0]?.payloadHash ?? '';
-          if (row.rows[0] && current !== contentHash) {
-            await sql`UPDATE ${sql.table(snakeCase(record.entity))} SET superseded_at = ${observedAt} WHERE id = ${row.rows[0].id}::bigint`.execute(tx);
-          }
-        }
-        if (current === contentHash) continue;
-        await tx
-          .insertInto(record.entity)
-          .values({
-            ...(record.fields as object),
-            enterpriseId: run.enterpriseId,
+        .values(
+          firstOfEach.map(({ index, externalId, errors }) => ({
             source: run.source,
-            externalId: record.externalId,
             syncRunId: run.syncRunId,
-            payloadHash: contentHash,
-            observedAt,
-          } as never)
-          .execute();
-        decided.set(key, contentHash);
-        changed = true;
-      }
-      if (changed) counts.stored++;
-      else counts.duplicates++;
+            enterpriseId: run.enterpriseId,
+            externalId,
+            payloadHash: kept[index]!.hash,
+            payload: JSON.stringify(kept[index]!.payload ?? null),
+            errors: JSON.stringify(errors),
+          })),
+        )
+        .execute();
     }
     return counts;
   }
+
+  /** Persons (created on first sight) and enterprises the page's records name, by ID number and USCC. */
+  private async resolveLinks(tx: Db, run: RunKey, records: CanonicalRecord[], observedAt: Date): Promise<Links> {
+    const persons = new Map<string, PersonRef>();
+    const usccs = new Set<string>();
+    for (const record of records) {
+      if (record.entity === 'enforcement' && record.fields.against) persons.set(record.fields.against.idNumber, record.fields.against);
+      if (record.entity === 'relation') {
+        const from = record.fields.from;
+        if ('person' in from) persons.set(from.person.idNumber, from.person);
+        else usccs.add(from.uscc);
+      }
+      if (record.entity === 'invoice') usccs.add(record.fields.buyerUscc);
+    }
+    const links: Links = { personHash: new Map(), personId: new Map(), enterpriseId: new Map() };
+    if (persons.size > 0) {
+      const rows = [...persons.values()].map((person) => {
+        const idHash = hashPersonId(this.options.personIdSalt, person.idNumber);
+        links.personHash.set(person.idNumber, idHash);
+        return { idHash, maskedIdNumber: maskIdNumber(person.idNumber), name: person.name, source: run.source, observedAt };
+      });
+      await tx.insertInto('person').values(rows).onConflict((conflict) => conflict.column('idHash').doNothing()).execute();
+      const found = await sql<{ id: string; idHash: string }>`
+        SELECT id::text AS id, id_hash FROM person WHERE id_hash = ANY(${rows.map((row) => row.idHash)}::text[])`.execute(tx);
+      for (const row of found.rows) links.personId.set(row.idHash, row.id);
+    }
+    if (usccs.size > 0) {
+      const found = await sql<{ id: string; uscc: string }>`
+        SELECT id::text AS id, uscc FROM enterprise WHERE uscc = ANY(${[...usccs]}::text[])`.execute(tx);
+      for (const row of found.rows) links.enterpriseId.set(row.uscc, row.id);
+    }
+    return links;
+  }
+}
+
+interface RunKey {
+  source: string;
+  enterpriseId: string;
+  uscc: string;
+  syncRunId: string;
+}
+
+interface Links {
+  /** Salted hash by clear ID number (in memory only, for this page). */
+  personHash: Map<string, string>;
+  personId: Map<string, string>;
+  enterpriseId: Map<string, string>;
+}
+
+/**
+ * A canonical record as the row to store, its references replaced by row ids, and the hash
+ * of its content — in which a person appears by the salted hash of their ID number, never
+ * the number itself.
+ */
+function linkRecord(record: CanonicalRecord, run: RunKey, links: Links): { row: Record<string, unknown>; hash: string } | { error: string } {
+  const personOf = (person: PersonRef) => {
+    const idHash = links.personHash.get(person.idNumber)!;
+    return { idHash, personId: links.personId.get(idHash)! };
+  };
+  switch (record.entity) {
+    case 'enforcement': {
+      const { against, ...fields } = record.fields;
+      const person = against ? personOf(against) : null;
+      return {
+        row: { ...fields, enterpriseId: person ? null : run.enterpriseId, personId: person?.personId ?? null },
+        hash: payloadHash({ entity: record.entity, fields: { ...fields, against: person?.idHash ?? null } }),
+      };
+    }
+    case 'relation': {
+      const { from, ...fields } = record.fields;
+      if ('person' in from) {
+        const person = personOf(from.person);
+        return {
+          row: { ...fields, toEnterpriseId: run.enterpriseId, fromPersonId: person.personId },
+          hash: payloadHash({ entity: record.entity, fields: { ...fields, from: { person: person.idHash } } }),
+        };
+      }
+      const fromEnterpriseId = links.enterpriseId.get(from.uscc);
+      if (fromEnterpriseId === undefined) return { error: `from.uscc: enterprise ${from.uscc} (${from.name}) is not in the profile graph yet` };
+      return {
+        row: { ...fields, toEnterpriseId: run.enterpriseId, fromEnterpriseId },
+        hash: payloadHash({ entity: record.entity, fields: { ...fields, from: { uscc: from.uscc } } }),
+      };
+    }
+    case 'invoice':
+      return {
+        row: { ...record.fields, sellerEnterpriseId: run.enterpriseId, buyerEnterpriseId: links.enterpriseId.get(record.fields.buyerUscc) ?? null },
+        hash: payloadHash({ entity: record.entity, fields: record.fields }),
+      };
+    default:
+      return { row: { ...record.fields, enterpriseId: run.enterpriseId }, hash: payloadHash({ entity: record.entity, fields: record.fields }) };
+  }
+}
+
+/** The record with the values under personal keys masked, at any depth. */
+function maskPersonal(value: unknown, keys: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => maskPersonal(item, keys));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, keys.has(key) && typeof item === 'string' ? maskIdNumber(item) : maskPersonal(item, keys)]),
+  );
 }
 
 function safeNormalize(connector: AnyConnector, raw: unknown, context: { uscc: string; stream: string }): Normalized {

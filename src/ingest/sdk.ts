@@ -14,6 +14,7 @@ import type { Transport } from './transport.js';
 
 /** Canonical facts about one enterprise that connectors may produce: the store's fact tables. */
 export type FactEntity =
+  | 'relation'
   | 'taxFiling'
   | 'taxRating'
   | 'taxArrears'
@@ -25,8 +26,33 @@ export type FactEntity =
   | 'registryChange'
   | 'abnormalOperation';
 
-/** The columns a connector fills; the engine adds the enterprise, the ids and the provenance. */
-export type FactFields<E extends FactEntity> = Omit<Insertable<Database[E]>, 'id' | 'enterpriseId' | keyof Provenance>;
+/**
+ * A natural person as an upstream names them. The engine keeps only a salted hash of the ID
+ * number (the person's identity across sources) and a masked form; the clear number is never stored.
+ */
+export interface PersonRef {
+  idNumber: string;
+  name: string;
+}
+
+/** The store's keys that the engine fills by resolving references: a connector names parties, never row ids. */
+type ResolvedKeys = 'id' | 'enterpriseId' | 'personId' | 'sellerEnterpriseId' | 'buyerEnterpriseId' | 'fromPersonId' | 'fromEnterpriseId' | 'toEnterpriseId';
+
+/** What a record says about parties other than the enterprise being synced. */
+interface Links {
+  /** Against whom: null for the enterprise being synced, or a person (its legal representative, say). */
+  enforcement: { against: PersonRef | null };
+  /** Who holds the relation to the enterprise being synced: a person, or another enterprise by USCC. */
+  relation: { from: { person: PersonRef } | { uscc: string; name: string } };
+}
+
+/**
+ * The columns a connector fills, and the links it names; the engine adds the enterprise, the
+ * ids and the provenance. Invoices are the synced enterprise's sales: the engine links seller
+ * and buyer to enterprises by their USCCs.
+ */
+export type FactFields<E extends FactEntity> = Omit<Insertable<Database[E]>, ResolvedKeys | keyof Provenance> &
+  (E extends keyof Links ? Links[E] : unknown);
 
 /** One canonical record, keyed by its upstream's natural key (unique within the source). */
 export type CanonicalRecord = {
@@ -76,6 +102,11 @@ export interface ConnectorManifest<Config> {
   secrets: readonly (keyof Config & string)[];
   /** Requests per second the upstream allows us, and how many may be in flight at once. */
   rateLimit: { requestsPerSecond: number; concurrency: number };
+  /**
+   * Keys of a raw record (at any depth) that hold resident ID numbers: the engine masks them
+   * before it keeps raw payloads or quarantines a record, so the clear number is never stored.
+   */
+  personalFields?: readonly string[];
 }
 
 export interface Connector<Config extends { baseUrl: string }, Client> {

@@ -1,7 +1,7 @@
 import { InputError, UpstreamUnavailableError } from '../common/errors.js';
 import type { Store } from '../store/database.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
-import { IngestEngine, type BoundConnector } from './engine.js';
+import { IngestEngine, type BoundConnector, type EngineOptions } from './engine.js';
 import type { AnyConnector } from './sdk.js';
 
 /**
@@ -15,8 +15,9 @@ export class IngestService {
     private readonly store: Store,
     readonly registered: readonly AnyConnector[],
     private readonly bound: ReadonlyMap<string, BoundConnector>,
+    options: EngineOptions,
   ) {
-    this.engine = new IngestEngine(store);
+    this.engine = new IngestEngine(store, options);
   }
 
   /** The circuit state in front of a configured source's upstream; undefined when not configured. */

@@ -4,6 +4,9 @@ import { startHub } from '../../src/server/hub.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { Store } from '../../src/store/database.js';
 
+/** The salt test hubs hash person ID numbers with. */
+export const TEST_PERSON_ID_SALT = 'test-hub-person-salt-0001';
+
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   data?: T;
@@ -21,7 +24,7 @@ export interface TestHub {
 export async function startTestHub(
   store: Store,
   nodeEnv: 'test' | 'production' | 'development' = 'test',
-  services: HubServices = createServices(store),
+  services: HubServices = createServices(store, { personIdSalt: TEST_PERSON_ID_SALT }),
 ): Promise<TestHub> {
   const hub = await startHub({
     config: { nodeEnv, port: 0, host: '127.0.0.1' },
