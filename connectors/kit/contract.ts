@@ -45,5 +45,5 @@ export interface ConnectorContract<Config extends { baseUrl: string } = any> ext
    * The canonical records the upstream holds about one enterprise as of `clock`: after a
    * complete sync, the store's current facts from this source are exactly these.
    */
-  expected(enterprise: EnterpriseBundle, clock: string): CanonicalRecord[];
+  expected(enterprise: EnterpriseBundle, clock: string, portfolio: Portfolio): CanonicalRecord[];
 }

@@ -20,7 +20,8 @@ export async function* readTax(client: TaxClient, context: ReadContext): AsyncGe
     for (;;) {
       const page = await client.page(stream, context.uscc, { pageNo, pageSize: PAGE_SIZE, ...(since ? { since } : {}) }, context.signal);
       for (const record of page.records) {
-        const changed = (record as { gxrq?: unknown }).gxrq;
+        // A record that is not even an object is the engine's to quarantine, not the reader's to trip on.
+        const changed = typeof record === 'object' && record !== null ? (record as { gxrq?: unknown }).gxrq : undefined;
         if (incremental && typeof changed === 'string' && /^\d{8}$/.test(changed) && (!watermark || changed > watermark)) watermark = changed;
       }
       const more = pageNo * PAGE_SIZE < page.total && page.records.length > 0;

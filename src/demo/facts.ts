@@ -120,7 +120,7 @@ function capitalText(fen: number): string {
   return `${fen / 1_000_000}万元人民币`;
 }
 
-function statusText(status: EnterpriseStatus): string {
+function statusText(status: Exclude<EnterpriseStatus, 'UNVERIFIED'>): string {
   return {
     ACTIVE: '存续（在营、开业、在册）',
     ABNORMAL_OPERATIONS: '存续（在营、开业、在册）',

@@ -242,7 +242,9 @@ export type EnterpriseStatus =
   | 'CANCELLED'
   | 'LIQUIDATING'
   /** Business licence revoked (吊销). */
-  | 'REVOKED';
+  | 'REVOKED'
+  /** Known to the bank by USCC and name; the business registry has not been synced yet. */
+  | 'UNVERIFIED';
 
 export type GrantConsentInput = {
   enterpriseId: Scalars['ID']['input'];

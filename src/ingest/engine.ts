@@ -6,7 +6,7 @@ import { hasConsent } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import type { SyncRunStatus } from '../store/schema.js';
 import { hashPersonId, maskIdNumber } from '../profile/person.js';
-import type { AnyConnector, CanonicalRecord, Checkpoint, FactEntity, Normalized, PersonRef } from './sdk.js';
+import type { AnyConnector, CanonicalEntity, CanonicalRecord, Checkpoint, Normalized, PersonRef } from './sdk.js';
 import type { Transport } from './transport.js';
 
 /** A connector with the client made for it, as the registry hands it to the engine. */
@@ -147,9 +147,9 @@ export class IngestEngine {
 
     const links = await this.resolveLinks(tx, run, accepted.flatMap((item) => item.records), observedAt);
     // Versions to write, by entity and external id; the last occurrence in the page stands.
-    const latest = new Map<FactEntity, Map<string, { item: number; row: Record<string, unknown>; hash: string }>>();
+    const latest = new Map<CanonicalEntity, Map<string, { item: number; row: Record<string, unknown>; hash: string }>>();
     accepted.forEach((item, position) => {
-      const rows: { entity: FactEntity; externalId: string; row: Record<string, unknown>; hash: string }[] = [];
+      const rows: { entity: CanonicalEntity; externalId: string; row: Record<string, unknown>; hash: string }[] = [];
       for (const record of item.records) {
         const linked = linkRecord(record, run, links);
         if ('error' in linked) {
@@ -167,6 +167,18 @@ export class IngestEngine {
 
     const changedItems = new Set<number>();
     for (const [entity, byId] of latest) {
+      if (entity === 'enterprise') {
+        // The registry's record of the synced enterprise: updated in place when it changed.
+        const [externalId, version] = [...byId].at(-1)!;
+        const updated = await tx
+          .updateTable('enterprise')
+          .set({ ...(version.row as object), source: run.source, externalId, syncRunId: run.syncRunId, payloadHash: version.hash, observedAt })
+          .where('id', '=', run.enterpriseId)
+          .where('payloadHash', '<>', version.hash)
+          .executeTakeFirst();
+        if (updated.numUpdatedRows > 0n) changedItems.add(version.item);
+        continue;
+      }
       const table = sql.table(snakeCase(entity));
       const current = await sql<{ id: string; externalId: string; payloadHash: string }>`
         SELECT id::text AS id, external_id, payload_hash FROM ${table}
@@ -300,6 +312,8 @@ function linkRecord(record: CanonicalRecord, run: RunKey, links: Links): { row: 
         row: { ...record.fields, sellerEnterpriseId: run.enterpriseId, buyerEnterpriseId: links.enterpriseId.get(record.fields.buyerUscc) ?? null },
         hash: payloadHash({ entity: record.entity, fields: record.fields }),
       };
+    case 'enterprise':
+      return { row: record.fields, hash: payloadHash({ entity: record.entity, fields: record.fields }) };
     default:
       return { row: { ...record.fields, enterpriseId: run.enterpriseId }, hash: payloadHash({ entity: record.entity, fields: record.fields }) };
   }

@@ -54,10 +54,19 @@ interface Links {
 export type FactFields<E extends FactEntity> = Omit<Insertable<Database[E]>, ResolvedKeys | keyof Provenance> &
   (E extends keyof Links ? Links[E] : unknown);
 
+/**
+ * The business registry's record of the synced enterprise itself. Its row is updated in place
+ * (a change's history is kept as registry changes); the USCC is the enterprise's identity.
+ */
+export type EnterpriseFields = Omit<Insertable<Database['enterprise']>, 'id' | 'uscc' | keyof Provenance>;
+
+/** What a connector may produce: facts, or (the registry) the enterprise's own record. */
+export type CanonicalEntity = FactEntity | 'enterprise';
+
 /** One canonical record, keyed by its upstream's natural key (unique within the source). */
-export type CanonicalRecord = {
-  [E in FactEntity]: { entity: E; externalId: string; fields: FactFields<E> };
-}[FactEntity];
+export type CanonicalRecord =
+  | { [E in FactEntity]: { entity: E; externalId: string; fields: FactFields<E> } }[FactEntity]
+  | { entity: 'enterprise'; externalId: string; fields: EnterpriseFields };
 
 /** A normalizer's answer: canonical records, or a typed rejection saying why. */
 export type Normalized =
@@ -94,7 +103,7 @@ export interface ConnectorManifest<Config> {
   version: string;
   displayName: string;
   /** The canonical entities it produces. */
-  entities: readonly FactEntity[];
+  entities: readonly CanonicalEntity[];
   /** The consent scope a sync needs: a valid, unexpired, unrevoked consent naming it. */
   consentScope: string;
   /** The configuration schema; keys listed in `secrets` are redacted wherever config is logged. */

@@ -19,7 +19,7 @@ export interface Provenance {
   supersededAt: Timestamp | null;
 }
 
-export type EnterpriseStatus = 'ACTIVE' | 'ABNORMAL_OPERATIONS' | 'LIQUIDATING' | 'REVOKED' | 'CANCELLED';
+export type EnterpriseStatus = 'UNVERIFIED' | 'ACTIVE' | 'ABNORMAL_OPERATIONS' | 'LIQUIDATING' | 'REVOKED' | 'CANCELLED';
 export type RelationType = 'SHAREHOLDER' | 'LEGAL_REPRESENTATIVE' | 'EXECUTIVE' | 'GUARANTOR';
 export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'REFUSED';
 
