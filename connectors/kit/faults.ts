@@ -1,6 +1,6 @@
 /**
  * Fault injection shared by the sandboxes of our upstreams (tax, court, utility, invoice,
- * registry): which data requests fail and how, the faulty answers themselves, the admin
+ * registry...): which data requests fail and how, the faulty answers themselves, the admin
  * endpoints that change the setting at run time, request statistics, the sockets left hanging
  * by `timeout` faults, and the parser of the hub's `source=rate,...` syntax.
  *
@@ -299,15 +299,12 @@ export function faultAdminRouter(injector: FaultInjector): Router {
 
 // ---- the hub's environment syntax ----
 
-/** The sandboxes the hub can start, by source id. */
-export const SANDBOX_SOURCES = ['tax', 'court', 'utility', 'invoice', 'registry'] as const;
-
 /**
  * Parses `tax=0.3,court=0.1` into `{ tax: 0.3, court: 0.1 }`. Blank entries are ignored; an
  * entry that is not `source=rate`, names an unknown or repeated source, or has a rate outside
  * 0..1 throws an Error naming the entry.
  */
-export function parseSandboxFaults(text: string, sources: readonly string[] = SANDBOX_SOURCES): Record<string, number> {
+export function parseSandboxFaults(text: string, sources: readonly string[]): Record<string, number> {
   const rates: Record<string, number> = {};
   for (const raw of text.split(',')) {
     const entry = raw.trim();

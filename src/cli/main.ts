@@ -7,6 +7,8 @@ import { openStore, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { runOperation } from './hub-client.js';
 import { seedDemoPortfolio } from './seed-demo.js';
+import { enterprisesToFill, fillThroughConnectors, registerDemoEnterprises, startDemoUpstreams } from '../demo/fill.js';
+import { generatePortfolio } from '../demo/portfolio.js';
 import { sync } from './sync.js';
 
 const program = new Command('creditgraph')
@@ -25,12 +27,15 @@ function wholeNumber(min: number, max: number) {
 
 program
   .command('serve')
-  .description('run the hub: migrate the store, seed the demo portfolio into an empty store, serve GraphQL')
+  .description('run the hub: migrate the store; in the demo, start the upstream sandboxes and fill the store through the connectors; serve GraphQL')
   .action(async () => {
     const config = loadConfig();
     const logger = createLogger(config);
     const store = await openStore(config.store);
-    const services = createServices(store, config, process.env);
+    // In the demo the upstreams are the sandboxes, on loopback, serving the generated portfolio.
+    const portfolio = config.demo.enabled ? generatePortfolio({ seed: config.demo.seed, enterprises: config.demo.enterprises, clock: config.demo.clock }) : undefined;
+    const upstreams = portfolio ? await startDemoUpstreams(portfolio, config.demo.sandboxFaults) : undefined;
+    const services = createServices(store, { personIdSalt: config.personIdSalt, ...(upstreams ? { upstreams: upstreams.configs } : {}) }, process.env);
     const running: { hub?: Hub } = {};
     let stopping: Promise<void> | undefined;
     // Idempotent: tsx relays the signal the terminal already sent to its whole group, so the
@@ -39,6 +44,7 @@ program
       stopping ??= (async () => {
         logger.info({ signal }, 'shutting down');
         await running.hub?.stop();
+        await upstreams?.close();
         await store.close();
         process.exit(0);
       })();
@@ -46,13 +52,27 @@ program
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
 
-    if (config.demo.enabled && (await isEmpty(store))) {
-      const summary = await seedDemoPortfolio(store, config, (message) => logger.info(message));
-      logger.info(summary, 'demo portfolio loaded');
+    if (portfolio && upstreams) {
+      await registerDemoEnterprises(store, portfolio);
+      logger.info({ sandboxes: Object.fromEntries([...upstreams.sandboxes].map(([id, sandbox]) => [id, sandbox.url])) }, 'demo upstreams listening');
     }
     running.hub = await startHub({ config, services, logger });
     const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
     printWelcome(running.hub.url, sample?.uscc);
+    if (upstreams) {
+      // The API answers while the store fills; a fill cut short resumes on the next start.
+      const pending = await enterprisesToFill(store, [...upstreams.configs.keys()]);
+      if (pending.length > 0) {
+        logger.info({ enterprises: pending.length }, 'demo fill: syncing every source through the connectors');
+        fillThroughConnectors(services.ingest, pending, {
+          concurrency: 4,
+          report: (done, total) => logger.info(`demo fill: ${done}/${total} enterprises synced`),
+        }).then(
+          (summary) => logger.info(summary, 'demo fill complete'),
+          (error: unknown) => logger.error({ err: error }, 'demo fill failed'),
+        );
+      }
+    }
   });
 
 program

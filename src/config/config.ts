@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { sources } from '../../connectors/index.js';
+import { parseSandboxFaults } from '../../connectors/kit/faults.js';
 
 /**
  * The hub's configuration, read from the environment once at start and validated, so a bad
@@ -31,6 +33,8 @@ const environmentSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  /** Share of requests each demo sandbox answers with a fault, e.g. `tax=0.3,court=0.1`. */
+  SANDBOX_FAULTS: z.string().default(''),
   HUB_URL: optional(z.string().url()),
   HUB_TOKEN: optional(z.string().min(1)),
 });
@@ -42,7 +46,7 @@ export type Config = {
   store: StoreConfig;
   personIdSalt: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
-  demo: { enabled: boolean; seed: number; enterprises: number; clock: string };
+  demo: { enabled: boolean; seed: number; enterprises: number; clock: string; sandboxFaults: Record<string, number> };
   hub: { url: string; token: string | undefined } | undefined;
 };
 
@@ -64,6 +68,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     throw new ConfigError(`invalid configuration — ${problems.join('; ')}`);
   }
   const env = parsed.data;
+  let sandboxFaults: Record<string, number>;
+  try {
+    sandboxFaults = parseSandboxFaults(env.SANDBOX_FAULTS, sources.map((source) => source.connector.manifest.id));
+  } catch (error) {
+    throw new ConfigError(`invalid configuration — SANDBOX_FAULTS: ${(error as Error).message}`);
+  }
   if (env.NODE_ENV === 'production' && !env.PERSON_ID_SALT) {
     throw new ConfigError('invalid configuration — PERSON_ID_SALT: required in production');
   }
@@ -76,7 +86,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       : { kind: 'pglite', dataDir: env.DATA_DIR },
     personIdSalt: env.PERSON_ID_SALT ?? developmentSalt,
     logLevel: env.LOG_LEVEL,
-    demo: { enabled: env.DEMO, seed: env.DEMO_SEED, enterprises: env.DEMO_ENTERPRISES, clock: env.DEMO_CLOCK },
+    demo: { enabled: env.DEMO, seed: env.DEMO_SEED, enterprises: env.DEMO_ENTERPRISES, clock: env.DEMO_CLOCK, sandboxFaults },
     hub: env.HUB_URL ? { url: env.HUB_URL, token: env.HUB_TOKEN } : undefined,
   };
 }

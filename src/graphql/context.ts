@@ -1,6 +1,7 @@
 import { IngestService } from '../ingest/service.js';
 import { bindFromEnvironment } from '../ingest/connector-config.js';
-import { connectors } from '../ingest/registry.js';
+import type { BoundConnector } from '../ingest/engine.js';
+import { bindConnector, connectors } from '../ingest/registry.js';
 import type { Store } from '../store/database.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -18,11 +19,24 @@ export interface GraphQLContext extends HubServices {
 }
 
 /**
- * The services over a store, with every connector registered and those configured in
- * `environment` bound to their upstreams (none by default: a hub that reads but cannot sync).
+ * The services over a store, with every connector registered and bound to its upstream where
+ * configured: in `environment`, or (the demo's sandboxes) in `upstreams`, which the
+ * environment overrides. None by default: a hub that reads but cannot sync.
  */
-export function createServices(store: Store, options: { personIdSalt: string }, environment: NodeJS.ProcessEnv = {}): HubServices {
-  return { store, ingest: new IngestService(store, connectors, bindFromEnvironment(connectors, environment), options) };
+export function createServices(
+  store: Store,
+  options: { personIdSalt: string; upstreams?: ReadonlyMap<string, unknown> },
+  environment: NodeJS.ProcessEnv = {},
+): HubServices {
+  const fromEnvironment = bindFromEnvironment(connectors, environment);
+  const bound = new Map<string, BoundConnector>();
+  for (const connector of connectors) {
+    const { id } = connector.manifest;
+    const upstream = options.upstreams?.get(id);
+    const binding = fromEnvironment.get(id) ?? (upstream === undefined ? undefined : bindConnector(connector, upstream));
+    if (binding) bound.set(id, binding);
+  }
+  return { store, ingest: new IngestService(store, connectors, bound, options) };
 }
 
 export function createContext(services: HubServices): GraphQLContext {

@@ -50,4 +50,20 @@ export class IngestService {
     for (const id of ids) runs.push(await this.engine.syncEnterprise(enterpriseId, this.bound.get(id)!));
     return runs;
   }
+
+  /**
+   * Syncs every configured source for many enterprises, `concurrency` enterprises at a time
+   * (each one's sources in registry order), reporting each enterprise's runs as it finishes.
+   */
+  async syncMany(enterpriseIds: readonly string[], options: { concurrency: number; onEnterprise?: (runs: SyncRunRow[], done: number) => void }): Promise<void> {
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < enterpriseIds.length) {
+        const runs = await this.syncEnterprise(enterpriseIds[next++]!);
+        options.onEnterprise?.(runs, ++done);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  }
 }

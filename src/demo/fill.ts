@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import { sources } from '../../connectors/index.js';
+import type { SandboxHandle } from '../../connectors/kit/sandbox.js';
+import type { IngestService } from '../ingest/service.js';
+import type { SyncRunRow } from '../store/ingest-records.js';
+import type { Store } from '../store/database.js';
+import type { Portfolio } from './types.js';
+
+/**
+ * The demo as the bank would run it: the upstreams are the sandboxes, on loopback, serving the
+ * generated portfolio; the bank knows its enterprises by USCC and name and holds their
+ * consents; everything else comes in through the connectors.
+ */
+export interface DemoUpstreams {
+  /** Each source's connector configuration, pointing at its sandbox. */
+  configs: Map<string, unknown>;
+  sandboxes: Map<string, SandboxHandle>;
+  close(): Promise<void>;
+}
+
+export async function startDemoUpstreams(portfolio: Portfolio, faults: Record<string, number>): Promise<DemoUpstreams> {
+  const configs = new Map<string, unknown>();
+  const sandboxes = new Map<string, SandboxHandle>();
+  const close = async () => {
+    await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
+  };
+  try {
+    for (const { connector, sandbox } of sources) {
+      const { id } = connector.manifest;
+      const rate = faults[id];
+      const handle = await sandbox.start({ portfolio, ...(rate ? { faults: { rate } } : {}) });
+      sandboxes.set(id, handle);
+      configs.set(id, sandbox.config(handle.url));
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { configs, sandboxes, close };
+}
+
+/**
+ * Enters the portfolio's enterprises as the bank knows them before any sync — USCC, name, and
+ * the division code the USCC carries (characters 3 to 8) — with consents for every source's
+ * scope, valid for a year. Does nothing for enterprises already in the store.
+ */
+export async function registerDemoEnterprises(store: Store, portfolio: Portfolio, now = new Date()): Promise<void> {
+  const scopes = sources.map((source) => source.connector.manifest.consentScope);
+  const expiresAt = new Date(now.getTime() + 365 * 86_400_000);
+  await store.db.transaction().execute(async (tx) => {
+    for (let start = 0; start < portfolio.enterprises.length; start += 500) {
+      const batch = portfolio.enterprises.slice(start, start + 500);
+      const inserted = await tx
+        .insertInto('enterprise')
+        .values(
+          batch.map((e) => ({
+            uscc: e.uscc,
+            name: e.name,
+            regionCode: e.uscc.slice(2, 8),
+            status: 'UNVERIFIED' as const,
+            source: 'watchlist',
+            externalId: e.uscc,
+            payloadHash: '',
+            observedAt: now,
+          })),
+        )
+        .onConflict((conflict) => conflict.column('uscc').doNothing())
+        .returning('id')
+        .execute();
+      if (inserted.length === 0) continue;
+      await tx
+        .insertInto('consent')
+        .values(inserted.map(({ id }) => ({ enterpriseId: id, scopes, purpose: '演示：贷前调查与贷后监控', evidenceRef: 'demo', grantedBy: 'demo', expiresAt })))
+        .execute();
+    }
+  });
+}
+
+/** Enterprises some configured source has not completed a sync for: what a (resumed) fill still has to do. */
+export async function enterprisesToFill(store: Store, sourceIds: readonly string[]): Promise<string[]> {
+  if (sourceIds.length === 0) return [];
+  const rows = await sql<{ id: string }>`
+    SELECT e.id::text AS id FROM enterprise e
+    WHERE EXISTS (
+      SELECT 1 FROM unnest(${[...sourceIds]}::text[]) AS s(source)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM sync_run r
+        WHERE r.enterprise_id = e.id AND r.source = s.source AND r.status IN ('SUCCEEDED', 'PARTIAL')))
+    ORDER BY e.id`.execute(store.db);
+  return rows.rows.map((row) => row.id);
+}
+
+export interface FillSummary {
+  enterprises: number;
+  runs: number;
+  failed: number;
+  fetched: number;
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+  seconds: number;
+}
+
+/** Syncs every configured source for the given enterprises, reporting progress now and then. */
+export async function fillThroughConnectors(
+  ingest: IngestService,
+  enterpriseIds: readonly string[],
+  options: { concurrency: number; report: (done: number, total: number) => void },
+): Promise<FillSummary> {
+  const started = Date.now();
+  const summary: FillSummary = { enterprises: enterpriseIds.length, runs: 0, failed: 0, fetched: 0, stored: 0, duplicates: 0, quarantined: 0, seconds: 0 };
+  let lastReport = 0;
+  await ingest.syncMany(enterpriseIds, {
+    concurrency: options.concurrency,
+    onEnterprise: (runs: SyncRunRow[], done: number) => {
+      for (const run of runs) {
+        summary.runs++;
+        if (run.status === 'FAILED' || run.status === 'REFUSED') summary.failed++;
+        summary.fetched += run.fetched;
+        summary.stored += run.stored;
+        summary.duplicates += run.duplicates;
+        summary.quarantined += run.quarantined;
+      }
+      if (Date.now() - lastReport > 2000 || done === enterpriseIds.length) {
+        lastReport = Date.now();
+        options.report(done, enterpriseIds.length);
+      }
+    },
+  });
+  summary.seconds = (Date.now() - started) / 1000;
+  return summary;
+}
