@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: seeds the demo portfolio (10,000 enterprises by default) into PGlite and,
+ * `npm run bench -- api`: seeds the demo portfolio (10,000 enterprises by default) into PGlite and,
  * when DATABASE_URL is set, into that PostgreSQL server; then serves each store from a hub in
  * a child process and loads it with autocannon from this process (10 connections, 10 s per
  * query), beside a trivial `{ __typename }` on the same server in the same run.
@@ -21,6 +21,7 @@ import { createContext, createServices } from '../src/graphql/context.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import { openStore, type Store } from '../src/store/database.js';
 import type { StoreConfig } from '../src/config/config.js';
+import { benchIngest } from './ingest.js';
 
 const enterprises = Number(process.env.BENCH_ENTERPRISES ?? 10_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -197,7 +198,15 @@ async function load(url: string, name: QueryName, usccs: string[]): Promise<Omit
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
-main().catch((error: unknown) => {
+/** `npm run bench` runs both; `npm run bench -- api` or `-- ingest` one of them. */
+async function run() {
+  const which = process.argv[2] ?? 'all';
+  if (!['all', 'api', 'ingest'].includes(which)) throw new Error(`unknown benchmark ${which}: api, ingest or none for both`);
+  if (which !== 'ingest') await main();
+  if (which !== 'api') console.log(JSON.stringify({ ingest: await benchIngest() }, null, 2));
+}
+
+run().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -90,9 +90,12 @@ describe('ingest over GraphQL', () => {
         dataInventory { source entity records lastObservedAt }
       }`, { enterprise: toGlobalId('Enterprise', enterpriseIds[0]!) });
       expect(overview.errors).toBeUndefined();
-      expect(overview.data!.connectors).toEqual([
-        expect.objectContaining({ id: 'tax', configured: true, circuitState: 'CLOSED', lastRun: { status: run!.status } }),
-      ]);
+      // Every registered source is listed; only the tax bureau is configured on this hub.
+      expect(overview.data!.connectors.map((c) => c.id)).toEqual(connectors.map((c) => c.manifest.id));
+      for (const connector of overview.data!.connectors) {
+        if (connector.id === 'tax') expect(connector).toMatchObject({ configured: true, circuitState: 'CLOSED', lastRun: { status: run!.status } });
+        else expect(connector).toMatchObject({ configured: false, circuitState: null });
+      }
       expect(overview.data!.syncRuns).toEqual({ totalCount: 1, edges: [{ node: { status: run!.status } }] });
       expect(overview.data!.quarantinedRecords.totalCount).toBe(run!.quarantined);
       for (const { node } of overview.data!.quarantinedRecords.edges) {

@@ -9,6 +9,7 @@ import { runOperation } from './hub-client.js';
 import { seedDemoPortfolio } from './seed-demo.js';
 import { enterprisesToFill, fillThroughConnectors, registerDemoEnterprises, startDemoUpstreams } from '../demo/fill.js';
 import { generatePortfolio } from '../demo/portfolio.js';
+import { newConnector } from './new-connector.js';
 import { sync } from './sync.js';
 
 const program = new Command('creditgraph')
@@ -130,6 +131,15 @@ program
   .action(async (options: { all?: boolean; enterprise?: string; source?: string[] }) => {
     const ok = await sync(loadConfig(), options);
     if (!ok) process.exitCode = 1;
+  });
+
+program
+  .command('new-connector')
+  .description('scaffold connectors/NAME: a working connector for an example upstream, with its sandbox and contract tests')
+  .argument('<name>', 'the source id, e.g. social-insurance')
+  .action((name: string) => {
+    const written = newConnector(name);
+    console.log([`created:`, ...written.map((path) => `  ${path}`), '', `next: node --experimental-vm-modules node_modules/jest/bin/jest.js connectors/${name}`, 'then follow connectors/README.md'].join('\n'));
   });
 
 const ENTERPRISE_PROFILE = /* GraphQL */ `

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench -- ingest`: canonical records per second from the sandboxes, over loopback
+ * HTTP, through the connectors and the engine, into a fresh store — beside the limit measured
+ * in the same run: the same rows loaded by COPY into empty copies of the same tables.
+ *
+ * Options (environment): BENCH_INGEST_ENTERPRISES (10000 for PostgreSQL, 1000 for PGlite),
+ * BENCH_INGEST_CONCURRENCY (8), BENCH_BACKENDS (pglite,postgres; postgres needs DATABASE_URL).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Writable } from 'node:stream';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { sources } from '../connectors/index.js';
+import { registerDemoEnterprises, startDemoUpstreams } from '../src/demo/fill.js';
+import { generatePortfolio } from '../src/demo/portfolio.js';
+import { createServices } from '../src/graphql/context.js';
+import { openStore, type Store } from '../src/store/database.js';
+
+const concurrency = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 8);
+const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
+const TABLES = ['relation', 'registry_change', 'abnormal_operation', 'tax_filing', 'tax_rating', 'tax_arrears', 'court_case', 'enforcement', 'utility_bill', 'invoice', 'social_insurance_month'];
+
+async function ingest(store: Store, enterprises: number) {
+  const portfolio = generatePortfolio({ seed: 20261101, enterprises, clock: '2026-11-01' });
+  const upstreams = await startDemoUpstreams(portfolio, {});
+  try {
+    await registerDemoEnterprises(store, portfolio);
+    const services = createServices(store, { personIdSalt: 'bench-person-salt-0001', upstreams: upstreams.configs });
+    const ids = (await store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
+    const totals = { runs: 0, failed: 0, fetched: 0, stored: 0 };
+    const started = performance.now();
+    await services.ingest.syncMany(ids, {
+      concurrency,
+      onEnterprise: (runs, done) => {
+        for (const run of runs) {
+          totals.runs++;
+          if (run.status !== 'SUCCEEDED') totals.failed++;
+          totals.fetched += run.fetched;
+          totals.stored += run.stored;
+        }
+        if (done % 500 === 0) console.error(`  ${done}/${ids.length} enterprises`);
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return { enterprises, ...totals, seconds: round(seconds), recordsPerSecond: Math.round(totals.stored / seconds), sources: sources.length };
+  } finally {
+    await upstreams.close();
+  }
+}
+
+/** Copies every fact table out (untimed), then COPYs the rows into an empty copy of it (timed). */
+async function copyBaselinePostgres(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    let rows = 0;
+    let seconds = 0;
+    for (const table of TABLES) {
+      const chunks: Buffer[] = [];
+      await pipeline(client.query(copyTo(`COPY ${table} TO STDOUT`)), new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk), done()) }));
+      rows += Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+      await client.query(`CREATE TABLE bench_copy_${table} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+      const started = performance.now();
+      await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY bench_copy_${table} FROM STDIN`)));
+      seconds += (performance.now() - started) / 1000;
+      await client.query(`DROP TABLE bench_copy_${table}`);
+    }
+    return { rows, seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds) };
+  } finally {
+    await client.end();
+  }
+}
+
+async function copyBaselinePglite(dataDir: string) {
+  const db = await PGlite.create(join(dataDir, 'pglite'));
+  try {
+    let rows = 0;
+    let seconds = 0;
+    for (const table of TABLES) {
+      const out = await db.query(`COPY ${table} TO '/dev/blob'`);
+      rows += Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]!.n);
+      await db.query(`CREATE TABLE bench_copy_${table} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+      const started = performance.now();
+      await db.query(`COPY bench_copy_${table} FROM '/dev/blob'`, [], { blob: out.blob! });
+      seconds += (performance.now() - started) / 1000;
+      await db.query(`DROP TABLE bench_copy_${table}`);
+    }
+    return { rows, seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds) };
+  } finally {
+    await db.close();
+  }
+}
+
+async function freshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  const name = `creditgraph_bench_ingest_${Date.now()}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export async function benchIngest(): Promise<Record<string, unknown>> {
+  const report: Record<string, unknown> = { concurrency };
+  if (backends.includes('postgres') && process.env.DATABASE_URL) {
+    const enterprises = Number(process.env.BENCH_INGEST_ENTERPRISES ?? 10_000);
+    const database = await freshDatabase(process.env.DATABASE_URL);
+    try {
+      const store = await openStore({ kind: 'postgres', url: database.url, poolSize: concurrency + 2 });
+      let sync;
+      try {
+        console.error(`ingest into PostgreSQL: ${enterprises} enterprises`);
+        sync = await ingest(store, enterprises);
+      } finally {
+        await store.close();
+      }
+      const copy = await copyBaselinePostgres(database.url);
+      report.postgres = { sync, copy, ratioToCopy: round(sync.recordsPerSecond / copy.rowsPerSecond) };
+    } finally {
+      await database.drop();
+    }
+  }
+  if (backends.includes('pglite')) {
+    const enterprises = Number(process.env.BENCH_INGEST_ENTERPRISES ?? 1_000);
+    const dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-bench-ingest-'));
+    try {
+      const store = await openStore({ kind: 'pglite', dataDir });
+      let sync;
+      try {
+        console.error(`ingest into PGlite: ${enterprises} enterprises`);
+        sync = await ingest(store, enterprises);
+      } finally {
+        await store.close();
+      }
+      const copy = await copyBaselinePglite(dataDir);
+      report.pglite = { sync, copy, ratioToCopy: round(sync.recordsPerSecond / copy.rowsPerSecond) };
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  return report;
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
