@@ -1,12 +1,15 @@
 /**
- * `npm run bench -- ingest`: canonical records per second from the sandboxes, over loopback
- * HTTP, through the connectors and the engine, into a fresh store — beside the limit measured
+ * `npm run bench -- ingest`: canonical records per second from the sandboxes (in a child
+ * process) over loopback HTTP, through the connectors and the engine, into a fresh store — beside the limit measured
  * in the same run: the same rows loaded by COPY into empty copies of the same tables.
  *
  * Options (environment): BENCH_INGEST_ENTERPRISES (10000 for PostgreSQL, 1000 for PGlite),
  * BENCH_INGEST_CONCURRENCY (8), BENCH_BACKENDS (pglite,postgres; postgres needs DATABASE_URL).
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -15,21 +18,39 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { sources } from '../connectors/index.js';
-import { registerDemoEnterprises, startDemoUpstreams } from '../src/demo/fill.js';
+import { registerDemoEnterprises } from '../src/demo/fill.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
 import { createServices } from '../src/graphql/context.js';
+import { defaultReliability } from '../src/ingest/registry.js';
 import { openStore, type Store } from '../src/store/database.js';
 
+const SEED = 20261101;
+const CLOCK = '2026-11-01';
 const concurrency = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 8);
 const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
 const TABLES = ['relation', 'registry_change', 'abnormal_operation', 'tax_filing', 'tax_rating', 'tax_arrears', 'court_case', 'enforcement', 'utility_bill', 'invoice', 'social_insurance_month'];
 
+/**
+ * The sandboxes in a child process, as real upstreams are not in the hub's process: the same
+ * demo portfolio (same seed), their configurations read from the child's first line.
+ */
+async function startSandboxProcess(enterprises: number): Promise<{ configs: Map<string, unknown>; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandboxes', '--json'], {
+    env: { ...process.env, DEMO_ENTERPRISES: String(enterprises), DEMO_SEED: String(SEED), DEMO_CLOCK: CLOCK, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  return { configs: new Map(Object.entries(JSON.parse(line) as Record<string, unknown>)), stop: () => child.kill('SIGTERM') };
+}
+
 async function ingest(store: Store, enterprises: number) {
-  const portfolio = generatePortfolio({ seed: 20261101, enterprises, clock: '2026-11-01' });
-  const upstreams = await startDemoUpstreams(portfolio, {});
+  const portfolio = generatePortfolio({ seed: SEED, enterprises, clock: CLOCK });
+  const upstreams = await startSandboxProcess(enterprises);
   try {
     await registerDemoEnterprises(store, portfolio);
-    const services = createServices(store, { personIdSalt: 'bench-person-salt-0001', upstreams: upstreams.configs });
+    // The sandboxes allow any rate: the upstreams' real limits would measure them, not the ingest.
+    const reliability = { ...defaultReliability, limits: { requestsPerSecond: 100_000, concurrency: 2 * concurrency } };
+    const services = createServices(store, { personIdSalt: 'bench-person-salt-0001', upstreams: upstreams.configs, reliability });
     const ids = (await store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
     const totals = { runs: 0, failed: 0, fetched: 0, stored: 0 };
     const started = performance.now();
@@ -48,7 +69,7 @@ async function ingest(store: Store, enterprises: number) {
     const seconds = (performance.now() - started) / 1000;
     return { enterprises, ...totals, seconds: round(seconds), recordsPerSecond: Math.round(totals.stored / seconds), sources: sources.length };
   } finally {
-    await upstreams.close();
+    upstreams.stop();
   }
 }
 

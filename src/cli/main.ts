@@ -9,6 +9,7 @@ import { runOperation } from './hub-client.js';
 import { seedDemoPortfolio } from './seed-demo.js';
 import { enterprisesToFill, fillThroughConnectors, registerDemoEnterprises, startDemoUpstreams } from '../demo/fill.js';
 import { generatePortfolio } from '../demo/portfolio.js';
+import { environmentVariable } from '../ingest/connector-config.js';
 import { newConnector } from './new-connector.js';
 import { sync } from './sync.js';
 
@@ -131,6 +132,25 @@ program
   .action(async (options: { all?: boolean; enterprise?: string; source?: string[] }) => {
     const ok = await sync(loadConfig(), options);
     if (!ok) process.exitCode = 1;
+  });
+
+program
+  .command('sandboxes')
+  .description("run every upstream's sandbox for the demo portfolio (DEMO_SEED, DEMO_ENTERPRISES, DEMO_CLOCK, SANDBOX_FAULTS) and print the CONNECTOR_* settings that point a hub at them")
+  .option('--json', 'print the connector configurations as one line of JSON instead')
+  .action(async (options: { json?: boolean }) => {
+    const config = loadConfig();
+    const portfolio = generatePortfolio({ seed: config.demo.seed, enterprises: config.demo.enterprises, clock: config.demo.clock });
+    const upstreams = await startDemoUpstreams(portfolio, config.demo.sandboxFaults);
+    if (options.json) console.log(JSON.stringify(Object.fromEntries(upstreams.configs)));
+    else {
+      for (const [id, connectorConfig] of upstreams.configs) {
+        for (const [key, value] of Object.entries(connectorConfig as Record<string, string>)) console.log(`${environmentVariable(id, key)}=${value}`);
+      }
+    }
+    const stop = () => void upstreams.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 
 program

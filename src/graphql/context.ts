@@ -1,7 +1,7 @@
 import { IngestService } from '../ingest/service.js';
 import { bindFromEnvironment } from '../ingest/connector-config.js';
 import type { BoundConnector } from '../ingest/engine.js';
-import { bindConnector, connectors } from '../ingest/registry.js';
+import { bindConnector, connectors, type ReliabilityOptions } from '../ingest/registry.js';
 import type { Store } from '../store/database.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -25,7 +25,7 @@ export interface GraphQLContext extends HubServices {
  */
 export function createServices(
   store: Store,
-  options: { personIdSalt: string; upstreams?: ReadonlyMap<string, unknown> },
+  options: { personIdSalt: string; upstreams?: ReadonlyMap<string, unknown>; reliability?: ReliabilityOptions },
   environment: NodeJS.ProcessEnv = {},
 ): HubServices {
   const fromEnvironment = bindFromEnvironment(connectors, environment);
@@ -33,7 +33,7 @@ export function createServices(
   for (const connector of connectors) {
     const { id } = connector.manifest;
     const upstream = options.upstreams?.get(id);
-    const binding = fromEnvironment.get(id) ?? (upstream === undefined ? undefined : bindConnector(connector, upstream));
+    const binding = fromEnvironment.get(id) ?? (upstream === undefined ? undefined : bindConnector(connector, upstream, options.reliability));
     if (binding) bound.set(id, binding);
   }
   return { store, ingest: new IngestService(store, connectors, bound, options) };

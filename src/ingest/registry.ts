@@ -10,8 +10,14 @@ export class ConnectorConfigError extends Error {
   override name = 'ConnectorConfigError';
 }
 
-/** Limits on every outbound request, the same for all sources unless a test says otherwise. */
-export type ReliabilityOptions = Pick<TransportOptions, 'timeoutMs' | 'maxResponseBytes' | 'retries' | 'backoff' | 'breaker'>;
+/**
+ * Limits on every outbound request, the same for all sources unless a test says otherwise;
+ * `limits` replaces the manifests' rate and concurrency (a benchmark against the sandboxes,
+ * which allow any rate).
+ */
+export type ReliabilityOptions = Pick<TransportOptions, 'timeoutMs' | 'maxResponseBytes' | 'retries' | 'backoff' | 'breaker'> & {
+  limits?: { requestsPerSecond: number; concurrency: number };
+};
 
 export const defaultReliability: ReliabilityOptions = {
   timeoutMs: 10_000,
@@ -32,11 +38,12 @@ export function bindConnector(connector: AnyConnector, config: unknown, reliabil
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConnectorConfigError(`connector ${manifest.id}: invalid configuration — ${problems.join('; ')}`);
   }
+  const { limits = manifest.rateLimit, ...rest } = reliability;
   const transport = createTransport({
     baseUrl: (parsed.data as { baseUrl: string }).baseUrl,
-    requestsPerSecond: manifest.rateLimit.requestsPerSecond,
-    concurrency: manifest.rateLimit.concurrency,
-    ...reliability,
+    requestsPerSecond: limits.requestsPerSecond,
+    concurrency: limits.concurrency,
+    ...rest,
   });
   return { connector, client: connector.createClient(parsed.data, transport), transport };
 }

@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import * as profileGraph from './migrations/0001-profile-graph.js';
 import * as syncCheckpoint from './migrations/0002-sync-checkpoint.js';
 import * as unverifiedEnterprise from './migrations/0003-unverified-enterprise.js';
+import * as currentVersionKeyOrder from './migrations/0004-current-version-key-order.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
   '0001-profile-graph': profileGraph,
   '0002-sync-checkpoint': syncCheckpoint,
   '0003-unverified-enterprise': unverifiedEnterprise,
+  '0004-current-version-key-order': currentVersionKeyOrder,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
