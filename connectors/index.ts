@@ -9,6 +9,8 @@ import { taxConnector } from './tax/index.js';
 import { taxSandbox } from './tax/sandbox/server.js';
 import { utilityConnector } from './utility/index.js';
 import { utilitySandbox } from './utility/sandbox/server.js';
+import { socialInsuranceConnector } from './social-insurance/index.js';
+import { socialInsuranceSandbox } from './social-insurance/sandbox/server.js';
 
 /**
  * Every source the hub ships, in sync order — the registry first, since the others' records
@@ -20,4 +22,5 @@ export const sources: readonly Source[] = [
   { connector: courtConnector, sandbox: courtSandbox },
   { connector: invoiceConnector, sandbox: invoiceSandbox },
   { connector: utilityConnector, sandbox: utilitySandbox },
+  { connector: socialInsuranceConnector, sandbox: socialInsuranceSandbox },
 ];

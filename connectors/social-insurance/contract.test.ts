@@ -1,0 +1,4 @@
+import { runContractSuite } from '../kit/contract-suite.js';
+import { socialInsuranceContract } from './contract.js';
+
+runContractSuite(socialInsuranceContract);
