@@ -5,9 +5,9 @@ import { sources } from '../connectors/index.js';
 import { enterprisesToFill, fillThroughConnectors, registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
 import { createServices } from '../src/graphql/context.js';
-import type { ReliabilityOptions } from '../src/ingest/registry.js';
 import type { Store } from '../src/store/database.js';
 import { openTestStore, type TestStore } from './support/store.js';
+import { FAST_RELIABILITY } from './support/reliability.js';
 
 /**
  * The demo as `npm start` runs it: the store filled from the sandboxes through the
@@ -16,20 +16,13 @@ import { openTestStore, type TestStore } from './support/store.js';
  */
 const portfolio = generatePortfolio({ seed: 7, enterprises: 10, clock: '2026-11-01' });
 const personIdSalt = 'demo-fill-test-salt-0001';
-const reliability: ReliabilityOptions = {
-  timeoutMs: 1000,
-  maxResponseBytes: 5 * 1024 * 1024,
-  retries: 8,
-  backoff: { initialMs: 20, maxMs: 300 },
-  breaker: { failures: 100, halfOpenAfterMs: 500 },
-};
 const FACT_TABLES = ['relation', 'registry_change', 'abnormal_operation', 'tax_filing', 'tax_rating', 'tax_arrears', 'court_case', 'enforcement', 'utility_bill', 'invoice', 'social_insurance_month'];
 
 async function fill(store: Store, faults: Record<string, number>) {
   const upstreams: DemoUpstreams = await startDemoUpstreams(portfolio, faults);
   try {
     await registerDemoEnterprises(store, portfolio);
-    const services = createServices(store, { personIdSalt, upstreams: upstreams.configs, reliability });
+    const services = createServices(store, { personIdSalt, upstreams: upstreams.configs, reliability: FAST_RELIABILITY });
     const pending = await enterprisesToFill(store, [...upstreams.configs.keys()]);
     return await fillThroughConnectors(services.ingest, pending, { concurrency: 4, report: () => undefined });
   } finally {

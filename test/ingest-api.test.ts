@@ -5,23 +5,16 @@ import type { SandboxHandle } from '../connectors/kit/sandbox.js';
 import { loadPortfolio } from '../src/demo/load.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
 import type { Portfolio } from '../src/demo/types.js';
-import { bindConnector, type ReliabilityOptions } from '../src/ingest/registry.js';
+import { bindConnector } from '../src/ingest/registry.js';
 import type { Store } from '../src/store/database.js';
 import { openTestStore, type TestStore } from './support/store.js';
+import { FAST_RELIABILITY } from './support/reliability.js';
 
 /**
  * The ingest API as a frontend or an operator uses it: a sync requested over GraphQL from the
  * tax bureau's sandbox, then connectors, runs, quarantine and inventory read back.
  */
 const CLOCK = '2026-11-01';
-const reliability: ReliabilityOptions = {
-  timeoutMs: 1000,
-  maxResponseBytes: 5 * 1024 * 1024,
-  retries: 8,
-  backoff: { initialMs: 20, maxMs: 300 },
-  breaker: { failures: 100, halfOpenAfterMs: 500 },
-};
-
 let testStore: TestStore;
 let store: Store;
 let portfolio: Portfolio;
@@ -63,7 +56,7 @@ describe('ingest over GraphQL', () => {
     const { startTestHub } = await import('./support/hub.js');
     const { IngestService } = await import('../src/ingest/service.js');
     const { connectors } = await import('../src/ingest/registry.js');
-    const bound = bindConnector(taxConnector, taxSandbox.config(sandbox.url), reliability);
+    const bound = bindConnector(taxConnector, taxSandbox.config(sandbox.url), FAST_RELIABILITY);
     const hub = await startTestHub(store, 'test', { store, ingest: new IngestService(store, connectors, new Map([['tax', bound]]), { personIdSalt: 'ingest-test-salt-0001' }) });
     try {
       await grantTaxConsent();

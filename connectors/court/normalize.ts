@@ -1,32 +1,12 @@
 import { z } from 'zod';
-import { decimalToFen } from '../../src/common/money.js';
 import type { CanonicalRecord, Normalized } from '../../src/ingest/sdk.js';
+import { rejection, yuan, yyyyMMdd } from '../kit/wire.js';
 
 /**
  * The judicial-data provider's records → canonical facts. Pure. Amounts arrive in yuan as
  * strings with two decimals; a plain JSON number is accepted when it is exact to the fen
  * (upstreams drift between the two). Dates arrive as yyyyMMdd; codes as the courts' Chinese terms.
  */
-const day = z.string().regex(/^\d{8}$/, 'expected a date yyyyMMdd').transform((value, context) => {
-  const iso = `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
-  if (new Date(`${iso}T00:00:00Z`).toISOString().slice(0, 10) !== iso) {
-    context.addIssue({ code: 'custom', message: `${value} is not a calendar day` });
-    return z.NEVER;
-  }
-  return iso;
-});
-
-const yuan = z.union([z.string(), z.number()]).transform((value, context) => {
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
-  try {
-    if (!/^\d+(\.\d{1,2})?$/.test(text)) throw new RangeError();
-    return decimalToFen(text).toString();
-  } catch {
-    context.addIssue({ code: 'custom', message: `expected a yuan amount such as "1234.50", got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
-});
-
 const flag = z.enum(['1', '0']).transform((value) => value === '1');
 
 const CASE_KINDS = { 民事: 'CIVIL', 行政: 'ADMINISTRATIVE', 刑事: 'CRIMINAL', 执行: 'ENFORCEMENT', 保全: 'PRESERVATION', 破产: 'BANKRUPTCY' } as const;
@@ -39,21 +19,21 @@ const courtCase = z.object({
   ajlx: z.enum(Object.keys(CASE_KINDS) as (keyof typeof CASE_KINDS)[]),
   ay: z.string().min(1),
   dsrlx: z.enum(Object.keys(PARTY_ROLES) as (keyof typeof PARTY_ROLES)[]),
-  bdje: yuan.nullable(),
-  larq: day,
+  bdje: yuan().nullable(),
+  larq: yyyyMMdd,
   ajzt: z.enum(['审理中', '已结案']),
-  cprq: day.nullable(),
+  cprq: yyyyMMdd.nullable(),
 });
 
 const enforcementCase = z.object({
   id: z.string().min(1),
   ah: z.string().min(1),
   zxfy: z.string().min(1),
-  zxbd: yuan,
-  wlje: yuan,
-  larq: day,
+  zxbd: yuan(),
+  wlje: yuan(),
+  larq: yyyyMMdd,
   ajzt: z.enum(['执行中', '已结案']),
-  jarq: day.nullable(),
+  jarq: yyyyMMdd.nullable(),
   sxbz: flag,
   xgbz: flag,
 });
@@ -70,19 +50,10 @@ const subject = z.discriminatedUnion('bzxrlx', [
 
 const enforcement = enforcementCase.and(subject);
 
-function rejection(raw: unknown, error: z.ZodError): Normalized {
-  const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
-  return {
-    ok: false,
-    errors: error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`),
-    ...(typeof id === 'string' && id !== '' ? { externalId: id } : {}),
-  };
-}
-
 export function normalizeCourt(raw: unknown, context: { uscc: string; stream: string }): Normalized {
   if (context.stream === 'cases') {
     const parsed = courtCase.safeParse(raw);
-    if (!parsed.success) return rejection(raw, parsed.error);
+    if (!parsed.success) return rejection(raw, parsed.error, 'id');
     const r = parsed.data;
     if (r.cprq !== null && r.cprq < r.larq) return { ok: false, errors: ['cprq: judged before the case was filed'], externalId: r.id };
     const record: CanonicalRecord = {
@@ -104,7 +75,7 @@ export function normalizeCourt(raw: unknown, context: { uscc: string; stream: st
   }
   if (context.stream === 'enforcements') {
     const parsed = enforcement.safeParse(raw);
-    if (!parsed.success) return rejection(raw, parsed.error);
+    if (!parsed.success) return rejection(raw, parsed.error, 'id');
     const r = parsed.data;
     if (r.jarq !== null && r.jarq < r.larq) return { ok: false, errors: ['jarq: closed before the case was filed'], externalId: r.id };
     const record: CanonicalRecord = {

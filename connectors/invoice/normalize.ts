@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { decimalToFen } from '../../src/common/money.js';
 import type { Normalized } from '../../src/ingest/sdk.js';
+import { yuan, yyyyMMdd } from '../kit/wire.js';
 
 /**
  * The e-invoice platform's sales invoices → canonical `invoice` facts. Pure. Amounts arrive in
@@ -19,27 +19,7 @@ import type { Normalized } from '../../src/ingest/sdk.js';
 const KINDS = { '004': 'SPECIAL', '007': 'NORMAL', '026': 'NORMAL', '081': 'DIGITAL', '082': 'DIGITAL' } as const;
 const STATUSES = { '0': 'NORMAL', '2': 'VOID', '3': 'RED_LETTER' } as const;
 
-const day = z.string().regex(/^\d{8}$/, 'expected a date yyyyMMdd').transform((value, context) => {
-  const iso = `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
-  if (new Date(`${iso}T00:00:00Z`).toISOString().slice(0, 10) !== iso) {
-    context.addIssue({ code: 'custom', message: `${value} is not a calendar day` });
-    return z.NEVER;
-  }
-  return iso;
-});
-
 /** Yuan → fen as a bigint, so that the amounts can be checked against each other exactly. */
-const yuan = z.union([z.string(), z.number()]).transform((value, context) => {
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
-  try {
-    if (!/^-?\d+(\.\d{1,2})?$/.test(text)) throw new RangeError();
-    return decimalToFen(text);
-  } catch {
-    context.addIssue({ code: 'custom', message: `expected a yuan amount such as "1234.50", got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
-});
-
 const taxNumber = z.string().regex(/^[0-9A-Z]{18}$/, 'expected an 18-character unified social credit code');
 const invoiceNumber = z.string().regex(/^(\d{8}|\d{20})$/, 'expected an invoice number of 8 digits, or 20 for a fully digital invoice');
 
@@ -47,12 +27,12 @@ const salesInvoice = z.object({
   fpdm: z.string().regex(/^(\d{10}|\d{12})$/, 'expected an invoice code of 10 or 12 digits'),
   fphm: invoiceNumber,
   fplxdm: z.enum(Object.keys(KINDS) as [keyof typeof KINDS]).transform((code) => KINDS[code]),
-  kprq: day,
+  kprq: yyyyMMdd,
   xfsh: taxNumber,
   gfsh: taxNumber,
-  hjje: yuan,
-  hjse: yuan,
-  jshj: yuan,
+  hjje: yuan({ signed: true }).transform(BigInt),
+  hjse: yuan({ signed: true }).transform(BigInt),
+  jshj: yuan({ signed: true }).transform(BigInt),
   fpzt: z.enum(Object.keys(STATUSES) as [keyof typeof STATUSES]).transform((code) => STATUSES[code]),
   yfphm: invoiceNumber.nullable(),
   gxsj: z.string().regex(/^\d{14}$/, 'expected an update time yyyyMMddHHmmss'),

@@ -18,7 +18,7 @@ import { generatePortfolio } from '../../src/demo/portfolio.js';
 import type { Portfolio } from '../../src/demo/types.js';
 import { environmentVariable } from '../../src/ingest/connector-config.js';
 import { IngestEngine } from '../../src/ingest/engine.js';
-import { bindConnector, type ReliabilityOptions } from '../../src/ingest/registry.js';
+import { bindConnector } from '../../src/ingest/registry.js';
 import type { CanonicalEntity, CanonicalRecord, PersonRef } from '../../src/ingest/sdk.js';
 import { hashPersonId } from '../../src/profile/person.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -26,18 +26,10 @@ import { openTestStore, type TestStore } from '../../test/support/store.js';
 import type { ConnectorContract } from './contract.js';
 import { FAULT_KINDS } from './faults.js';
 import type { SandboxHandle } from './sandbox.js';
+import { FAST_RELIABILITY } from '../../test/support/reliability.js';
 
 const CLOCK = '2026-11-01';
 const SALT = 'contract-suite-salt-0001';
-/** Fast retries so fault runs stay short; a breaker that one enterprise's faults cannot open. */
-const reliability: ReliabilityOptions = {
-  timeoutMs: 1000,
-  maxResponseBytes: 5 * 1024 * 1024,
-  retries: 8,
-  backoff: { initialMs: 20, maxMs: 300 },
-  breaker: { failures: 100, halfOpenAfterMs: 500 },
-};
-
 interface Counts {
   fetched: number;
   stored: number;
@@ -97,7 +89,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
 
   async function syncAll(): Promise<(Counts & { status: string; error: string | null })[]> {
     const engine = new IngestEngine(store, { personIdSalt: SALT });
-    const bound = bindConnector(connector, upstream.config(sandbox.url), reliability);
+    const bound = bindConnector(connector, upstream.config(sandbox.url), FAST_RELIABILITY);
     const runs = [];
     for (const id of enterpriseIds) runs.push(await engine.syncEnterprise(id, bound));
     return runs;
@@ -202,7 +194,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
       await grantConsent(store.db, enterpriseIds.slice(0, 1), ['some-other-scope']);
       const requests = sandbox.stats().requests;
       const engine = new IngestEngine(store, { personIdSalt: SALT });
-      const run = await engine.syncEnterprise(enterpriseIds[0]!, bindConnector(connector, upstream.config(sandbox.url), reliability));
+      const run = await engine.syncEnterprise(enterpriseIds[0]!, bindConnector(connector, upstream.config(sandbox.url), FAST_RELIABILITY));
       expect(run).toMatchObject({ status: 'REFUSED', fetched: 0, error: expect.stringContaining(`no valid consent covers scope '${manifest.consentScope}'`) });
       expect(sandbox.stats().requests).toBe(requests);
       expect((await storedFacts(upstreamFacts())).size).toBe(0);
