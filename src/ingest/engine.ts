@@ -168,7 +168,8 @@ export class IngestEngine {
     await insertRows(
       tx,
       'raw_payload',
-      [...uniquePayloads].map(([hash, payload]) => ({ source: run.source, payloadHash: hash, payload: JSON.stringify(payload ?? null), firstSyncRunId: run.syncRunId })),
+      // In hash order, as every writer does: concurrent batches then lock conflicting rows in one order and cannot deadlock.
+      [...uniquePayloads].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([hash, payload]) => ({ source: run.source, payloadHash: hash, payload: JSON.stringify(payload ?? null), firstSyncRunId: run.syncRunId })),
       { onConflictDoNothing: ['source', 'payload_hash'] },
     );
 
@@ -273,11 +274,14 @@ export class IngestEngine {
     }
     const links: Links = { personHash: new Map(), personId: new Map(), enterpriseId: new Map() };
     if (persons.size > 0) {
-      const rows = [...persons.values()].map((person) => {
-        const idHash = hashPersonId(this.options.personIdSalt, person.idNumber);
-        links.personHash.set(person.idNumber, idHash);
-        return { idHash, maskedIdNumber: maskIdNumber(person.idNumber), name: person.name, source: run.source, observedAt };
-      });
+      const rows = [...persons.values()]
+        .map((person) => {
+          const idHash = hashPersonId(this.options.personIdSalt, person.idNumber);
+          links.personHash.set(person.idNumber, idHash);
+          return { idHash, maskedIdNumber: maskIdNumber(person.idNumber), name: person.name, source: run.source, observedAt };
+        })
+        // Persons are shared between enterprises synced at once: inserted in one order, concurrent batches cannot deadlock.
+        .sort((a, b) => (a.idHash < b.idHash ? -1 : a.idHash > b.idHash ? 1 : 0));
       await insertRows(tx, 'person', rows, { onConflictDoNothing: ['id_hash'] });
       const found = await sql<{ id: string; idHash: string }>`
         SELECT id::text AS id, id_hash FROM person WHERE id_hash = ANY(${rows.map((row) => row.idHash)}::text[])`.execute(tx);

@@ -195,7 +195,9 @@ export function createTransport(options: TransportOptions): Transport {
   return {
     async request<T>(request: TransportRequest, signal?: AbortSignal) {
       try {
-        return await policy.execute(() => attempt<T>(request, signal));
+        // The caller's signal goes to the policies, whose own signal (aborted as well on the
+        // policy timeout) goes to the request: an aborted run stops its retries and backoffs too.
+        return await policy.execute(({ signal: attemptSignal }) => attempt<T>(request, attemptSignal), signal);
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
           throw new UpstreamError(`${request.method} ${request.path}: circuit open after repeated failures`, {
