@@ -27,6 +27,7 @@ import type { ConnectorContract } from './contract.js';
 import { FAULT_KINDS } from './faults.js';
 import type { SandboxHandle } from './sandbox.js';
 import { FAST_RELIABILITY } from '../../test/support/reliability.js';
+import { snakeCase } from '../../src/store/bulk.js';
 
 const CLOCK = '2026-11-01';
 const SALT = 'contract-suite-salt-0001';
@@ -37,7 +38,6 @@ interface Counts {
   quarantined: number;
 }
 
-const tableOf = (entity: CanonicalEntity) => entity.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 function comparable(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
@@ -69,7 +69,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
           UPDATE enterprise SET status = 'UNVERIFIED', legal_form = NULL, industry_code = NULL, established_on = NULL,
             registered_capital_fen = NULL, paid_in_capital_fen = NULL, source = 'watchlist', external_id = uscc, sync_run_id = NULL, payload_hash = ''`.execute(db);
       } else {
-        await sql`DELETE FROM ${sql.table(tableOf(entity))}`.execute(db);
+        await sql`DELETE FROM ${sql.table(snakeCase(entity))}`.execute(db);
       }
     }
     for (const table of ['sync_checkpoint', 'quarantined_record', 'raw_payload', 'sync_run']) {
@@ -122,7 +122,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
     for (const entity of entities) {
       const current = entity === 'enterprise' ? sql`` : sql`AND superseded_at IS NULL`;
       const rows = await sql<Record<string, unknown>>`
-        SELECT * FROM ${sql.table(tableOf(entity))} WHERE source = ${manifest.id} ${current}`.execute(store.db);
+        SELECT * FROM ${sql.table(snakeCase(entity))} WHERE source = ${manifest.id} ${current}`.execute(store.db);
       for (const row of rows.rows) {
         const fields = fieldsOf.get(entity) ?? [];
         facts.set(`${entity}|${String(row.externalId)}`, stableStringify(fields.map((field) => stored(row, field))));
@@ -179,7 +179,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
 
       const rows = async () => {
         let total = 0;
-        for (const entity of entities) total += Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(tableOf(entity))}`.execute(store.db)).rows[0]!.n);
+        for (const entity of entities) total += Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(snakeCase(entity))}`.execute(store.db)).rows[0]!.n);
         return total;
       };
       const before = await rows();
@@ -276,7 +276,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
         const after = await openStore({ kind: 'pglite', dataDir });
         try {
           for (const entity of entities.filter((name) => name !== 'enterprise')) {
-            const table = sql.table(tableOf(entity));
+            const table = sql.table(snakeCase(entity));
             const { rows } = await sql<{ total: string; distinct: string }>`
               SELECT count(*) AS total, count(DISTINCT external_id) AS distinct FROM ${table} WHERE superseded_at IS NULL`.execute(after.db);
             expect([entity, rows[0]!.total]).toEqual([entity, rows[0]!.distinct]);
@@ -286,7 +286,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
           const expected = upstreamFacts();
           const total = async () => {
             let n = 0;
-            for (const entity of entities) n += Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(tableOf(entity))}`.execute(after.db)).rows[0]!.n);
+            for (const entity of entities) n += Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(snakeCase(entity))}`.execute(after.db)).rows[0]!.n);
             return n;
           };
           expect(await total()).toBe(expected.size);

@@ -6,7 +6,7 @@ import { hasConsent } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import type { SyncRunStatus } from '../store/schema.js';
 import { hashPersonId, maskIdNumber } from '../profile/person.js';
-import { insertRows } from '../store/bulk.js';
+import { insertRows, snakeCase } from '../store/bulk.js';
 import type { AnyConnector, CanonicalEntity, CanonicalRecord, Checkpoint, Normalized, Page, PersonRef } from './sdk.js';
 import type { Transport } from './transport.js';
 
@@ -372,8 +372,4 @@ function safeNormalize(connector: AnyConnector, raw: unknown, context: { uscc: s
   } catch (error) {
     return { ok: false, errors: [`the normalizer failed: ${error instanceof Error ? error.message : String(error)}`] };
   }
-}
-
-function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }

@@ -12,7 +12,7 @@ export async function insertRows(db: Db, table: string, rows: readonly Record<st
   const types = await columnTypes(db, table);
   const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const columns = keys.map((key) => {
-    const column = key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    const column = snakeCase(key);
     const type = types.get(column);
     if (!type) throw new Error(`${table} has no column ${column}`);
     return { key, column, type };
@@ -20,6 +20,11 @@ export async function insertRows(db: Db, table: string, rows: readonly Record<st
   const arrays = columns.map(({ key, type }) => sql`${rows.map((row) => cell(row[key]))}::${sql.raw(type)}[]`);
   const conflict = options.onConflictDoNothing ? sql` ON CONFLICT (${sql.raw(options.onConflictDoNothing.join(', '))}) DO NOTHING` : sql``;
   await sql`INSERT INTO ${sql.table(table)} (${sql.raw(columns.map(({ column }) => column).join(', '))}) SELECT * FROM unnest(${sql.join(arrays)})${conflict}`.execute(db);
+}
+
+/** The store's name for a Kysely (camelCase) table or column name: `taxFiling` → `tax_filing`. */
+export function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
 function cell(value: unknown): unknown {
