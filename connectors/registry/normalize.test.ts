@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { normalizeRegistry, parseCapital } from './normalize.js';
+import { parseCapital } from '../../src/profile/registry-text.js';
+import { normalizeRegistry } from './normalize.js';
 
 const result = (name: string) => (JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as { Result: unknown }).Result;
 const first = (name: string) => (result(name) as Record<string, unknown>[])[0]!;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CanonicalRecord, Normalized } from '../../src/ingest/sdk.js';
+import { parseCapital, statusOfLabel } from '../../src/profile/registry-text.js';
 
 /**
  * The registry provider's records → canonical records. Pure. Capital arrives as text with a
@@ -10,20 +11,6 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date yyyy-MM-dd'
   const parsed = new Date(`${value}T00:00:00Z`);
   if (Number.isNaN(parsed.getTime()) || !parsed.toISOString().startsWith(value)) context.addIssue({ code: 'custom', message: `${value} is not a calendar day` });
 });
-
-const CURRENCIES: Record<string, string> = { 人民币: 'CNY', 美元: 'USD', 港元: 'HKD', 欧元: 'EUR' };
-const UNITS: Record<string, bigint> = { '': 100n, 万: 1_000_000n, 亿: 10_000_000_000n };
-
-/** '500万元人民币' → fen and currency; the amount must come out a whole number of fen. */
-export function parseCapital(text: string): { fen: string; currency: string } | undefined {
-  const match = /^(\d+)(?:\.(\d+))?(万|亿)?元?(人民币|美元|港元|欧元)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const [, whole = '', fraction = '', unit = '', currency = '人民币'] = match;
-  const scale = 10n ** BigInt(fraction.length);
-  const scaled = (BigInt(whole) * scale + BigInt(fraction || '0')) * UNITS[unit]!;
-  if (scaled % scale !== 0n) return undefined;
-  return { fen: (scaled / scale).toString(), currency: CURRENCIES[currency]! };
-}
 
 const capital = z.string().transform((value, context) => {
   const parsed = parseCapital(value);
@@ -49,15 +36,6 @@ const percent = z.union([z.string(), z.number()]).transform((value, context) => 
 
 const idNumber = z.string().regex(/^\d{17}[\dX]$/, 'expected an 18-character resident ID number');
 const uscc = z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'expected an 18-character USCC');
-
-/** The provider's status labels; "存续" with the 经营异常 tag is an abnormal-operations listing. */
-function statusOf(label: string, tags: string[]) {
-  if (label.startsWith('存续') || label.startsWith('在业') || label.startsWith('开业')) return tags.includes('经营异常') ? 'ABNORMAL_OPERATIONS' : 'ACTIVE';
-  if (label.startsWith('清算')) return 'LIQUIDATING';
-  if (label.startsWith('吊销')) return 'REVOKED';
-  if (label.startsWith('注销')) return 'CANCELLED';
-  return undefined;
-}
 
 const basic = z.object({
   KeyNo: z.string().min(1),
@@ -141,7 +119,7 @@ export function normalizeRegistry(raw: unknown, context: { uscc: string; stream:
       if (!parsed.success) return rejection(raw, parsed.error);
       const r = parsed.data;
       if (r.CreditCode !== context.uscc) return { ok: false, errors: [`CreditCode: the record of ${r.CreditCode} for ${context.uscc}`], externalId: r.KeyNo };
-      const status = statusOf(r.Status, r.Tags);
+      const status = statusOfLabel(r.Status, r.Tags);
       if (!status) return { ok: false, errors: [`Status: unknown registration status ${JSON.stringify(r.Status)}`], externalId: r.KeyNo };
       return one({
         entity: 'enterprise',

@@ -13,7 +13,7 @@ import {
   monthOfDay,
   monthStart,
   yearOfMonth,
-} from './calendar.js';
+} from '../common/calendar.js';
 import { scramble } from './identifiers.js';
 import { HISTORY_MONTHS, clamp, companyName, pad, type Context, type EnterprisePlan, type Role } from './plan.js';
 import { forkRandom, type Random } from './random.js';

@@ -65,19 +65,20 @@ describe('loadPortfolio', () => {
     expect(progress.map(([done]) => done)).toEqual([0, 8, 16, 24, 30]);
   });
 
-  it('records one succeeded sync run per source, with its counts, on every fact', async () => {
+  it('records a succeeded sync run per source and month, each with the facts first observed in its month', async () => {
     const runs = await store.db.selectFrom('syncRun').selectAll().orderBy('id').execute();
-    expect(runs.map((r) => r.source).sort()).toEqual(['court', 'invoice', 'registry', 'social-insurance', 'tax', 'utility']);
+    expect(runs).toHaveLength(6 * portfolio.months.length);
+    expect(new Set(runs.map((r) => r.source))).toEqual(new Set(['court', 'invoice', 'registry', 'social-insurance', 'tax', 'utility']));
     for (const run of runs) {
       expect(run).toMatchObject({ status: 'SUCCEEDED', enterpriseId: null, duplicates: 0, quarantined: 0 });
       expect(run.fetched).toBe(run.stored);
-      expect(run.finishedAt).not.toBeNull();
+      expect(run.finishedAt!.getTime() - run.startedAt.getTime()).toBeGreaterThanOrEqual(28 * 86_400_000);
+      expect(run.finishedAt!.getTime()).toBeLessThanOrEqual(Date.parse(portfolio.clockInstant));
     }
-    const stored = Object.fromEntries(runs.map((r) => [r.source, r.stored]));
-    expect(stored.registry).toBe(summary.enterprise + summary.relation + summary.registryChange + summary.abnormalOperation);
-    expect(stored.tax).toBe(summary.taxFiling + summary.taxRating + summary.taxArrears);
-    expect(stored.invoice).toBe(summary.invoice);
-    const runOf = Object.fromEntries(runs.map((r) => [r.source, String(r.id)]));
+    const stored = (source: string) => runs.filter((r) => r.source === source).reduce((total, r) => total + r.stored, 0);
+    expect(stored('registry')).toBe(summary.enterprise + summary.relation + summary.registryChange + summary.abnormalOperation);
+    expect(stored('tax')).toBe(summary.taxFiling + summary.taxRating + summary.taxArrears);
+    expect(stored('invoice')).toBe(summary.invoice);
     for (const [table, source] of [
       ['enterprise', 'registry'],
       ['relation', 'registry'],
@@ -88,7 +89,11 @@ describe('loadPortfolio', () => {
       ['invoice', 'invoice'],
       ['social_insurance_month', 'social-insurance'],
     ] as const) {
-      expect([table, await count(table, sql`source <> ${source} OR sync_run_id <> ${runOf[source]}::bigint`)]).toEqual([table, 0]);
+      // Every fact names a run of its own source that had finished by the end of the month it was observed in.
+      const misplaced = sql`NOT EXISTS (
+        SELECT 1 FROM sync_run r WHERE r.id = sync_run_id AND r.source = ${source}
+          AND r.finished_at >= observed_at AND (r.started_at <= observed_at OR r.started_at = ${`${portfolio.months[0]}T00:00:00Z`}::timestamptz))`;
+      expect([table, await count(table, misplaced)]).toEqual([table, 0]);
     }
   });
 
@@ -172,7 +177,7 @@ describe('loadPortfolio', () => {
     await expect(loadPortfolio(store, other, { personIdSalt: SALT })).rejects.toThrow(StoreNotEmptyError);
     await expect(loadPortfolio(store, other, { personIdSalt: SALT })).rejects.toThrow(/already holds enterprises/);
     expect(await count('invoice')).toBe(before);
-    expect(await count('sync_run')).toBe(6);
+    expect(await count('sync_run')).toBe(6 * portfolio.months.length);
     await expect(loadPortfolio(store, other, { personIdSalt: '' })).rejects.toThrow(/personIdSalt/);
   });
 });

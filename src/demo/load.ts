@@ -197,15 +197,30 @@ async function load(
     socialInsuranceMonth: 0,
   };
 
-  // One sync run per source, finished at the end with its counts.
+  // One sync run per source and month of history, as the hub's monthly refresh would have
+  // left them: each carries the facts first observed in its month (those observed before the
+  // history window go with its first month), and finishes when the month ends. So point-in-time
+  // reads see each source as current at any month of the history, and no earlier.
+  const monthStarts = [...portfolio.months.map((month) => `${month}T00:00:00.000Z`), portfolio.clockInstant];
   const runs = await trx
     .insertInto('syncRun')
-    .values(SOURCES.map((source) => ({ source, enterpriseId: null, status: 'RUNNING' as const })))
+    .values(
+      SOURCES.flatMap((source) =>
+        portfolio.months.map((_, i) => ({ source, enterpriseId: null, status: 'RUNNING' as const, startedAt: new Date(monthStarts[i]!) })),
+      ),
+    )
     .returning(['id', 'source'])
     .execute();
   summary.syncRun = runs.length;
-  const runOf = Object.fromEntries(runs.map((run) => [run.source, run.id])) as Record<DemoSource, string>;
-  const runFor = (table: keyof typeof TABLE_SOURCE) => runOf[TABLE_SOURCE[table]];
+  const runIds = Object.fromEntries(SOURCES.map((source) => [source, runs.filter((run) => run.source === source).map((run) => run.id)])) as Record<DemoSource, string[]>;
+  const runCounts = new Map<string, number>();
+  const runFor = (table: keyof typeof TABLE_SOURCE, observedAt: string) => {
+    let i = monthStarts.length - 2;
+    while (i > 0 && observedAt < monthStarts[i]!) i--;
+    const id = runIds[TABLE_SOURCE[table]][i]!;
+    runCounts.set(id, (runCounts.get(id) ?? 0) + 1);
+    return id;
+  };
 
   // Persons: first seen with the earliest relation or enforcement that names them.
   const firstSeen = new Map<string, string>();
@@ -270,7 +285,7 @@ async function load(
       record.paidInCapitalFen,
       'registry',
       record.externalId,
-      runFor('enterprise'),
+      runFor('enterprise', record.observedAt),
       payloadHash(record),
       record.observedAt,
     ]);
@@ -315,16 +330,15 @@ async function load(
   }
   if (writing) await writing;
 
-  const stored: Record<DemoSource, number> = { registry: 0, tax: 0, court: 0, utility: 0, invoice: 0, 'social-insurance': 0 };
-  for (const [table, source] of Object.entries(TABLE_SOURCE) as [keyof typeof TABLE_SOURCE, DemoSource][]) {
-    stored[source] += summary[table];
-  }
   for (const source of SOURCES) {
-    await trx
-      .updateTable('syncRun')
-      .set({ status: 'SUCCEEDED', finishedAt: sql<Date>`now()`, fetched: stored[source], stored: stored[source], duplicates: 0, quarantined: 0 })
-      .where('id', '=', runOf[source])
-      .execute();
+    for (const [m, id] of runIds[source].entries()) {
+      const count = runCounts.get(id) ?? 0;
+      await trx
+        .updateTable('syncRun')
+        .set({ status: 'SUCCEEDED', finishedAt: monthStarts[m + 1]!, fetched: count, stored: count, duplicates: 0, quarantined: 0 })
+        .where('id', '=', id)
+        .execute();
+    }
   }
   return summary;
 }
@@ -460,7 +474,7 @@ interface Resolvers {
   enterpriseId: (uscc: string) => string;
   optionalEnterpriseId: (uscc: string) => string | null;
   personId: (key: string) => string;
-  runFor: (table: keyof typeof TABLE_SOURCE) => string;
+  runFor: (table: keyof typeof TABLE_SOURCE, observedAt: string) => string;
 }
 
 function addFacts(tables: ReturnType<typeof createFactTables>, bundle: EnterpriseBundle, id: string, resolve: Resolvers): void {
@@ -473,10 +487,9 @@ function addFacts(tables: ReturnType<typeof createFactTables>, bundle: Enterpris
     const rows = tables[table];
     const superseded = supersededTimes(records);
     const source = TABLE_SOURCE[table];
-    const run = resolve.runFor(table);
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
-      rows.push([...columns(record), source, record.externalId, run, payloadHash(record), record.observedAt, superseded[i]!]);
+      rows.push([...columns(record), source, record.externalId, resolve.runFor(table, record.observedAt), payloadHash(record), record.observedAt, superseded[i]!]);
     }
   };
   const from = (party: PartyRef): [string | null, string | null] =>

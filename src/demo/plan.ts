@@ -18,7 +18,7 @@ import {
   type Region,
 } from './catalog.js';
 import type { ABNORMAL_REASONS } from './catalog.js';
-import { dayInMonth, daysInMonth, formatDay, monthOfDay, monthStart } from './calendar.js';
+import { dayInMonth, daysInMonth, formatDay, monthOfDay, monthStart } from '../common/calendar.js';
 import { composeUscc, idNumberCheckDigit } from './identifiers.js';
 import { forkRandom, type Random } from './random.js';
 import type { PartyRef, PersonRecord, TaxpayerType } from './types.js';

@@ -9,7 +9,7 @@
  * portfolio are those of the smaller one except for which enterprises buy from them.
  */
 import { BRAND_CHARACTERS, INDUSTRIES, OUTSIDE_REGIONS } from './catalog.js';
-import { formatMonth, formatStamp, parseMonth } from './calendar.js';
+import { formatMonth, formatStamp, parseMonth } from '../common/calendar.js';
 import { buildBundle, outsidePool, planCustomers } from './facts.js';
 import { composeUscc } from './identifiers.js';
 import { HISTORY_MONTHS, createContext, planEnterprise } from './plan.js';

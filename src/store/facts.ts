@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { findLastSeen } from './profiles-as-of.js';
 import type { CourtCaseRow, EnforcementRow, TaxFilingRow, TaxRatingRow, UtilityBillRow } from './schema.js';
 
 /**
@@ -73,35 +74,8 @@ export interface SourceFreshnessRow {
   lastObservedAt: Date;
 }
 
-/**
- * The latest observation per source: the newest fact from it, or the end of the last
- * successful sync of it (a sync that found nothing new still says the data is fresh).
- */
+/** The latest observation per source up to now (see findLastSeen). */
 export async function findSourceFreshness(db: Db, enterpriseIds: readonly string[]): Promise<SourceFreshnessRow[]> {
-  const ids = anyId(enterpriseIds);
-  const perTable = (table: string, column = 'enterprise_id') =>
-    sql`SELECT ${sql.ref(column)} AS enterprise_id, source, max(observed_at) AS observed_at
-        FROM ${sql.table(table)} WHERE ${sql.ref(column)} = ${ids} GROUP BY 1, 2`;
-  const result = await sql<SourceFreshnessRow>`
-    SELECT enterprise_id::text AS enterprise_id, source, max(observed_at) AS last_observed_at FROM (
-      SELECT id AS enterprise_id, source, observed_at FROM enterprise WHERE id = ${ids}
-      UNION ALL ${perTable('relation', 'to_enterprise_id')}
-      UNION ALL ${perTable('registry_change')}
-      UNION ALL ${perTable('abnormal_operation')}
-      UNION ALL ${perTable('tax_filing')}
-      UNION ALL ${perTable('tax_rating')}
-      UNION ALL ${perTable('tax_arrears')}
-      UNION ALL ${perTable('court_case')}
-      UNION ALL ${perTable('enforcement')}
-      UNION ALL ${perTable('utility_bill')}
-      UNION ALL ${perTable('invoice', 'seller_enterprise_id')}
-      UNION ALL ${perTable('invoice', 'buyer_enterprise_id')}
-      UNION ALL ${perTable('social_insurance_month')}
-      UNION ALL
-      SELECT enterprise_id, source, max(finished_at) FROM sync_run
-      WHERE enterprise_id = ${ids} AND status = 'SUCCEEDED' GROUP BY 1, 2
-    ) observations
-    GROUP BY 1, 2
-    ORDER BY 1, 2`.execute(db);
-  return result.rows;
+  const rows = await findLastSeen(db, enterpriseIds, new Date());
+  return rows.map(({ enterpriseId, source, lastSeen }) => ({ enterpriseId, source, lastObservedAt: lastSeen }));
 }

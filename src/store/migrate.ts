@@ -3,6 +3,7 @@ import * as profileGraph from './migrations/0001-profile-graph.js';
 import * as syncCheckpoint from './migrations/0002-sync-checkpoint.js';
 import * as unverifiedEnterprise from './migrations/0003-unverified-enterprise.js';
 import * as currentVersionKeyOrder from './migrations/0004-current-version-key-order.js';
+import * as pointInTimeIndexes from './migrations/0005-point-in-time-indexes.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-sync-checkpoint': syncCheckpoint,
   '0003-unverified-enterprise': unverifiedEnterprise,
   '0004-current-version-key-order': currentVersionKeyOrder,
+  '0005-point-in-time-indexes': pointInTimeIndexes,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
