@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
-import { taxConnector } from '../connectors/tax/index.js';
 import { taxSandbox } from '../connectors/tax/sandbox/server.js';
 import type { SandboxHandle } from '../connectors/kit/sandbox.js';
 import { loadPortfolio } from '../src/demo/load.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
 import type { Portfolio } from '../src/demo/types.js';
-import { bindConnector } from '../src/ingest/registry.js';
+import { connectors } from '../src/ingest/registry.js';
 import type { Store } from '../src/store/database.js';
 import { openTestStore, type TestStore } from './support/store.js';
 import { FAST_RELIABILITY } from './support/reliability.js';
@@ -54,10 +53,9 @@ async function grantTaxConsent(ids = enterpriseIds) {
 describe('ingest over GraphQL', () => {
   it('syncs on request and reports connectors, runs, quarantine and inventory', async () => {
     const { startTestHub } = await import('./support/hub.js');
-    const { IngestService } = await import('../src/ingest/service.js');
-    const { connectors } = await import('../src/ingest/registry.js');
-    const bound = bindConnector(taxConnector, taxSandbox.config(sandbox.url), FAST_RELIABILITY);
-    const hub = await startTestHub(store, 'test', { store, ingest: new IngestService(store, connectors, new Map([['tax', bound]]), { personIdSalt: 'ingest-test-salt-0001' }) });
+    const { createServices } = await import('../src/graphql/context.js');
+    const services = createServices(store, { personIdSalt: 'ingest-test-salt-0001', upstreams: new Map([['tax', taxSandbox.config(sandbox.url)]]), reliability: FAST_RELIABILITY });
+    const hub = await startTestHub(store, 'test', services);
     try {
       await grantTaxConsent();
       sandbox.setFaults({ rate: 0.5, kinds: ['drift'], seed: 9 });

@@ -12,6 +12,7 @@ import { generatePortfolio } from '../demo/portfolio.js';
 import { environmentVariable } from '../ingest/connector-config.js';
 import { newConnector } from './new-connector.js';
 import { sync } from './sync.js';
+import { fitScorecardCommand } from './fit-scorecard.js';
 
 const program = new Command('creditgraph')
   .description('CreditGraph: the enterprise profile graph and risk view for online SME credit')
@@ -151,6 +152,18 @@ program
     const stop = () => void upstreams.close().then(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+  });
+
+program
+  .command('fit-scorecard')
+  .description('fit the scorecard (WOE bins, IV, logistic regression, points) on the labelled demo portfolio and write its configuration, with a report of IV per feature and AUC and KS on a held-out split')
+  .option('--enterprises <n>', 'enterprises in the labelled portfolio', wholeNumber(500, 50_000), 3000)
+  .option('--seed <n>', 'seed of the generator and of the split', wholeNumber(0, 2 ** 32 - 1))
+  .option('--out <file>', 'where to write the scorecard', 'config/risk/scorecard.json')
+  .option('--report <file>', 'also write the report (markdown) here')
+  .action(async (options: { enterprises: number; seed?: number; out: string; report?: string }) => {
+    const config = loadConfig();
+    await fitScorecardCommand({ ...options, seed: options.seed ?? config.demo.seed, clock: config.demo.clock, log: (message) => console.error(message) });
   });
 
 program

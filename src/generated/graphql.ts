@@ -8,6 +8,11 @@ import type { ConsentRow } from '../ingest/consents.js';
 import type { SyncRunRow, QuarantinedRecordRow, InventoryModel } from '../store/ingest-records.js';
 import type { AnyConnector } from '../ingest/sdk.js';
 import type { SyncRunConnectionModel, QuarantinedRecordConnectionModel, EnterpriseConnectionModel } from '../graphql/paging.js';
+import type { RiskAssessment, ReasonCode as ReasonCodeModel } from '../risk/assess.js';
+import type { Product as ProductModel } from '../risk/config.js';
+import type { FeatureDefinition as FeatureDefinitionModel, LocalizedText as LocalizedTextModel } from '../risk/features/catalog.js';
+import type { FeatureVector as FeatureVectorModel } from '../risk/features/compute.js';
+import type { RuleHit as RuleHitModel } from '../risk/rules.js';
 import type { GraphQLContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -158,6 +163,11 @@ export type Enterprise = {
    * holding shares in the other, up to `depth` hops (1 to 3), nearest first.
    */
   relatedEnterprises: Array<RelatedEnterprise>;
+  /**
+   * The risk view as of a moment (default: now; not in the future) for a product (default: the
+   * first configured). Only facts the hub had observed by then count.
+   */
+  riskView: RiskView;
   /** Current shareholders, largest share first. */
   shareholders: Array<Shareholding>;
   status: EnterpriseStatus;
@@ -188,6 +198,16 @@ export type EnterpriseInvoiceMonthlyArgs = {
  */
 export type EnterpriseRelatedEnterprisesArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A small or micro enterprise, keyed by its Unified Social Credit Code (GB 32100-2015).
+ * Each list of facts is what the hub currently knows from the source that reports it.
+ */
+export type EnterpriseRiskViewArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  product?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -246,6 +266,33 @@ export type EnterpriseStatus =
   /** Known to the bank by USCC and name; the business registry has not been synced yet. */
   | 'UNVERIFIED';
 
+/** One feature of the catalog: a pure function of an enterprise's profile as of a date. */
+export type FeatureDefinition = {
+  __typename?: 'FeatureDefinition';
+  description: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** The sources it needs: the value is null when one of them is missing or stale. */
+  sources: Array<Scalars['String']['output']>;
+  /** MONTHS, DAYS, CNY (yuan), COUNT, RATIO, FLAG (0 or 1), GRADE, KWH or PERSONS. */
+  unit: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type FeatureValue = {
+  __typename?: 'FeatureValue';
+  name: Scalars['String']['output'];
+  /** null where a source the feature needs is missing or stale; never a stand-in zero. */
+  value?: Maybe<Scalars['Float']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type FeatureVector = {
+  __typename?: 'FeatureVector';
+  asOf: Scalars['DateTime']['output'];
+  enterpriseId: Scalars['ID']['output'];
+  values: Array<FeatureValue>;
+};
+
 export type GrantConsentInput = {
   enterpriseId: Scalars['ID']['input'];
   evidenceRef: Scalars['String']['input'];
@@ -286,6 +333,19 @@ export type InvoiceMonth = {
   purchases: InvoiceAggregate;
   /** Invoices the enterprise issued as seller. */
   sales: InvoiceAggregate;
+};
+
+/** Text in the languages the hub speaks. */
+export type LocalizedText = {
+  __typename?: 'LocalizedText';
+  en: Scalars['String']['output'];
+  zhCN: Scalars['String']['output'];
+};
+
+export type ModelRef = {
+  __typename?: 'ModelRef';
+  id: Scalars['String']['output'];
+  version: Scalars['String']['output'];
 };
 
 /** An amount of money: an exact decimal amount and its ISO 4217 currency code. */
@@ -350,6 +410,18 @@ export type PersonRole = {
   shareRatio?: Maybe<Scalars['Float']['output']>;
 };
 
+/** A credit product, from configuration. */
+export type Product = {
+  __typename?: 'Product';
+  id: Scalars['String']['output'];
+  maxAmount: Money;
+  maxTermMonths: Scalars['Int']['output'];
+  minAmount: Money;
+  minTermMonths: Scalars['Int']['output'];
+  name: LocalizedText;
+  requiredSources: Array<Scalars['String']['output']>;
+};
+
 /** Where and when a fact came from. */
 export type Provenance = {
   __typename?: 'Provenance';
@@ -398,10 +470,18 @@ export type Query = {
   enterprise?: Maybe<Enterprise>;
   /** Enterprises matching the filter, in a stable order; `first` is 1 to 100. */
   enterprises: EnterpriseConnection;
+  /** The feature catalog. */
+  featureCatalog: Array<FeatureDefinition>;
+  /**
+   * Feature vectors for scoring services: up to 1,000 enterprise ids a call, as of a moment
+   * (default: now), all features or those named. In the order of the ids.
+   */
+  featureVectors: Array<FeatureVector>;
   /** A natural person by id; null when unknown. */
   person?: Maybe<Person>;
   /** Always true; lets clients check that the schema answers. */
   ping: Scalars['Boolean']['output'];
+  products: Array<Product>;
   /** Quarantined upstream records, latest first. */
   quarantinedRecords: QuarantinedRecordConnection;
   /** Sync runs, latest first. */
@@ -419,6 +499,13 @@ export type QueryEnterprisesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EnterpriseFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryFeatureVectorsArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  enterpriseIds: Array<Scalars['ID']['input']>;
+  names?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -444,6 +531,17 @@ export type RateLimit = {
   __typename?: 'RateLimit';
   concurrency: Scalars['Int']['output'];
   requestsPerSecond: Scalars['Float']['output'];
+};
+
+export type ReasonCode = {
+  __typename?: 'ReasonCode';
+  /** A stable code, e.g. INV_YOY_6M or a knockout rule's code. */
+  code: Scalars['String']['output'];
+  /** Points the feature's bin falls short of its best bin; null for reasons that are rules. */
+  contribution?: Maybe<Scalars['Float']['output']>;
+  feature?: Maybe<Scalars['String']['output']>;
+  /** What to act on, with the enterprise's own figure in it. */
+  text: LocalizedText;
 };
 
 export type RelatedEnterprise = {
@@ -483,6 +581,61 @@ export type RelationType =
   | 'LEGAL_REPRESENTATIVE'
   | 'SHAREHOLDER';
 
+export type RiskDecision =
+  | 'APPROVE'
+  | 'DECLINE'
+  | 'REVIEW';
+
+export type RiskGrade =
+  | 'A'
+  | 'B'
+  | 'C'
+  | 'D'
+  | 'E';
+
+/** The assessment of an enterprise for a product as of a date: reproducible from the facts known then. */
+export type RiskView = {
+  __typename?: 'RiskView';
+  asOf: Scalars['DateTime']['output'];
+  dataCoverage: Array<SourceCoverage>;
+  decision: RiskDecision;
+  features: Array<FeatureValue>;
+  grade: RiskGrade;
+  model: ModelRef;
+  /** Annual rate in basis points; null when declined. */
+  pricingRateBps?: Maybe<Scalars['Int']['output']>;
+  /** Of default within 12 months. */
+  probabilityOfDefault: Scalars['Float']['output'];
+  product: Product;
+  /** The top reasons: every knockout hit, then the scorecard's weakest characteristics (at most four). */
+  reasonCodes: Array<ReasonCode>;
+  /** null when declined. */
+  recommendedLimit?: Maybe<Money>;
+  ruleHits: Array<RuleHit>;
+  score: Scalars['Int']['output'];
+};
+
+export type RuleHit = {
+  __typename?: 'RuleHit';
+  code: Scalars['String']['output'];
+  /** The facts behind the hit: the feature, its value and the threshold, or the sources unavailable. */
+  evidence: Scalars['JSON']['output'];
+  kind: RuleKind;
+  severity: Severity;
+  text: LocalizedText;
+};
+
+export type RuleKind =
+  /** Declines the application whatever the score. */
+  | 'KNOCKOUT'
+  /** Refers the application to a credit officer. */
+  | 'REVIEW';
+
+export type Severity =
+  | 'CRITICAL'
+  | 'INFO'
+  | 'WARNING';
+
 export type Shareholding = {
   __typename?: 'Shareholding';
   holder: Holder;
@@ -492,11 +645,26 @@ export type Shareholding = {
   subscribedCapital?: Maybe<Money>;
 };
 
+export type SourceCoverage = {
+  __typename?: 'SourceCoverage';
+  /** The last time the source told the hub something about the enterprise, up to asOf. */
+  lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  source: Scalars['String']['output'];
+  state: SourceState;
+};
+
 export type SourceFreshness = {
   __typename?: 'SourceFreshness';
   lastObservedAt: Scalars['DateTime']['output'];
   source: Scalars['String']['output'];
 };
+
+export type SourceState =
+  | 'CURRENT'
+  /** Never heard from about this enterprise by then. */
+  | 'MISSING'
+  /** Heard from, but longer ago than the source's maximum age. */
+  | 'STALE';
 
 /** One sync of one source for one enterprise. fetched = stored + duplicates + quarantined. */
 export type SyncRun = {
@@ -701,6 +869,9 @@ export type ResolversTypes = {
   EnterpriseEdge: ResolverTypeWrapper<Omit<EnterpriseEdge, 'node'> & { node: ResolversTypes['Enterprise'] }>;
   EnterpriseFilter: EnterpriseFilter;
   EnterpriseStatus: EnterpriseStatus;
+  FeatureDefinition: ResolverTypeWrapper<FeatureDefinitionModel>;
+  FeatureValue: ResolverTypeWrapper<FeatureValue>;
+  FeatureVector: ResolverTypeWrapper<FeatureVectorModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GrantConsentInput: GrantConsentInput;
   Holder: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Holder']>;
@@ -710,12 +881,15 @@ export type ResolversTypes = {
   InvoiceAggregate: ResolverTypeWrapper<InvoiceAggregateRow>;
   InvoiceMonth: ResolverTypeWrapper<InvoiceMonthRow>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LocalizedText: ResolverTypeWrapper<LocalizedTextModel>;
+  ModelRef: ResolverTypeWrapper<ModelRef>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyRole: PartyRole;
   Person: ResolverTypeWrapper<PersonRow>;
   PersonRole: ResolverTypeWrapper<RelationRow>;
+  Product: ResolverTypeWrapper<ProductModel>;
   Provenance: ResolverTypeWrapper<ProvenanceRow>;
   QuarantineFilter: QuarantineFilter;
   QuarantinedRecord: ResolverTypeWrapper<QuarantinedRecordRow>;
@@ -723,12 +897,21 @@ export type ResolversTypes = {
   QuarantinedRecordEdge: ResolverTypeWrapper<Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversTypes['QuarantinedRecord'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RateLimit: ResolverTypeWrapper<RateLimit>;
+  ReasonCode: ResolverTypeWrapper<ReasonCodeModel>;
   RelatedEnterprise: ResolverTypeWrapper<RelatedEnterpriseRow>;
   RelationHop: ResolverTypeWrapper<RelationHopRow>;
   RelationHopKind: RelationHopKind;
   RelationType: RelationType;
+  RiskDecision: RiskDecision;
+  RiskGrade: RiskGrade;
+  RiskView: ResolverTypeWrapper<RiskAssessment>;
+  RuleHit: ResolverTypeWrapper<RuleHitModel>;
+  RuleKind: RuleKind;
+  Severity: Severity;
   Shareholding: ResolverTypeWrapper<RelationWithHolder>;
+  SourceCoverage: ResolverTypeWrapper<SourceCoverage>;
   SourceFreshness: ResolverTypeWrapper<SourceFreshness>;
+  SourceState: SourceState;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SyncRun: ResolverTypeWrapper<SyncRunRow>;
   SyncRunConnection: ResolverTypeWrapper<SyncRunConnectionModel>;
@@ -757,6 +940,9 @@ export type ResolversParentTypes = {
   EnterpriseConnection: EnterpriseConnectionModel;
   EnterpriseEdge: Omit<EnterpriseEdge, 'node'> & { node: ResolversParentTypes['Enterprise'] };
   EnterpriseFilter: EnterpriseFilter;
+  FeatureDefinition: FeatureDefinitionModel;
+  FeatureValue: FeatureValue;
+  FeatureVector: FeatureVectorModel;
   Float: Scalars['Float']['output'];
   GrantConsentInput: GrantConsentInput;
   Holder: ResolversUnionTypes<ResolversParentTypes>['Holder'];
@@ -766,11 +952,14 @@ export type ResolversParentTypes = {
   InvoiceAggregate: InvoiceAggregateRow;
   InvoiceMonth: InvoiceMonthRow;
   JSON: Scalars['JSON']['output'];
+  LocalizedText: LocalizedTextModel;
+  ModelRef: ModelRef;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Person: PersonRow;
   PersonRole: RelationRow;
+  Product: ProductModel;
   Provenance: ProvenanceRow;
   QuarantineFilter: QuarantineFilter;
   QuarantinedRecord: QuarantinedRecordRow;
@@ -778,9 +967,13 @@ export type ResolversParentTypes = {
   QuarantinedRecordEdge: Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversParentTypes['QuarantinedRecord'] };
   Query: Record<PropertyKey, never>;
   RateLimit: RateLimit;
+  ReasonCode: ReasonCodeModel;
   RelatedEnterprise: RelatedEnterpriseRow;
   RelationHop: RelationHopRow;
+  RiskView: RiskAssessment;
+  RuleHit: RuleHitModel;
   Shareholding: RelationWithHolder;
+  SourceCoverage: SourceCoverage;
   SourceFreshness: SourceFreshness;
   String: Scalars['String']['output'];
   SyncRun: SyncRunRow;
@@ -871,6 +1064,7 @@ export type EnterpriseResolvers<ContextType = GraphQLContext, ParentType extends
   regionCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredCapital?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   relatedEnterprises?: Resolver<Array<ResolversTypes['RelatedEnterprise']>, ParentType, ContextType, RequireFields<EnterpriseRelatedEnterprisesArgs, 'depth'>>;
+  riskView?: Resolver<ResolversTypes['RiskView'], ParentType, ContextType, Partial<EnterpriseRiskViewArgs>>;
   shareholders?: Resolver<Array<ResolversTypes['Shareholding']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['EnterpriseStatus'], ParentType, ContextType>;
   taxFilings?: Resolver<Array<ResolversTypes['TaxFiling']>, ParentType, ContextType, Partial<EnterpriseTaxFilingsArgs>>;
@@ -889,6 +1083,26 @@ export type EnterpriseConnectionResolvers<ContextType = GraphQLContext, ParentTy
 export type EnterpriseEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EnterpriseEdge'] = ResolversParentTypes['EnterpriseEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Enterprise'], ParentType, ContextType>;
+};
+
+export type FeatureDefinitionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FeatureDefinition'] = ResolversParentTypes['FeatureDefinition']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FeatureValueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FeatureValue'] = ResolversParentTypes['FeatureValue']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FeatureVectorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FeatureVector'] = ResolversParentTypes['FeatureVector']> = {
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  enterpriseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['FeatureValue']>, ParentType, ContextType>;
 };
 
 export type HolderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Holder'] = ResolversParentTypes['Holder']> = {
@@ -920,6 +1134,16 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type LocalizedTextResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LocalizedText'] = ResolversParentTypes['LocalizedText']> = {
+  en?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  zhCN?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ModelRefResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelRef'] = ResolversParentTypes['ModelRef']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -948,6 +1172,16 @@ export type PersonRoleResolvers<ContextType = GraphQLContext, ParentType extends
   enterprise?: Resolver<ResolversTypes['Enterprise'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['RelationType'], ParentType, ContextType>;
   shareRatio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type ProductResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maxAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  maxTermMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  minTermMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
+  requiredSources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ProvenanceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
@@ -983,8 +1217,11 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   dataInventory?: Resolver<Array<ResolversTypes['InventoryRow']>, ParentType, ContextType>;
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType, Partial<QueryEnterpriseArgs>>;
   enterprises?: Resolver<ResolversTypes['EnterpriseConnection'], ParentType, ContextType, RequireFields<QueryEnterprisesArgs, 'first'>>;
+  featureCatalog?: Resolver<Array<ResolversTypes['FeatureDefinition']>, ParentType, ContextType>;
+  featureVectors?: Resolver<Array<ResolversTypes['FeatureVector']>, ParentType, ContextType, RequireFields<QueryFeatureVectorsArgs, 'enterpriseIds'>>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, RequireFields<QueryPersonArgs, 'id'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
   quarantinedRecords?: Resolver<ResolversTypes['QuarantinedRecordConnection'], ParentType, ContextType, RequireFields<QueryQuarantinedRecordsArgs, 'first'>>;
   syncRuns?: Resolver<ResolversTypes['SyncRunConnection'], ParentType, ContextType, RequireFields<QuerySyncRunsArgs, 'first'>>;
 };
@@ -992,6 +1229,13 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 export type RateLimitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RateLimit'] = ResolversParentTypes['RateLimit']> = {
   concurrency?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   requestsPerSecond?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type ReasonCodeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReasonCode'] = ResolversParentTypes['ReasonCode']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contribution?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  feature?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
 };
 
 export type RelatedEnterpriseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RelatedEnterprise'] = ResolversParentTypes['RelatedEnterprise']> = {
@@ -1007,11 +1251,41 @@ export type RelationHopResolvers<ContextType = GraphQLContext, ParentType extend
   to?: Resolver<ResolversTypes['Enterprise'], ParentType, ContextType>;
 };
 
+export type RiskViewResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RiskView'] = ResolversParentTypes['RiskView']> = {
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dataCoverage?: Resolver<Array<ResolversTypes['SourceCoverage']>, ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['RiskDecision'], ParentType, ContextType>;
+  features?: Resolver<Array<ResolversTypes['FeatureValue']>, ParentType, ContextType>;
+  grade?: Resolver<ResolversTypes['RiskGrade'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['ModelRef'], ParentType, ContextType>;
+  pricingRateBps?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  probabilityOfDefault?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  reasonCodes?: Resolver<Array<ResolversTypes['ReasonCode']>, ParentType, ContextType>;
+  recommendedLimit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  ruleHits?: Resolver<Array<ResolversTypes['RuleHit']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RuleHitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RuleHit'] = ResolversParentTypes['RuleHit']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evidence?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RuleKind'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
+};
+
 export type ShareholdingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Shareholding'] = ResolversParentTypes['Shareholding']> = {
   holder?: Resolver<ResolversTypes['Holder'], ParentType, ContextType>;
   shareRatio?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   subscribedCapital?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+};
+
+export type SourceCoverageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SourceCoverage'] = ResolversParentTypes['SourceCoverage']> = {
+  lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['SourceState'], ParentType, ContextType>;
 };
 
 export type SourceFreshnessResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SourceFreshness'] = ResolversParentTypes['SourceFreshness']> = {
@@ -1091,25 +1365,35 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Enterprise?: EnterpriseResolvers<ContextType>;
   EnterpriseConnection?: EnterpriseConnectionResolvers<ContextType>;
   EnterpriseEdge?: EnterpriseEdgeResolvers<ContextType>;
+  FeatureDefinition?: FeatureDefinitionResolvers<ContextType>;
+  FeatureValue?: FeatureValueResolvers<ContextType>;
+  FeatureVector?: FeatureVectorResolvers<ContextType>;
   Holder?: HolderResolvers<ContextType>;
   InventoryRow?: InventoryRowResolvers<ContextType>;
   InvoiceAggregate?: InvoiceAggregateResolvers<ContextType>;
   InvoiceMonth?: InvoiceMonthResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LocalizedText?: LocalizedTextResolvers<ContextType>;
+  ModelRef?: ModelRefResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   PersonRole?: PersonRoleResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   QuarantinedRecord?: QuarantinedRecordResolvers<ContextType>;
   QuarantinedRecordConnection?: QuarantinedRecordConnectionResolvers<ContextType>;
   QuarantinedRecordEdge?: QuarantinedRecordEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RateLimit?: RateLimitResolvers<ContextType>;
+  ReasonCode?: ReasonCodeResolvers<ContextType>;
   RelatedEnterprise?: RelatedEnterpriseResolvers<ContextType>;
   RelationHop?: RelationHopResolvers<ContextType>;
+  RiskView?: RiskViewResolvers<ContextType>;
+  RuleHit?: RuleHitResolvers<ContextType>;
   Shareholding?: ShareholdingResolvers<ContextType>;
+  SourceCoverage?: SourceCoverageResolvers<ContextType>;
   SourceFreshness?: SourceFreshnessResolvers<ContextType>;
   SyncRun?: SyncRunResolvers<ContextType>;
   SyncRunConnection?: SyncRunConnectionResolvers<ContextType>;

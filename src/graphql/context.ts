@@ -2,6 +2,8 @@ import { IngestService } from '../ingest/service.js';
 import { bindFromEnvironment } from '../ingest/connector-config.js';
 import type { BoundConnector } from '../ingest/engine.js';
 import { bindConnector, connectors, type ReliabilityOptions } from '../ingest/registry.js';
+import { loadRiskConfig, type RiskConfig } from '../risk/config.js';
+import { RiskService } from '../risk/service.js';
 import type { Store } from '../store/database.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -9,6 +11,7 @@ import { createLoaders, type Loaders } from './loaders.js';
 export interface HubServices {
   store: Store;
   ingest: IngestService;
+  risk: RiskService;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
@@ -25,7 +28,13 @@ export interface GraphQLContext extends HubServices {
  */
 export function createServices(
   store: Store,
-  options: { personIdSalt: string; upstreams?: ReadonlyMap<string, unknown>; reliability?: ReliabilityOptions },
+  options: {
+    personIdSalt: string;
+    upstreams?: ReadonlyMap<string, unknown>;
+    reliability?: ReliabilityOptions;
+    /** Scorecards, rules and products; `config/risk/` by default. */
+    riskConfig?: RiskConfig;
+  },
   environment: NodeJS.ProcessEnv = {},
 ): HubServices {
   const fromEnvironment = bindFromEnvironment(connectors, environment);
@@ -36,7 +45,11 @@ export function createServices(
     const binding = fromEnvironment.get(id) ?? (upstream === undefined ? undefined : bindConnector(connector, upstream, options.reliability));
     if (binding) bound.set(id, binding);
   }
-  return { store, ingest: new IngestService(store, connectors, bound, options) };
+  return {
+    store,
+    ingest: new IngestService(store, connectors, bound, options),
+    risk: new RiskService(store.db, options.riskConfig ?? loadRiskConfig()),
+  };
 }
 
 export function createContext(services: HubServices): GraphQLContext {

@@ -14,6 +14,7 @@ import {
   type SourceFreshnessRow,
 } from '../store/facts.js';
 import { findInvoiceMonths, type InvoiceMonthRow } from '../store/invoices.js';
+import { loadProfilesAsOf, type ProfileAsOf } from '../store/profiles-as-of.js';
 import { findRelatedEnterprises, type RelatedEnterpriseRow } from '../store/related-enterprises.js';
 import {
   findPersonsByIds,
@@ -116,6 +117,11 @@ export function createLoaders(db: Db) {
     consents: new DataLoader<string, ConsentRow[]>(async (ids) =>
       groupBy(ids, await findConsents(db, ids), (row) => row.enterpriseId),
     ),
+    /** Profiles as of an instant (ISO 8601): the risk views of a page of enterprises share one batch. */
+    profilesAsOf: withArguments<string, ProfileAsOf>(async (ids, asOf) => {
+      const profiles = await loadProfilesAsOf(db, ids, new Date(asOf));
+      return ids.map((id) => (profiles.has(id) ? [profiles.get(id)!] : []));
+    }),
     sourceFreshness: new DataLoader<string, SourceFreshnessRow[]>(async (ids) =>
       groupBy(ids, await findSourceFreshness(db, ids), (row) => row.enterpriseId),
     ),

@@ -5,6 +5,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Resolvers } from '../generated/graphql.js';
 import { enterpriseResolvers } from './resolvers/enterprise.js';
 import { ingestResolvers } from './resolvers/ingest.js';
+import { riskResolvers } from './resolvers/risk.js';
 import { sourceResolvers } from './resolvers/sources.js';
 import { DateScalar, DateTimeScalar, DecimalScalar, JsonScalar } from './scalars.js';
 
@@ -29,6 +30,7 @@ const resolvers: Resolvers[] = [
   enterpriseResolvers,
   ingestResolvers,
   sourceResolvers,
+  riskResolvers,
 ];
 
 export function buildSchema() {

@@ -1,0 +1,145 @@
+import fc from 'fast-check';
+import { craftProfile, daysBefore, monthBefore, salesMonths } from '../../test/support/profile.js';
+import type { ProfileAsOf } from '../store/profiles-as-of.js';
+import { assess, recommendedLimit } from './assess.js';
+import { loadRiskConfig } from './config.js';
+import { evaluateRules } from './rules.js';
+
+const config = loadRiskConfig();
+const product = (id: string) => config.products.find((p) => p.id === id)!;
+const current = { registry: 'CURRENT', tax: 'CURRENT', court: 'CURRENT', invoice: 'CURRENT', utility: 'CURRENT', 'social-insurance': 'CURRENT' } as const;
+
+/** A sound enterprise: six years old, steady sales and tax, grade A, nothing adverse. */
+function soundProfile(overrides: Partial<ProfileAsOf> = {}): ProfileAsOf {
+  return craftProfile({
+    relations: [{ type: 'LEGAL_REPRESENTATIVE', fromPersonId: 'p1', fromEnterpriseId: null, shareRatio: null, validFrom: '2020-05-20' }],
+    taxRatings: [
+      { year: 2024, grade: 'A', publishedOn: '2025-04-15' },
+      { year: 2025, grade: 'A', publishedOn: '2026-04-15' },
+    ],
+    taxFilings: Array.from({ length: 24 }, (_, i) => {
+      const start = monthBefore(i + 1);
+      const end = new Date(Date.UTC(Number(start.slice(0, 4)), Number(start.slice(5, 7)), 0)).toISOString().slice(0, 10);
+      return { taxType: 'VAT' as const, periodStart: start, periodEnd: end, declaredRevenueFen: 1_000_000_00n, taxPaidFen: 30_000_00n, late: false, zeroFiling: false };
+    }),
+    invoiceMonths: salesMonths(Array(24).fill(1_000_000)),
+    firstSalesInvoiceOn: '2020-07-01',
+    buyers: ['A', 'B', 'C', 'D', 'E'].map((buyerUscc) => ({ buyerUscc, last12Fen: 2_400_000_00n, prior12Fen: 2_400_000_00n })),
+    utilityBills: Array.from({ length: 15 }, (_, i) => ({
+      utility: 'ELECTRICITY' as const,
+      period: monthBefore(i + 1),
+      consumption: 10_000,
+      billedFen: 8_000_00n,
+      dueOn: daysBefore(i * 30 + 5),
+      paidOn: daysBefore(i * 30 + 10),
+    })),
+    socialInsuranceMonths: Array.from({ length: 13 }, (_, i) => ({ month: monthBefore(13 - i), insuredHeadcount: 20 })),
+    ...overrides,
+  });
+}
+
+describe('policy rules', () => {
+  it('hit just past each configured threshold and not before it; a null value never hits', () => {
+    for (const rule of config.rules.values()) {
+      if (rule.when.type !== 'THRESHOLD') continue;
+      const { feature, op, threshold } = rule.when;
+      const step = Math.abs(threshold) > 10 ? 1 : 0.001;
+      const hitting = op === '<' ? threshold - step : op === '<=' ? threshold : op === '>' ? threshold + step : threshold;
+      const missing = op === '<' ? threshold : op === '<=' ? threshold + step : op === '>' ? threshold : threshold - step;
+      const hits = (value: number | null) => evaluateRules([rule], new Map([[feature, value]]), [], current).length;
+      expect([rule.code, hits(hitting), hits(missing), hits(null)]).toEqual([rule.code, 1, 0, 0]);
+    }
+  });
+
+  it('refer a missing or stale required source to review, naming the sources', () => {
+    const rule = config.rules.get('RV_SOURCE_UNAVAILABLE')!;
+    const hits = evaluateRules([rule], new Map(), ['tax', 'court'], { ...current, tax: 'STALE', utility: 'MISSING' });
+    expect(hits).toEqual([{ rule, evidence: { sources: [{ source: 'tax', state: 'STALE' }] } }]);
+    expect(evaluateRules([rule], new Map(), ['tax'], current)).toEqual([]);
+  });
+});
+
+describe('the risk view', () => {
+  it('approves a sound enterprise with a limit from its declared revenue and the price of its grade', () => {
+    const view = assess(soundProfile(), product('tax-loan'), config);
+    expect(view.ruleHits).toEqual([]);
+    expect(['A', 'B', 'C']).toContain(view.grade);
+    expect(view.decision).toBe(view.grade === 'D' ? 'REVIEW' : 'APPROVE');
+    // 12 months × 1,000,000 yuan declared, times the grade's factor, capped at 3,000,000.
+    const factor = Number(product('tax-loan').limit.factorByGrade[view.grade]);
+    expect(view.recommendedLimitFen).toBe(BigInt(Math.min(12_000_000 * factor, 3_000_000) * 100));
+    expect(view.pricingRateBps).toBe(product('tax-loan').pricingBpsByGrade[view.grade]);
+    expect(view.model).toEqual({ id: 'sme-general', version: config.scorecards.get('sme-general')!.version });
+  });
+
+  it('declines a dishonest debtor, with the knockout first among the reasons and no limit', () => {
+    const profile = soundProfile({
+      enforcements: [{ subject: 'ENTERPRISE', outstandingFen: 10_000_00n, filedOn: daysBefore(40), status: 'OPEN', dishonestDebtor: true, consumptionRestriction: false }],
+    });
+    const view = assess(profile, product('invoice-loan'), config);
+    expect(view.decision).toBe('DECLINE');
+    expect(view.ruleHits.map((hit) => hit.rule.code)).toEqual(expect.arrayContaining(['KO_DISHONEST_ENTERPRISE', 'KO_ENFORCEMENT_OPEN']));
+    expect(view.reasonCodes[0]).toMatchObject({ code: 'KO_DISHONEST_ENTERPRISE', feature: 'dishonest_or_restricted_enterprise', contribution: null });
+    expect(view.reasonCodes[0]!.text.en).toMatch(/dishonest debtor/);
+    expect(view.recommendedLimitFen).toBeNull();
+    expect(view.pricingRateBps).toBeNull();
+  });
+
+  it('refers to review when a required source is stale, and its features are null', () => {
+    const stale = new Date(Date.parse('2026-11-20T00:00:00Z') - 90 * 86_400_000);
+    const profile = soundProfile();
+    const view = assess({ ...profile, lastSeen: { ...profile.lastSeen, court: stale } }, product('tax-loan'), config);
+    expect(view.decision).toBe('REVIEW');
+    expect(view.ruleHits.map((hit) => [hit.rule.code, hit.evidence])).toEqual([['RV_SOURCE_UNAVAILABLE', { sources: [{ source: 'court', state: 'STALE' }] }]]);
+    expect(view.features.find((f) => f.name === 'lawsuits_open_defendant')!.value).toBeNull();
+  });
+
+  it('declines when the revenue supports less than the product minimum, saying so', () => {
+    const profile = soundProfile({ taxFilings: soundProfile().taxFilings.map((f) => ({ ...f, declaredRevenueFen: 10_000_00n })) });
+    const view = assess(profile, product('tax-loan'), config);
+    expect(view.decision).toBe('DECLINE');
+    expect(view.reasonCodes.map((r) => r.code)).toContain('LIMIT_BELOW_MINIMUM');
+  });
+
+  it('sizes limits exactly: fen times a decimal factor, rounded down to the step, capped', () => {
+    const tax = product('tax-loan');
+    expect(recommendedLimit(tax, 'B', 123_456_789_01n)).toBe(3_000_000_00n);
+    expect(recommendedLimit(tax, 'B', 1_234_567_89n)).toBe(240_000_00n); // 0.20 × 1,234,567.89 = 246,913.57 → 240,000
+    expect(recommendedLimit(tax, 'A', 9_007_199_254_740_993n)).toBe(3_000_000_00n);
+    expect(recommendedLimit(tax, 'E', 1_000_000_00n)).toBeNull();
+    expect(recommendedLimit(tax, 'C', -5n)).toBe(0n);
+  });
+
+  it('always gives a decline at least one reason, and the same inputs the same view', () => {
+    const arbitraryProfile = fc
+      .record({
+        sales: fc.array(fc.integer({ min: 0, max: 2_000_000 }), { minLength: 24, maxLength: 24 }),
+        paid: fc.integer({ min: 0, max: 100_000 }),
+        grade: fc.constantFrom('A', 'B', 'M', 'C', 'D'),
+        listed: fc.boolean(),
+        arrears: fc.integer({ min: 0, max: 50_000 }),
+        established: fc.integer({ min: 100, max: 5000 }),
+        staleCourt: fc.boolean(),
+      })
+      .map((draw) =>
+        soundProfile({
+          enterprise: { establishedOn: daysBefore(draw.established), currentStatus: 'ACTIVE', currentRegisteredCapitalFen: 100_000_000n },
+          invoiceMonths: salesMonths(draw.sales),
+          taxFilings: soundProfile().taxFilings.map((f) => ({ ...f, taxPaidFen: BigInt(draw.paid * 100) })),
+          taxRatings: [{ year: 2025, grade: draw.grade as 'A', publishedOn: '2026-04-15' }],
+          enforcements: draw.listed ? [{ subject: 'LEGAL_REPRESENTATIVE', outstandingFen: 1n, filedOn: daysBefore(10), status: 'OPEN', dishonestDebtor: true, consumptionRestriction: true }] : [],
+          taxArrears: draw.arrears > 0 ? [{ amountFen: BigInt(draw.arrears * 100), since: daysBefore(30), status: 'OUTSTANDING' }] : [],
+          ...(draw.staleCourt ? { lastSeen: { ...craftProfile().lastSeen, court: new Date('2026-01-01T00:00:00Z') } } : {}),
+        }),
+      );
+    fc.assert(
+      fc.property(arbitraryProfile, fc.constantFrom('tax-loan', 'invoice-loan'), (profile, id) => {
+        const view = assess(profile, product(id), config);
+        if (view.decision === 'DECLINE') expect(view.reasonCodes.length).toBeGreaterThan(0);
+        if (view.decision !== 'DECLINE') expect(view.recommendedLimitFen! >= 3_000_000n).toBe(true);
+        expect(assess(structuredClone(profile), product(id), config)).toEqual(view);
+      }),
+      { numRuns: 300, seed: 20261129 },
+    );
+  });
+});

@@ -1,0 +1,120 @@
+import { decimalToFen } from '../common/money.js';
+import type { ProfileAsOf } from '../store/profiles-as-of.js';
+import type { Grade, Product, RiskConfig, Scorecard } from './config.js';
+import { FEATURES_BY_NAME, LIMIT_BASES, type LocalizedText, type SourceId, type SourceState } from './features/catalog.js';
+import { vectorOf, type FeatureValue } from './features/compute.js';
+import { deriveInput } from './features/derive.js';
+import { evaluateRules, type RuleHit } from './rules.js';
+import { score } from './scorecard.js';
+
+export type Decision = 'APPROVE' | 'REVIEW' | 'DECLINE';
+
+export interface ReasonCode {
+  code: string;
+  text: LocalizedText;
+  /** The feature behind the reason, if one is. */
+  feature: string | null;
+  /** Points the feature's bin falls short of its best bin, for scorecard reasons. */
+  contribution: number | null;
+}
+
+export interface RiskAssessment {
+  enterpriseId: string;
+  asOf: Date;
+  product: Product;
+  model: { id: string; version: string };
+  score: number;
+  grade: Grade;
+  probabilityOfDefault: number;
+  decision: Decision;
+  ruleHits: RuleHit[];
+  reasonCodes: ReasonCode[];
+  recommendedLimitFen: bigint | null;
+  pricingRateBps: number | null;
+  features: FeatureValue[];
+  sources: Record<SourceId, SourceState>;
+  lastSeen: Record<string, Date>;
+}
+
+/** Scorecard reasons given at most, after the reasons of any knockouts. */
+const MAX_SCORE_REASONS = 4;
+
+const LIMIT_BELOW_MINIMUM: LocalizedText = {
+  'zh-CN': '测算额度低于产品最低额度',
+  en: "The limit the enterprise's revenue supports is below the product's minimum amount",
+};
+
+/**
+ * The risk view of one enterprise as of its profile's T for one product: features, score,
+ * rules, decision, limit and price. Pure: the same profile and configuration always give the
+ * same assessment.
+ */
+export function assess(profile: ProfileAsOf, product: Product, config: RiskConfig): RiskAssessment {
+  const scorecard: Scorecard = config.scorecards.get(product.scorecard)!;
+  const input = deriveInput(profile);
+  const vector = vectorOf(input);
+  const values = new Map(vector.values.map((item) => [item.name, item.value]));
+  const scored = score(scorecard, values);
+  const rules = product.rules.map((code) => config.rules.get(code)!);
+  const ruleHits = evaluateRules(rules, values, product.requiredSources, vector.sources);
+  const knockouts = ruleHits.filter((hit) => hit.rule.kind === 'KNOCKOUT');
+
+  const limitFen = recommendedLimit(product, scored.grade, LIMIT_BASES[product.limit.basis](input));
+  const belowMinimum = limitFen !== null && limitFen < decimalToFen(product.minAmount);
+  let decision: Decision = 'APPROVE';
+  if (knockouts.length > 0 || product.decision.declineGrades.includes(scored.grade) || limitFen === null || belowMinimum) decision = 'DECLINE';
+  else if (ruleHits.length > 0 || product.decision.reviewGrades.includes(scored.grade)) decision = 'REVIEW';
+
+  const reasonCodes: ReasonCode[] = knockouts.map((hit) => ({
+    code: hit.rule.code,
+    text: hit.rule.text,
+    feature: hit.rule.when.type === 'THRESHOLD' ? hit.rule.when.feature : null,
+    contribution: null,
+  }));
+  if (belowMinimum) reasonCodes.push({ code: 'LIMIT_BELOW_MINIMUM', text: LIMIT_BELOW_MINIMUM, feature: product.limit.basis, contribution: null });
+  const shortfalls = scored.characteristics
+    .filter((c) => c.shortfall > 0)
+    .sort((a, b) => b.shortfall - a.shortfall || (a.feature < b.feature ? -1 : 1))
+    .slice(0, MAX_SCORE_REASONS);
+  for (const c of shortfalls) {
+    const definition = FEATURES_BY_NAME.get(c.feature)!;
+    reasonCodes.push({ code: definition.reason.code, text: definition.reason.text(c.value), feature: c.feature, contribution: c.shortfall });
+  }
+  if (decision !== 'APPROVE' && reasonCodes.length === 0) {
+    // A grade alone declined or referred it with every characteristic at its best: say so.
+    reasonCodes.push({ code: 'SCORE_GRADE', text: { 'zh-CN': `评分等级 ${scored.grade}`, en: `Score grade ${scored.grade}` }, feature: null, contribution: null });
+  }
+
+  return {
+    enterpriseId: profile.enterpriseId,
+    asOf: profile.asOf,
+    product,
+    model: { id: scorecard.id, version: scorecard.version },
+    score: scored.score,
+    grade: scored.grade,
+    probabilityOfDefault: scored.probabilityOfDefault,
+    decision,
+    ruleHits,
+    reasonCodes,
+    recommendedLimitFen: decision === 'DECLINE' ? null : limitFen,
+    pricingRateBps: decision === 'DECLINE' ? null : (product.pricingBpsByGrade[scored.grade] ?? null),
+    features: vector.values,
+    sources: vector.sources,
+    lastSeen: profile.lastSeen,
+  };
+}
+
+/**
+ * basis × the grade's factor, rounded down to the product's step and capped at its maximum;
+ * null where the grade has no factor (not lent to). Exact: fen and decimal factors, no floats.
+ */
+export function recommendedLimit(product: Product, grade: Grade, basisFen: bigint): bigint | null {
+  const factor = product.limit.factorByGrade[grade];
+  if (factor === undefined || product.pricingBpsByGrade[grade] === undefined) return null;
+  // decimalToFen reads the factor as hundredths, which fixes two decimals: "0.25" → 25.
+  const raw = basisFen > 0n ? (basisFen * decimalToFen(factor)) / 100n : 0n;
+  const step = decimalToFen(product.limit.roundTo);
+  const rounded = step > 0n ? (raw / step) * step : raw;
+  const max = decimalToFen(product.maxAmount);
+  return rounded > max ? max : rounded;
+}

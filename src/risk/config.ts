@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { isDecimal } from '../common/money.js';
+import { FEATURES_BY_NAME, LIMIT_BASES, SOURCES } from './features/catalog.js';
+
+/**
+ * Scorecards, policy rules and products are configuration, validated at load: the bank launches
+ * or tunes a product by editing `config/risk/*.json`, not code. A reference to an unknown
+ * feature, rule, scorecard or source fails the load with a message naming it.
+ */
+export const GRADES = ['A', 'B', 'C', 'D', 'E'] as const;
+export type Grade = (typeof GRADES)[number];
+
+const text = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
+const featureName = z.string().refine((name) => FEATURES_BY_NAME.has(name), { error: (issue) => `unknown feature '${String(issue.input)}'` });
+const decimal = z.string().refine(isDecimal, 'expected a decimal string such as "1000.00"');
+
+export const scorecardSchema = z.object({
+  id: z.string().min(1),
+  version: z.string().min(1),
+  /** Points-to-double-odds scaling: `baseScore` points at good:bad odds `baseOdds`, `pdo` points to double them. */
+  scaling: z.object({ baseScore: z.number(), baseOdds: z.number().positive(), pdo: z.number().positive() }),
+  /** The points every enterprise starts from (the model's intercept, scaled). */
+  basePoints: z.number(),
+  characteristics: z
+    .array(
+      z.object({
+        feature: featureName,
+        /** Bins in ascending order: a value falls in the first bin whose `below` exceeds it; the last bin has none. */
+        bins: z.array(z.object({ below: z.number().nullable(), points: z.number(), woe: z.number().optional() })).min(1),
+        /** Points when the value is null (source missing or stale). */
+        missingPoints: z.number(),
+      }),
+    )
+    .min(1),
+  /** Grades by probability of default: the first whose `maxProbabilityOfDefault` is not exceeded. */
+  grades: z.array(z.object({ grade: z.enum(GRADES), maxProbabilityOfDefault: z.number().min(0).max(1) })).length(GRADES.length),
+  /** What the fit measured, kept with the card for the model inventory. */
+  fit: z
+    .object({ fittedAt: z.string(), trainingRows: z.number(), heldOutRows: z.number(), auc: z.number(), ks: z.number(), defaultRate: z.number() })
+    .optional(),
+});
+export type Scorecard = z.infer<typeof scorecardSchema>;
+
+const thresholdRule = z.object({
+  type: z.literal('THRESHOLD'),
+  feature: featureName,
+  op: z.enum(['<', '<=', '>', '>=']),
+  threshold: z.number(),
+});
+const sourceRule = z.object({ type: z.literal('REQUIRED_SOURCE_UNAVAILABLE') });
+
+export const ruleSchema = z.object({
+  code: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'codes are UPPER_SNAKE'),
+  kind: z.enum(['KNOCKOUT', 'REVIEW']),
+  severity: z.enum(['INFO', 'WARNING', 'CRITICAL']),
+  when: z.discriminatedUnion('type', [thresholdRule, sourceRule]),
+  text,
+});
+export type Rule = z.infer<typeof ruleSchema>;
+
+export const productSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  name: text,
+  requiredSources: z.array(z.enum(SOURCES)).min(1),
+  minAmount: decimal,
+  maxAmount: decimal,
+  minTermMonths: z.number().int().positive(),
+  maxTermMonths: z.number().int().positive(),
+  scorecard: z.string(),
+  rules: z.array(z.string()),
+  limit: z.object({
+    basis: z.enum(Object.keys(LIMIT_BASES) as [keyof typeof LIMIT_BASES, ...(keyof typeof LIMIT_BASES)[]]),
+    /** The share (or multiple) of the basis lent at each grade, as a decimal string. */
+    factorByGrade: z.partialRecord(z.enum(GRADES), decimal),
+    /** Limits are rounded down to a multiple of this. */
+    roundTo: decimal,
+  }),
+  /** Annual rate in basis points by grade; a grade without a price is not lent to. */
+  pricingBpsByGrade: z.partialRecord(z.enum(GRADES), z.number().int().positive()),
+  decision: z.object({ reviewGrades: z.array(z.enum(GRADES)), declineGrades: z.array(z.enum(GRADES)) }),
+});
+export type Product = z.infer<typeof productSchema>;
+
+export interface RiskConfig {
+  scorecards: ReadonlyMap<string, Scorecard>;
+  rules: ReadonlyMap<string, Rule>;
+  products: readonly Product[];
+}
+
+const configDirectory = fileURLToPath(new URL('../../config/risk/', import.meta.url));
+
+/** Reads and checks `config/risk/`: scorecards, rules and products, cross-referenced. */
+export function loadRiskConfig(directory = configDirectory): RiskConfig {
+  const read = (file: string) => JSON.parse(readFileSync(`${directory}/${file}`, 'utf8')) as unknown;
+  const scorecard = parse(scorecardSchema, read('scorecard.json'), 'scorecard.json');
+  return checkRiskConfig({
+    scorecards: new Map([[scorecard.id, scorecard]]),
+    rules: new Map(parse(z.array(ruleSchema), read('rules.json'), 'rules.json').map((rule) => [rule.code, rule])),
+    products: parse(z.array(productSchema).min(1), read('products.json'), 'products.json'),
+  });
+}
+
+export function checkRiskConfig(config: RiskConfig): RiskConfig {
+  for (const scorecard of config.scorecards.values()) {
+    const bounds = scorecard.grades.map((grade) => grade.maxProbabilityOfDefault);
+    if (scorecard.grades.map((g) => g.grade).join('') !== GRADES.join('') || bounds.some((bound, i) => i > 0 && bound < bounds[i - 1]!)) {
+      throw new Error(`scorecard ${scorecard.id}: grades must run A to E with rising maxProbabilityOfDefault`);
+    }
+    for (const characteristic of scorecard.characteristics) {
+      const edges = characteristic.bins.map((bin) => bin.below);
+      if (edges.at(-1) !== null || edges.slice(0, -1).some((edge, i) => edge === null || (i > 0 && edge <= edges[i - 1]!))) {
+        throw new Error(`scorecard ${scorecard.id}: bins of ${characteristic.feature} must ascend and end with an open bin`);
+      }
+    }
+  }
+  for (const product of config.products) {
+    if (!config.scorecards.has(product.scorecard)) throw new Error(`product ${product.id}: unknown scorecard '${product.scorecard}'`);
+    const unknown = product.rules.filter((code) => !config.rules.has(code));
+    if (unknown.length > 0) throw new Error(`product ${product.id}: unknown rules ${unknown.join(', ')}`);
+    if (product.minTermMonths > product.maxTermMonths) throw new Error(`product ${product.id}: minTermMonths is above maxTermMonths`);
+  }
+  return config;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new Error(`config/risk/${file}: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
