@@ -7,21 +7,16 @@
  * Options (environment): BENCH_ENTERPRISES (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (10),
  * BENCH_BACKENDS (pglite,postgres).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { graphql } from 'graphql';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadPortfolio } from '../src/demo/load.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
 import { createContext, createServices } from '../src/graphql/context.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import { openStore, type Store } from '../src/store/database.js';
-import type { StoreConfig } from '../src/config/config.js';
 import { benchIngest } from './ingest.js';
+import { benchRisk } from './risk.js';
+import { measure, prepareBackend, round, startHubProcess, type Measurement as LoadMeasurement } from './support.js';
 
 const enterprises = Number(process.env.BENCH_ENTERPRISES ?? 10_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -46,12 +41,7 @@ const QUERIES = {
 } as const;
 type QueryName = keyof typeof QUERIES;
 
-interface Measurement {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
+interface Measurement extends LoadMeasurement {
   statements: number;
 }
 
@@ -104,37 +94,6 @@ async function main() {
   console.log(JSON.stringify(report, null, 2));
 }
 
-async function prepareBackend(backend: string) {
-  if (backend === 'pglite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-bench-'));
-    return {
-      storeConfig: { kind: 'pglite', dataDir } as StoreConfig,
-      env: { DATA_DIR: dataDir, DATABASE_URL: '' } as Record<string, string>,
-      dispose: async () => rmSync(dataDir, { recursive: true, force: true }),
-    };
-  }
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    console.error('postgres: skipped, DATABASE_URL is not set');
-    return undefined;
-  }
-  const name = `creditgraph_bench_${Date.now()}`;
-  await administer(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    storeConfig: { kind: 'postgres', url: url.toString(), poolSize: 10 } as StoreConfig,
-    env: { DATABASE_URL: url.toString() } as Record<string, string>,
-    dispose: () => administer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-}
-
-async function administer(serverUrl: string, statement: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  await client.query(statement).finally(() => client.end());
-}
-
 /** SQL statements one request of each query runs, counted on the store in this process. */
 async function statementsPerRequest(store: Store, uscc: string): Promise<Record<QueryName, number>> {
   await sql`ANALYZE`.execute(store.db);
@@ -149,61 +108,19 @@ async function statementsPerRequest(store: Store, uscc: string): Promise<Record<
   return counts;
 }
 
-async function startHubProcess(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = 4400 + Math.floor(Math.random() * 500);
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', PERSON_ID_SALT: 'bench-salt-bench-salt' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the hub exited with ${child.exitCode}`);
-    const healthy = await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false);
-    if (healthy) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-async function load(url: string, name: QueryName, usccs: string[]): Promise<Omit<Measurement, 'statements'>> {
+function load(url: string, name: QueryName, usccs: string[]) {
   let next = 0;
-  const body = () => JSON.stringify({ query: QUERIES[name].query, variables: { uscc: usccs[next++ % usccs.length] } });
-  const check = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
-  const checked = (await check.json()) as { errors?: unknown };
-  if (!check.ok || checked.errors) throw new Error(`${name} fails: ${JSON.stringify(checked)}`);
-  const options = {
-    url: `${url}/graphql`,
-    connections,
-    method: 'POST' as const,
-    headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: body() }) }],
-  };
-  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, pools, caches
-  const result = await autocannon({ ...options, duration: seconds });
-  return {
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
+  return measure(url, connections, seconds, () => ({ query: QUERIES[name].query, variables: { uscc: usccs[next++ % usccs.length] } }));
 }
 
-const round = (value: number) => Math.round(value * 100) / 100;
 
-/** `npm run bench` runs both; `npm run bench -- api` or `-- ingest` one of them. */
+/** `npm run bench` runs them all; `npm run bench -- api`, `-- ingest` or `-- risk` one of them. */
 async function run() {
   const which = process.argv[2] ?? 'all';
-  if (!['all', 'api', 'ingest'].includes(which)) throw new Error(`unknown benchmark ${which}: api, ingest or none for both`);
-  if (which !== 'ingest') await main();
-  if (which !== 'api') console.log(JSON.stringify({ ingest: await benchIngest() }, null, 2));
+  if (!['all', 'api', 'ingest', 'risk'].includes(which)) throw new Error(`unknown benchmark ${which}: api, ingest, risk or none for all`);
+  if (which === 'all' || which === 'api') await main();
+  if (which === 'all' || which === 'ingest') console.log(JSON.stringify({ ingest: await benchIngest() }, null, 2));
+  if (which === 'all' || which === 'risk') console.log(JSON.stringify({ risk: await benchRisk() }, null, 2));
 }
 
 run().catch((error: unknown) => {

@@ -1,20 +1,26 @@
 /**
  * Calendar arithmetic for the demo in whole UTC days and months, never local time: a day is
  * its number since 1970-01-01, a month is year × 12 + (month − 1). Formatted dates and
- * timestamps are cached, so the millions of records of a large portfolio share their strings.
+ * timestamps are cached, so the millions of records of a large portfolio share their strings,
+ * and so are parsed days, which the features read again and again.
  */
 const MS_PER_DAY = 86_400_000;
 
 const dayCache = new Map<number, string>();
 const stampCache = new Map<number, string>();
 
+const parsedDays = new Map<string, number>();
+
 /** The day number of a `YYYY-MM-DD` string. */
 export function parseDay(text: string): number {
+  const cached = parsedDays.get(text);
+  if (cached !== undefined) return cached;
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) throw new RangeError(`'${text}' is not a YYYY-MM-DD date`);
   const [, y, m, d] = match;
   const day = Date.UTC(Number(y), Number(m) - 1, Number(d)) / MS_PER_DAY;
   if (formatDay(day) !== text) throw new RangeError(`'${text}' is not a calendar date`);
+  parsedDays.set(text, day);
   return day;
 }
 

@@ -35,6 +35,7 @@ export interface ProfileAsOf {
     shareRatio: number | null;
     validFrom: string | null;
   }[];
+  /** VAT returns: the features read revenue and tax paid from these. */
   taxFilings: {
     taxType: 'VAT' | 'CORPORATE_INCOME';
     periodStart: string;
@@ -82,8 +83,8 @@ export interface ProfileAsOf {
     /** Gross amount of red-letter invoices, positive. */
     redLetterFen: bigint;
     purchasesFen: bigint;
-    /** The days sales invoices were issued on. */
-    salesDays: string[];
+    /** The days of the month normal sales invoices were issued on: bit d − 1 for day d. */
+    salesDayMask: number;
   }[];
   /** The first sales invoice ever issued, at or before T. */
   firstSalesInvoiceOn: string | null;
@@ -129,7 +130,7 @@ export async function loadProfilesAsOf(db: Db, enterpriseIds: readonly string[],
         FROM relation r WHERE to_enterprise_id = ${ids} AND ${inForce('r')} ORDER BY id`),
       rows<{ taxType: 'VAT' | 'CORPORATE_INCOME'; periodStart: string; periodEnd: string; declaredRevenueFen: string; taxPaidFen: string; late: boolean; zeroFiling: boolean }>(sql`
         SELECT enterprise_id::text AS enterprise_id, tax_type, period_start, period_end, declared_revenue_fen, tax_paid_fen, late, zero_filing
-        FROM tax_filing f WHERE enterprise_id = ${ids} AND ${visible('f')} AND period_end <= ${day} ORDER BY period_start, id`),
+        FROM tax_filing f WHERE enterprise_id = ${ids} AND ${visible('f')} AND period_end <= ${day} AND tax_type = 'VAT'`),
       rows<{ year: number; grade: TaxGrade; publishedOn: string }>(sql`
         SELECT enterprise_id::text AS enterprise_id, year, grade, published_on FROM tax_rating r
         WHERE enterprise_id = ${ids} AND ${visible('r')} AND published_on <= ${day} ORDER BY year`),
@@ -162,8 +163,8 @@ export async function loadProfilesAsOf(db: Db, enterpriseIds: readonly string[],
       rows<{ utility: Utility; period: string; consumption: string; billedFen: string; dueOn: string; paidOn: string | null }>(sql`
         SELECT enterprise_id::text AS enterprise_id, utility, period, consumption::text AS consumption, billed_fen, due_on,
                CASE WHEN paid_on <= ${day} THEN paid_on END AS paid_on
-        FROM utility_bill b WHERE enterprise_id = ${ids} AND ${visible('b')} AND period <= ${day} ORDER BY period, id`),
-      rows<{ month: string; salesFen: string; salesCount: number; voidCount: number; redLetterCount: number; redLetterFen: string; purchasesFen: string; salesDays: string[] | null }>(sql`
+        FROM utility_bill b WHERE enterprise_id = ${ids} AND ${visible('b')} AND period <= ${day}`),
+      rows<{ month: string; salesFen: string; salesCount: number; voidCount: number; redLetterCount: number; redLetterFen: string; purchasesFen: string; salesDayMask: number | null }>(sql`
         WITH side AS (
           SELECT seller_enterprise_id AS enterprise_id, true AS sale, issued_on, status, net_amount_fen FROM invoice i
           WHERE seller_enterprise_id = ${ids} AND ${visible('i')} AND issued_on <= ${day}
@@ -172,19 +173,29 @@ export async function loadProfilesAsOf(db: Db, enterpriseIds: readonly string[],
           SELECT buyer_enterprise_id, false, issued_on, status, net_amount_fen FROM invoice i
           WHERE buyer_enterprise_id = ${ids} AND ${visible('i')} AND issued_on <= ${day}
             AND issued_on >= date_trunc('month', ${day}) - interval '24 months'
+        ),
+        months AS (
+          SELECT enterprise_id, date_trunc('month', issued_on)::date AS month,
+                 coalesce(sum(net_amount_fen) FILTER (WHERE sale AND status <> 'VOID'), 0) AS sales_fen,
+                 (count(*) FILTER (WHERE sale))::int AS sales_count,
+                 (count(*) FILTER (WHERE sale AND status = 'VOID'))::int AS void_count,
+                 (count(*) FILTER (WHERE sale AND status = 'RED_LETTER'))::int AS red_letter_count,
+                 coalesce(-sum(net_amount_fen) FILTER (WHERE sale AND status = 'RED_LETTER'), 0) AS red_letter_fen,
+                 coalesce(sum(net_amount_fen) FILTER (WHERE NOT sale AND status <> 'VOID'), 0) AS purchases_fen,
+                 bit_or(1 << (extract(day FROM issued_on)::int - 1)) FILTER (WHERE sale AND status = 'NORMAL') AS sales_day_mask
+          FROM side GROUP BY 1, 2
         )
-        SELECT enterprise_id::text AS enterprise_id, to_char(date_trunc('month', issued_on), 'YYYY-MM-DD') AS month,
-               coalesce(sum(net_amount_fen) FILTER (WHERE sale AND status <> 'VOID'), 0)::text AS sales_fen,
-               (count(*) FILTER (WHERE sale))::int AS sales_count,
-               (count(*) FILTER (WHERE sale AND status = 'VOID'))::int AS void_count,
-               (count(*) FILTER (WHERE sale AND status = 'RED_LETTER'))::int AS red_letter_count,
-               coalesce(-sum(net_amount_fen) FILTER (WHERE sale AND status = 'RED_LETTER'), 0)::text AS red_letter_fen,
-               coalesce(sum(net_amount_fen) FILTER (WHERE NOT sale AND status <> 'VOID'), 0)::text AS purchases_fen,
-               array_agg(DISTINCT to_char(issued_on, 'YYYY-MM-DD')) FILTER (WHERE sale AND status = 'NORMAL') AS sales_days
-        FROM side GROUP BY 1, 2 ORDER BY 1, 2`),
+        SELECT enterprise_id::text AS enterprise_id, month, sales_fen::text AS sales_fen, sales_count, void_count, red_letter_count,
+               red_letter_fen::text AS red_letter_fen, purchases_fen::text AS purchases_fen, sales_day_mask
+        FROM months ORDER BY month`),
       rows<{ firstOn: string }>(sql`
-        SELECT seller_enterprise_id::text AS enterprise_id, to_char(min(issued_on), 'YYYY-MM-DD') AS first_on FROM invoice i
-        WHERE seller_enterprise_id = ${ids} AND ${visible('i')} AND issued_on <= ${day} AND status = 'NORMAL' GROUP BY 1`),
+        SELECT e.id::text AS enterprise_id, first.issued_on AS first_on FROM enterprise e
+        CROSS JOIN LATERAL (
+          SELECT issued_on FROM invoice i
+          WHERE i.seller_enterprise_id = e.id AND ${visible('i')} AND i.issued_on <= ${day} AND i.status = 'NORMAL'
+          ORDER BY issued_on LIMIT 1
+        ) first
+        WHERE e.id = ${ids}`),
       rows<{ buyerUscc: string; last12Fen: string; prior12Fen: string }>(sql`
         SELECT seller_enterprise_id::text AS enterprise_id, buyer_uscc,
                coalesce(sum(net_amount_fen) FILTER (WHERE issued_on >= date_trunc('month', ${day}) - interval '12 months'), 0)::text AS last12_fen,
@@ -197,7 +208,7 @@ export async function loadProfilesAsOf(db: Db, enterpriseIds: readonly string[],
         SELECT enterprise_id::text AS enterprise_id, month, insured_headcount FROM social_insurance_month m
         WHERE enterprise_id = ${ids} AND ${visible('m')} AND month <= ${day} ORDER BY month`),
       rows<{ depth1: number; depth2: number }>(relatedWithEnforcement(ids, visible, inForce, day)),
-      rows<{ source: string; lastSeen: Date }>(lastSeen(ids, visible, t)),
+      rows<{ source: string; lastSeen: Date }>(lastSeen(ids, t)),
     ]);
 
   for (const row of enterprises) {
@@ -279,7 +290,7 @@ export async function loadProfilesAsOf(db: Db, enterpriseIds: readonly string[],
       redLetterCount: r.redLetterCount,
       redLetterFen: BigInt(r.redLetterFen),
       purchasesFen: BigInt(r.purchasesFen),
-      salesDays: (r.salesDays ?? []).sort(),
+      salesDayMask: r.salesDayMask ?? 0,
     }),
   );
   each(firstInvoices, (p, r) => (p.firstSalesInvoiceOn = r.firstOn));
@@ -365,35 +376,21 @@ function relatedWithEnforcement(ids: RawBuilder<unknown>, visible: Visible, inFo
 }
 
 /**
- * The latest instant at or before T each source told the hub something about each enterprise:
- * its newest fact visible at T, or the end of a successful sync (a sync that found nothing new
- * still says the data is current). A sync run without an enterprise is a bulk load of all.
+ * The latest instant at or before T each source told the hub about each enterprise: the end of
+ * its last successful sync (one that found nothing new still says the data is current), or of a
+ * bulk load of all enterprises (a run without one); for the registry also the registry record.
+ * A run that failed midway may have stored some facts, but does not vouch for the rest.
  */
 export async function findLastSeen(db: Db, enterpriseIds: readonly string[], asOf: Date): Promise<{ enterpriseId: string; source: string; lastSeen: Date }[]> {
   const t = sql`${asOf.toISOString()}::timestamptz`;
-  const result = await lastSeen(sql`any(${sql.val(enterpriseIds)}::bigint[])`, visibleAt(t), t).execute(db);
+  const result = await lastSeen(sql`any(${sql.val(enterpriseIds)}::bigint[])`, t).execute(db);
   return (result.rows as { enterpriseId: string; source: string; lastSeen: Date }[]).map((row) => ({ ...row, lastSeen: new Date(row.lastSeen) }));
 }
 
-function lastSeen(ids: RawBuilder<unknown>, visible: Visible, t: RawBuilder<unknown>) {
-  const perTable = (table: string, column = 'enterprise_id') => sql`
-    SELECT ${sql.ref(`x.${column}`)} AS enterprise_id, x.source, max(x.observed_at) AS seen
-    FROM ${sql.table(table)} x WHERE ${sql.ref(`x.${column}`)} = ${ids} AND ${visible('x')} GROUP BY 1, 2`;
+function lastSeen(ids: RawBuilder<unknown>, t: RawBuilder<unknown>) {
   return sql`
     SELECT enterprise_id::text AS enterprise_id, source, max(seen) AS last_seen FROM (
       SELECT id AS enterprise_id, source, observed_at AS seen FROM enterprise WHERE id = ${ids} AND observed_at <= ${t}
-      UNION ALL ${perTable('relation', 'to_enterprise_id')}
-      UNION ALL ${perTable('registry_change')}
-      UNION ALL ${perTable('abnormal_operation')}
-      UNION ALL ${perTable('tax_filing')}
-      UNION ALL ${perTable('tax_rating')}
-      UNION ALL ${perTable('tax_arrears')}
-      UNION ALL ${perTable('court_case')}
-      UNION ALL ${perTable('enforcement')}
-      UNION ALL ${perTable('utility_bill')}
-      UNION ALL ${perTable('invoice', 'seller_enterprise_id')}
-      UNION ALL ${perTable('invoice', 'buyer_enterprise_id')}
-      UNION ALL ${perTable('social_insurance_month')}
       UNION ALL
       SELECT enterprise_id, source, max(finished_at) FROM sync_run
       WHERE enterprise_id = ${ids} AND status = 'SUCCEEDED' AND finished_at <= ${t} GROUP BY 1, 2

@@ -32,7 +32,8 @@ export function salesMonths(yuanByMonthsBack: readonly number[], extra: Partial<
       redLetterCount: 0,
       redLetterFen: 0n,
       purchasesFen: 0n,
-      salesDays: yuan > 0 ? [`${monthBefore(i + 1).slice(0, 8)}10`] : [],
+      // Sales invoices on the 10th.
+      salesDayMask: yuan > 0 ? 1 << 9 : 0,
       ...extra,
     }))
     .reverse();

@@ -289,8 +289,10 @@ const invoiceFeatures = [
       let previous = start;
       let longest = 0;
       for (const row of input.profile.invoiceMonths) {
-        for (const date of row.salesDays) {
-          const d = parseDay(date);
+        const first = parseDay(row.month);
+        for (let bit = 0; bit < 31; bit++) {
+          if ((row.salesDayMask & (1 << bit)) === 0) continue;
+          const d = first + bit;
           if (d < start || d > input.day) continue;
           longest = Math.max(longest, d - previous);
           previous = d;

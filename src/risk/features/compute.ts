@@ -48,9 +48,18 @@ export async function computeFeatureVectors(
   definitions: readonly FeatureDefinition[] = FEATURES,
 ): Promise<FeatureVector[]> {
   const vectors: FeatureVector[] = [];
-  for (let start = 0; start < enterpriseIds.length; start += FEATURE_BATCH_SIZE) {
-    const batch = enterpriseIds.slice(start, start + FEATURE_BATCH_SIZE);
-    const profiles = await loadProfilesAsOf(db, batch, asOf);
+  const batches: string[][] = [];
+  for (let start = 0; start < enterpriseIds.length; start += FEATURE_BATCH_SIZE) batches.push(enterpriseIds.slice(start, start + FEATURE_BATCH_SIZE));
+  // The next batch is read while this one is computed: the database and this thread overlap.
+  const read = (batch: string[]) => {
+    const pending = loadProfilesAsOf(db, batch, asOf);
+    pending.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
+    return pending;
+  };
+  let next = batches.length > 0 ? read(batches[0]!) : undefined;
+  for (const [i, batch] of batches.entries()) {
+    const profiles = await next!;
+    next = i + 1 < batches.length ? read(batches[i + 1]!) : undefined;
     for (const id of batch) {
       const profile = profiles.get(id);
       if (profile) vectors.push(computeFeatures(profile, definitions));
