@@ -142,7 +142,7 @@ export type Enterprise = {
   consents: Array<Consent>;
   /** Court cases the enterprise is party to, latest first. */
   courtCases: Array<CourtCase>;
-  /** When the hub last observed a fact from each source about this enterprise. */
+  /** When each source last vouched for this enterprise's data: the end of its last successful sync (or bulk load). */
   dataFreshness: Array<SourceFreshness>;
   /** Enforcement cases against the enterprise, latest first. */
   enforcements: Array<Enforcement>;

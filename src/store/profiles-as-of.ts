@@ -98,209 +98,204 @@ export interface ProfileAsOf {
 }
 
 /**
- * Loads the profiles of many enterprises as of T in a fixed number of statements (one per
- * kind of fact), whatever the number of enterprises. Unknown ids are absent from the result.
+ * Loads the profiles of many enterprises as of T in one statement, whatever their number:
+ * PostgreSQL aggregates each kind of fact per enterprise into a JSON array of tuples, so a
+ * batch costs one round trip and one row per enterprise to decode. Unknown ids are absent
+ * from the result.
  */
 export async function loadProfilesAsOf(db: Db, enterpriseIds: readonly string[], asOf: Date): Promise<Map<string, ProfileAsOf>> {
   const profiles = new Map<string, ProfileAsOf>();
   if (enterpriseIds.length === 0) return profiles;
-  const asOfDay = asOf.toISOString().slice(0, 10);
   const ids = sql`any(${sql.val(enterpriseIds)}::bigint[])`;
   const t = sql`${asOf.toISOString()}::timestamptz`;
-  const day = sql`${asOfDay}::date`;
+  const day = sql`${asOf.toISOString().slice(0, 10)}::date`;
   const visible = visibleAt(t);
   const inForce = (alias: string) =>
     sql`${visible(alias)} AND (${sql.ref(`${alias}.valid_from`)} IS NULL OR ${sql.ref(`${alias}.valid_from`)} <= ${day}) AND (${sql.ref(`${alias}.valid_to`)} IS NULL OR ${sql.ref(`${alias}.valid_to`)} > ${day})`;
-  // Every statement also reports, per source, the latest observation it saw.
-  const rows = <R>(query: RawBuilder<unknown>) => query.execute(db).then((result) => result.rows as (R & { enterpriseId: string })[]);
+  /** A CTE named `name`: per enterprise, the JSON array of `tuple` over the rows of `from`. */
+  const part = (name: string, tuple: RawBuilder<unknown>, from: RawBuilder<unknown>, key = 'enterprise_id', order: RawBuilder<unknown> = sql``) =>
+    sql`${sql.raw(name)} AS (SELECT ${sql.ref(key)} AS enterprise_id, json_agg(json_build_array(${tuple}) ${order}) AS v ${from} GROUP BY 1)`;
 
-  const [enterprises, changes, abnormal, relations, filings, ratings, arrears, cases, enforcements, bills, invoiceMonths, firstInvoices, buyers, insurance, related, seen] =
-    await Promise.all([
-      rows<{ uscc: string; establishedOn: string | null; status: EnterpriseStatus; registeredCapitalFen: string | null }>(sql`
-        SELECT id::text AS enterprise_id, uscc, established_on, status, registered_capital_fen FROM enterprise WHERE id = ${ids}`),
-      rows<{ field: string; beforeValue: string | null; afterValue: string | null; changedOn: string }>(sql`
-        SELECT enterprise_id::text AS enterprise_id, field, before_value, after_value, changed_on FROM registry_change c
-        WHERE enterprise_id = ${ids} AND ${visible('c')} AND changed_on <= ${day} ORDER BY changed_on, id`),
-      rows<{ listedOn: string; removedOn: string | null }>(sql`
-        SELECT enterprise_id::text AS enterprise_id, listed_on, CASE WHEN removed_on <= ${day} THEN removed_on END AS removed_on
-        FROM abnormal_operation a WHERE enterprise_id = ${ids} AND ${visible('a')} AND listed_on <= ${day}`),
-      rows<{ type: RelationType; fromPersonId: string | null; fromEnterpriseId: string | null; shareRatio: string | null; validFrom: string | null }>(sql`
-        SELECT to_enterprise_id::text AS enterprise_id, type, from_person_id::text AS from_person_id,
-               from_enterprise_id::text AS from_enterprise_id, share_ratio::text AS share_ratio, valid_from
-        FROM relation r WHERE to_enterprise_id = ${ids} AND ${inForce('r')} ORDER BY id`),
-      rows<{ taxType: 'VAT' | 'CORPORATE_INCOME'; periodStart: string; periodEnd: string; declaredRevenueFen: string; taxPaidFen: string; late: boolean; zeroFiling: boolean }>(sql`
-        SELECT enterprise_id::text AS enterprise_id, tax_type, period_start, period_end, declared_revenue_fen, tax_paid_fen, late, zero_filing
-        FROM tax_filing f WHERE enterprise_id = ${ids} AND ${visible('f')} AND period_end <= ${day} AND tax_type = 'VAT'`),
-      rows<{ year: number; grade: TaxGrade; publishedOn: string }>(sql`
-        SELECT enterprise_id::text AS enterprise_id, year, grade, published_on FROM tax_rating r
-        WHERE enterprise_id = ${ids} AND ${visible('r')} AND published_on <= ${day} ORDER BY year`),
-      rows<{ amountFen: string; since: string; status: 'OUTSTANDING' | 'SETTLED' }>(sql`
-        SELECT enterprise_id::text AS enterprise_id, amount_fen, since, status FROM tax_arrears a
-        WHERE enterprise_id = ${ids} AND ${visible('a')} AND since <= ${day}`),
-      rows<{ caseKind: CaseKind; cause: string; partyRole: PartyRole; amountFen: string | null; filedOn: string; status: 'OPEN' | 'CLOSED' }>(sql`
-        SELECT enterprise_id::text AS enterprise_id, case_kind, cause, party_role, amount_fen, filed_on, status FROM court_case c
-        WHERE enterprise_id = ${ids} AND ${visible('c')} AND filed_on <= ${day}`),
-      rows<{ subject: ProfileAsOf['enforcements'][number]['subject']; outstandingFen: string; filedOn: string; status: 'OPEN' | 'CLOSED'; dishonestDebtor: boolean; consumptionRestriction: boolean }>(sql`
-        WITH key_party AS (
-          SELECT to_enterprise_id AS enterprise_id, from_person_id, from_enterprise_id,
-                 CASE WHEN type = 'LEGAL_REPRESENTATIVE' THEN 'LEGAL_REPRESENTATIVE' ELSE 'MAJOR_SHAREHOLDER' END AS subject
-          FROM relation r WHERE to_enterprise_id = ${ids} AND ${inForce('r')}
-            AND (type = 'LEGAL_REPRESENTATIVE' OR (type = 'SHAREHOLDER' AND share_ratio >= 0.2))
-        ),
-        hit AS (
-          SELECT f.enterprise_id, 'ENTERPRISE' AS subject, f.id FROM enforcement f
-          WHERE f.enterprise_id = ${ids} AND f.person_id IS NULL AND ${visible('f')}
-          UNION
-          SELECT k.enterprise_id, k.subject, f.id FROM key_party k JOIN enforcement f ON f.person_id = k.from_person_id WHERE ${visible('f')}
-          UNION
-          SELECT k.enterprise_id, k.subject, f.id FROM key_party k JOIN enforcement f ON f.enterprise_id = k.from_enterprise_id AND f.person_id IS NULL
-          WHERE ${visible('f')}
-        )
-        SELECT h.enterprise_id::text AS enterprise_id, h.subject, f.outstanding_fen, f.filed_on,
-               CASE WHEN f.closed_on > ${day} THEN 'OPEN' ELSE f.status END AS status,
-               f.dishonest_debtor, f.consumption_restriction
-        FROM hit h JOIN enforcement f ON f.id = h.id WHERE f.filed_on <= ${day}`),
-      rows<{ utility: Utility; period: string; consumption: string; billedFen: string; dueOn: string; paidOn: string | null }>(sql`
-        SELECT enterprise_id::text AS enterprise_id, utility, period, consumption::text AS consumption, billed_fen, due_on,
-               CASE WHEN paid_on <= ${day} THEN paid_on END AS paid_on
-        FROM utility_bill b WHERE enterprise_id = ${ids} AND ${visible('b')} AND period <= ${day}`),
-      rows<{ month: string; salesFen: string; salesCount: number; voidCount: number; redLetterCount: number; redLetterFen: string; purchasesFen: string; salesDayMask: number | null }>(sql`
-        WITH side AS (
-          SELECT seller_enterprise_id AS enterprise_id, true AS sale, issued_on, status, net_amount_fen FROM invoice i
-          WHERE seller_enterprise_id = ${ids} AND ${visible('i')} AND issued_on <= ${day}
-            AND issued_on >= date_trunc('month', ${day}) - interval '24 months'
-          UNION ALL
-          SELECT buyer_enterprise_id, false, issued_on, status, net_amount_fen FROM invoice i
-          WHERE buyer_enterprise_id = ${ids} AND ${visible('i')} AND issued_on <= ${day}
-            AND issued_on >= date_trunc('month', ${day}) - interval '24 months'
-        ),
-        months AS (
-          SELECT enterprise_id, date_trunc('month', issued_on)::date AS month,
-                 coalesce(sum(net_amount_fen) FILTER (WHERE sale AND status <> 'VOID'), 0) AS sales_fen,
-                 (count(*) FILTER (WHERE sale))::int AS sales_count,
-                 (count(*) FILTER (WHERE sale AND status = 'VOID'))::int AS void_count,
-                 (count(*) FILTER (WHERE sale AND status = 'RED_LETTER'))::int AS red_letter_count,
-                 coalesce(-sum(net_amount_fen) FILTER (WHERE sale AND status = 'RED_LETTER'), 0) AS red_letter_fen,
-                 coalesce(sum(net_amount_fen) FILTER (WHERE NOT sale AND status <> 'VOID'), 0) AS purchases_fen,
-                 bit_or(1 << (extract(day FROM issued_on)::int - 1)) FILTER (WHERE sale AND status = 'NORMAL') AS sales_day_mask
-          FROM side GROUP BY 1, 2
-        )
-        SELECT enterprise_id::text AS enterprise_id, month, sales_fen::text AS sales_fen, sales_count, void_count, red_letter_count,
-               red_letter_fen::text AS red_letter_fen, purchases_fen::text AS purchases_fen, sales_day_mask
-        FROM months ORDER BY month`),
-      rows<{ firstOn: string }>(sql`
-        SELECT e.id::text AS enterprise_id, first.issued_on AS first_on FROM enterprise e
-        CROSS JOIN LATERAL (
-          SELECT issued_on FROM invoice i
-          WHERE i.seller_enterprise_id = e.id AND ${visible('i')} AND i.issued_on <= ${day} AND i.status = 'NORMAL'
-          ORDER BY issued_on LIMIT 1
-        ) first
-        WHERE e.id = ${ids}`),
-      rows<{ buyerUscc: string; last12Fen: string; prior12Fen: string }>(sql`
-        SELECT seller_enterprise_id::text AS enterprise_id, buyer_uscc,
-               coalesce(sum(net_amount_fen) FILTER (WHERE issued_on >= date_trunc('month', ${day}) - interval '12 months'), 0)::text AS last12_fen,
-               coalesce(sum(net_amount_fen) FILTER (WHERE issued_on < date_trunc('month', ${day}) - interval '12 months'), 0)::text AS prior12_fen
-        FROM invoice i
-        WHERE seller_enterprise_id = ${ids} AND ${visible('i')} AND status <> 'VOID'
-          AND issued_on >= date_trunc('month', ${day}) - interval '24 months' AND issued_on < date_trunc('month', ${day})
-        GROUP BY 1, 2`),
-      rows<{ month: string; insuredHeadcount: number }>(sql`
-        SELECT enterprise_id::text AS enterprise_id, month, insured_headcount FROM social_insurance_month m
-        WHERE enterprise_id = ${ids} AND ${visible('m')} AND month <= ${day} ORDER BY month`),
-      rows<{ depth1: number; depth2: number }>(relatedWithEnforcement(ids, visible, inForce, day)),
-      rows<{ source: string; lastSeen: Date }>(lastSeen(ids, t)),
-    ]);
+  const parts = [
+    part('changes', sql`field, before_value, after_value, changed_on`,
+      sql`FROM registry_change c WHERE enterprise_id = ${ids} AND ${visible('c')} AND changed_on <= ${day}`, 'enterprise_id', sql`ORDER BY changed_on, id`),
+    part('abnormal', sql`listed_on, CASE WHEN removed_on <= ${day} THEN removed_on END`,
+      sql`FROM abnormal_operation a WHERE enterprise_id = ${ids} AND ${visible('a')} AND listed_on <= ${day}`),
+    part('relations', sql`type, from_person_id::text, from_enterprise_id::text, share_ratio, valid_from`,
+      sql`FROM relation r WHERE to_enterprise_id = ${ids} AND ${inForce('r')}`, 'to_enterprise_id', sql`ORDER BY id`),
+    part('filings', sql`period_start, period_end, declared_revenue_fen::text, tax_paid_fen::text, late, zero_filing`,
+      sql`FROM tax_filing f WHERE enterprise_id = ${ids} AND ${visible('f')} AND period_end <= ${day} AND tax_type = 'VAT'`),
+    part('ratings', sql`year, grade, published_on`,
+      sql`FROM tax_rating r WHERE enterprise_id = ${ids} AND ${visible('r')} AND published_on <= ${day}`),
+    part('arrears', sql`amount_fen::text, since, status`,
+      sql`FROM tax_arrears a WHERE enterprise_id = ${ids} AND ${visible('a')} AND since <= ${day}`),
+    part('cases', sql`case_kind, cause, party_role, amount_fen::text, filed_on, status`,
+      sql`FROM court_case c WHERE enterprise_id = ${ids} AND ${visible('c')} AND filed_on <= ${day}`),
+    sql`key_party AS (
+      SELECT to_enterprise_id AS enterprise_id, from_person_id, from_enterprise_id,
+             CASE WHEN type = 'LEGAL_REPRESENTATIVE' THEN 'LEGAL_REPRESENTATIVE' ELSE 'MAJOR_SHAREHOLDER' END AS subject
+      FROM relation r WHERE to_enterprise_id = ${ids} AND ${inForce('r')}
+        AND (type = 'LEGAL_REPRESENTATIVE' OR (type = 'SHAREHOLDER' AND share_ratio >= 0.2)))`,
+    sql`enforcement_hit AS (
+      SELECT f.enterprise_id, 'ENTERPRISE' AS subject, f.id FROM enforcement f
+      WHERE f.enterprise_id = ${ids} AND f.person_id IS NULL AND ${visible('f')}
+      UNION
+      SELECT k.enterprise_id, k.subject, f.id FROM key_party k JOIN enforcement f ON f.person_id = k.from_person_id WHERE ${visible('f')}
+      UNION
+      SELECT k.enterprise_id, k.subject, f.id FROM key_party k JOIN enforcement f ON f.enterprise_id = k.from_enterprise_id AND f.person_id IS NULL
+      WHERE ${visible('f')})`,
+    part('enforcements', sql`h.subject, f.outstanding_fen::text, f.filed_on, CASE WHEN f.closed_on > ${day} THEN 'OPEN' ELSE f.status END, f.dishonest_debtor, f.consumption_restriction`,
+      sql`FROM enforcement_hit h JOIN enforcement f ON f.id = h.id WHERE f.filed_on <= ${day}`, 'h.enterprise_id'),
+    part('bills', sql`utility, period, consumption, billed_fen::text, due_on, CASE WHEN paid_on <= ${day} THEN paid_on END`,
+      sql`FROM utility_bill b WHERE enterprise_id = ${ids} AND ${visible('b')} AND period <= ${day}`),
+    sql`invoice_side AS (
+      SELECT seller_enterprise_id AS enterprise_id, true AS sale, issued_on, status, net_amount_fen, buyer_uscc FROM invoice i
+      WHERE seller_enterprise_id = ${ids} AND ${visible('i')} AND issued_on <= ${day}
+        AND issued_on >= date_trunc('month', ${day}) - interval '24 months'
+      UNION ALL
+      SELECT buyer_enterprise_id, false, issued_on, status, net_amount_fen, NULL FROM invoice i
+      WHERE buyer_enterprise_id = ${ids} AND ${visible('i')} AND issued_on <= ${day}
+        AND issued_on >= date_trunc('month', ${day}) - interval '24 months')`,
+    sql`invoice_month AS (
+      SELECT enterprise_id, date_trunc('month', issued_on)::date AS month,
+             coalesce(sum(net_amount_fen) FILTER (WHERE sale AND status <> 'VOID'), 0) AS sales_fen,
+             count(*) FILTER (WHERE sale) AS sales_count,
+             count(*) FILTER (WHERE sale AND status = 'VOID') AS void_count,
+             count(*) FILTER (WHERE sale AND status = 'RED_LETTER') AS red_letter_count,
+             coalesce(-sum(net_amount_fen) FILTER (WHERE sale AND status = 'RED_LETTER'), 0) AS red_letter_fen,
+             coalesce(sum(net_amount_fen) FILTER (WHERE NOT sale AND status <> 'VOID'), 0) AS purchases_fen,
+             coalesce(bit_or(1 << (extract(day FROM issued_on)::int - 1)) FILTER (WHERE sale AND status = 'NORMAL'), 0) AS sales_day_mask
+      FROM invoice_side GROUP BY 1, 2)`,
+    part('invoice_months', sql`month, sales_fen::text, sales_count, void_count, red_letter_count, red_letter_fen::text, purchases_fen::text, sales_day_mask`,
+      sql`FROM invoice_month`, 'enterprise_id', sql`ORDER BY month`),
+    sql`first_invoice AS (
+      SELECT e.id AS enterprise_id, first.issued_on AS v FROM enterprise e
+      CROSS JOIN LATERAL (
+        SELECT issued_on FROM invoice i
+        WHERE i.seller_enterprise_id = e.id AND ${visible('i')} AND i.issued_on <= ${day} AND i.status = 'NORMAL'
+        ORDER BY issued_on LIMIT 1) first
+      WHERE e.id = ${ids})`,
+    // Read once for both the months and the buyers.
+    sql`buyer_sales AS (
+      SELECT enterprise_id, buyer_uscc,
+             coalesce(sum(net_amount_fen) FILTER (WHERE issued_on >= date_trunc('month', ${day}) - interval '12 months'), 0) AS last12_fen,
+             coalesce(sum(net_amount_fen) FILTER (WHERE issued_on < date_trunc('month', ${day}) - interval '12 months'), 0) AS prior12_fen
+      FROM invoice_side
+      WHERE sale AND status <> 'VOID' AND issued_on < date_trunc('month', ${day})
+      GROUP BY 1, 2)`,
+    part('buyers', sql`buyer_uscc, last12_fen::text, prior12_fen::text`, sql`FROM buyer_sales`, 'enterprise_id', sql`ORDER BY buyer_uscc`),
+    part('insurance', sql`month, insured_headcount`,
+      sql`FROM social_insurance_month m WHERE enterprise_id = ${ids} AND ${visible('m')} AND month <= ${day}`, 'enterprise_id', sql`ORDER BY month`),
+    ...relatedWithEnforcement(ids, visible, inForce, day),
+    sql`seen AS (SELECT enterprise_id::bigint AS enterprise_id, json_object_agg(source, last_seen) AS v FROM (${lastSeen(ids, t)}) s GROUP BY 1)`,
+  ];
+  const joined = ['changes', 'abnormal', 'relations', 'filings', 'ratings', 'arrears', 'cases', 'enforcements', 'bills', 'invoice_months', 'first_invoice', 'buyers', 'insurance', 'related', 'seen'];
+  const result = await sql<ProfileRow>`
+    WITH RECURSIVE ${sql.join(parts)}
+    SELECT e.id::text AS enterprise_id, e.uscc, e.established_on, e.status, e.registered_capital_fen,
+           ${sql.join(joined.map((name) => sql`${sql.ref(`${name}.v`)} AS ${sql.ref(name)}`))}
+    FROM enterprise e
+    ${sql.join(joined.map((name) => sql`LEFT JOIN ${sql.table(name)} ON ${sql.ref(`${name}.enterprise_id`)} = e.id`), sql` `)}
+    WHERE e.id = ${ids}`.execute(db);
 
-  for (const row of enterprises) {
-    profiles.set(
-      row.enterpriseId,
-      emptyProfile(row.enterpriseId, row.uscc, asOf, {
-        establishedOn: row.establishedOn,
-        currentStatus: row.status,
-        currentRegisteredCapitalFen: row.registeredCapitalFen === null ? null : BigInt(row.registeredCapitalFen),
-      }),
-    );
-  }
-  const each = <R extends { enterpriseId: string }>(list: R[], add: (profile: ProfileAsOf, row: R) => void) => {
-    for (const row of list) {
-      const profile = profiles.get(row.enterpriseId);
-      if (profile) add(profile, row);
-    }
-  };
-  each(changes, (p, r) => p.registryChanges.push({ field: r.field, before: r.beforeValue, after: r.afterValue, changedOn: r.changedOn }));
-  each(abnormal, (p, r) => p.abnormalOperations.push({ listedOn: r.listedOn, removedOn: r.removedOn }));
-  each(relations, (p, r) =>
-    p.relations.push({
-      type: r.type,
-      fromPersonId: r.fromPersonId,
-      fromEnterpriseId: r.fromEnterpriseId,
-      shareRatio: r.shareRatio === null ? null : Number(r.shareRatio),
-      validFrom: r.validFrom,
-    }),
-  );
-  each(filings, (p, r) =>
-    p.taxFilings.push({
-      taxType: r.taxType,
-      periodStart: r.periodStart,
-      periodEnd: r.periodEnd,
-      declaredRevenueFen: BigInt(r.declaredRevenueFen),
-      taxPaidFen: BigInt(r.taxPaidFen),
-      late: r.late,
-      zeroFiling: r.zeroFiling,
-    }),
-  );
-  each(ratings, (p, r) => p.taxRatings.push({ year: r.year, grade: r.grade, publishedOn: r.publishedOn }));
-  each(arrears, (p, r) => p.taxArrears.push({ amountFen: BigInt(r.amountFen), since: r.since, status: r.status }));
-  each(cases, (p, r) =>
-    p.courtCases.push({
-      caseKind: r.caseKind,
-      cause: r.cause,
-      partyRole: r.partyRole,
-      amountFen: r.amountFen === null ? null : BigInt(r.amountFen),
-      filedOn: r.filedOn,
-      status: r.status,
-    }),
-  );
-  each(enforcements, (p, r) =>
-    p.enforcements.push({
-      subject: r.subject,
-      outstandingFen: BigInt(r.outstandingFen),
-      filedOn: r.filedOn,
-      status: r.status,
-      dishonestDebtor: r.dishonestDebtor,
-      consumptionRestriction: r.consumptionRestriction,
-    }),
-  );
-  each(bills, (p, r) =>
-    p.utilityBills.push({
-      utility: r.utility,
-      period: r.period,
-      consumption: Number(r.consumption),
-      billedFen: BigInt(r.billedFen),
-      dueOn: r.dueOn,
-      paidOn: r.paidOn,
-    }),
-  );
-  each(invoiceMonths, (p, r) =>
-    p.invoiceMonths.push({
-      month: r.month,
-      salesFen: BigInt(r.salesFen),
-      salesCount: r.salesCount,
-      voidCount: r.voidCount,
-      redLetterCount: r.redLetterCount,
-      redLetterFen: BigInt(r.redLetterFen),
-      purchasesFen: BigInt(r.purchasesFen),
-      salesDayMask: r.salesDayMask ?? 0,
-    }),
-  );
-  each(firstInvoices, (p, r) => (p.firstSalesInvoiceOn = r.firstOn));
-  each(buyers, (p, r) => p.buyers.push({ buyerUscc: r.buyerUscc, last12Fen: BigInt(r.last12Fen), prior12Fen: BigInt(r.prior12Fen) }));
-  each(insurance, (p, r) => p.socialInsuranceMonths.push({ month: r.month, insuredHeadcount: r.insuredHeadcount }));
-  each(related, (p, r) => (p.relatedWithEnforcement = { depth1: r.depth1, depth2: r.depth2 }));
-  each(seen, (p, r) => (p.lastSeen[r.source] = new Date(r.lastSeen)));
-  // Buyers in a stable order, so ties in concentration features resolve the same way each time.
-  for (const profile of profiles.values()) profile.buyers.sort((a, b) => (a.buyerUscc < b.buyerUscc ? -1 : a.buyerUscc > b.buyerUscc ? 1 : 0));
+  for (const row of result.rows) profiles.set(row.enterpriseId, decodeProfile(row, asOf));
   return profiles;
+}
+
+/** One row of the statement: JSON arrays of tuples, in the column order of each CTE. */
+type Json = string | number | boolean | null;
+interface ProfileRow {
+  enterpriseId: string;
+  uscc: string;
+  establishedOn: string | null;
+  status: EnterpriseStatus;
+  registeredCapitalFen: string | null;
+  changes: Json[][] | null;
+  abnormal: Json[][] | null;
+  relations: Json[][] | null;
+  filings: Json[][] | null;
+  ratings: Json[][] | null;
+  arrears: Json[][] | null;
+  cases: Json[][] | null;
+  enforcements: Json[][] | null;
+  bills: Json[][] | null;
+  invoiceMonths: Json[][] | null;
+  firstInvoice: string | null;
+  buyers: Json[][] | null;
+  insurance: Json[][] | null;
+  related: [number, number] | null;
+  seen: Record<string, string> | null;
+}
+
+function decodeProfile(row: ProfileRow, asOf: Date): ProfileAsOf {
+  const str = (value: Json) => value as string;
+  const optional = (value: Json) => (value === null ? null : (value as string));
+  const fen = (value: Json) => BigInt(value as string);
+  const profile = emptyProfile(row.enterpriseId, row.uscc, asOf, {
+    establishedOn: row.establishedOn,
+    currentStatus: row.status,
+    currentRegisteredCapitalFen: row.registeredCapitalFen === null ? null : BigInt(row.registeredCapitalFen),
+  });
+  profile.registryChanges = (row.changes ?? []).map(([field, before, after, changedOn]) => ({ field: str(field!), before: optional(before!), after: optional(after!), changedOn: str(changedOn!) }));
+  profile.abnormalOperations = (row.abnormal ?? []).map(([listedOn, removedOn]) => ({ listedOn: str(listedOn!), removedOn: optional(removedOn!) }));
+  profile.relations = (row.relations ?? []).map(([type, person, enterprise, shareRatio, validFrom]) => ({
+    type: type as RelationType,
+    fromPersonId: optional(person!),
+    fromEnterpriseId: optional(enterprise!),
+    shareRatio: shareRatio === null ? null : Number(shareRatio),
+    validFrom: optional(validFrom!),
+  }));
+  profile.taxFilings = (row.filings ?? []).map(([periodStart, periodEnd, revenue, paid, late, zero]) => ({
+    taxType: 'VAT' as const,
+    periodStart: str(periodStart!),
+    periodEnd: str(periodEnd!),
+    declaredRevenueFen: fen(revenue!),
+    taxPaidFen: fen(paid!),
+    late: late === true,
+    zeroFiling: zero === true,
+  }));
+  profile.taxRatings = (row.ratings ?? []).map(([year, grade, publishedOn]) => ({ year: year as number, grade: grade as TaxGrade, publishedOn: str(publishedOn!) }));
+  profile.taxArrears = (row.arrears ?? []).map(([amount, since, status]) => ({ amountFen: fen(amount!), since: str(since!), status: status as 'OUTSTANDING' | 'SETTLED' }));
+  profile.courtCases = (row.cases ?? []).map(([kind, cause, role, amount, filedOn, status]) => ({
+    caseKind: kind as CaseKind,
+    cause: str(cause!),
+    partyRole: role as PartyRole,
+    amountFen: amount === null ? null : fen(amount!),
+    filedOn: str(filedOn!),
+    status: status as 'OPEN' | 'CLOSED',
+  }));
+  profile.enforcements = (row.enforcements ?? []).map(([subject, outstanding, filedOn, status, dishonest, restricted]) => ({
+    subject: subject as ProfileAsOf['enforcements'][number]['subject'],
+    outstandingFen: fen(outstanding!),
+    filedOn: str(filedOn!),
+    status: status as 'OPEN' | 'CLOSED',
+    dishonestDebtor: dishonest === true,
+    consumptionRestriction: restricted === true,
+  }));
+  profile.utilityBills = (row.bills ?? []).map(([utility, period, consumption, billed, dueOn, paidOn]) => ({
+    utility: utility as Utility,
+    period: str(period!),
+    consumption: Number(consumption),
+    billedFen: fen(billed!),
+    dueOn: str(dueOn!),
+    paidOn: optional(paidOn!),
+  }));
+  profile.invoiceMonths = (row.invoiceMonths ?? []).map(([month, sales, count, voids, reds, redFen, purchases, mask]) => ({
+    month: str(month!),
+    salesFen: fen(sales!),
+    salesCount: count as number,
+    voidCount: voids as number,
+    redLetterCount: reds as number,
+    redLetterFen: fen(redFen!),
+    purchasesFen: fen(purchases!),
+    salesDayMask: mask as number,
+  }));
+  profile.firstSalesInvoiceOn = row.firstInvoice;
+  profile.buyers = (row.buyers ?? []).map(([buyerUscc, last12, prior12]) => ({ buyerUscc: str(buyerUscc!), last12Fen: fen(last12!), prior12Fen: fen(prior12!) }));
+  profile.socialInsuranceMonths = (row.insurance ?? []).map(([month, headcount]) => ({ month: str(month!), insuredHeadcount: headcount as number }));
+  profile.relatedWithEnforcement = row.related ? { depth1: row.related[0], depth2: row.related[1] } : { depth1: 0, depth2: 0 };
+  profile.lastSeen = Object.fromEntries(Object.entries(row.seen ?? {}).map(([source, at]) => [source, new Date(at)]));
+  return profile;
 }
 
 /** A profile with no facts: what the hub knows of an enterprise before any source spoke. */
@@ -339,12 +334,13 @@ const visibleAt =
 
 /**
  * Related enterprises at depth 1 and 2 with an open enforcement at T, by one recursive walk
- * over the relations in force at T (the hops of src/store/related-enterprises.ts).
+ * over the relations in force at T (the hops of src/store/related-enterprises.ts): the CTEs
+ * `walk` and `related` (per enterprise, [depth 1, depth 2]).
  */
 function relatedWithEnforcement(ids: RawBuilder<unknown>, visible: Visible, inForce: Visible, day: RawBuilder<unknown>) {
   const live = (alias: string) => sql`${inForce(alias)} AND ${sql.ref(`${alias}.type`)} IN ('SHAREHOLDER', 'LEGAL_REPRESENTATIVE')`;
-  return sql`
-    WITH RECURSIVE walk (root_id, enterprise_id, distance, path) AS (
+  return [
+    sql`walk (root_id, enterprise_id, distance, path) AS (
       SELECT id, id, 0, ARRAY[id] FROM enterprise WHERE id = ${ids}
       UNION ALL
       SELECT w.root_id, n.next_id, w.distance + 1, w.path || n.next_id
@@ -360,19 +356,16 @@ function relatedWithEnforcement(ids: RawBuilder<unknown>, visible: Visible, inFo
         UNION
         SELECT r.from_enterprise_id FROM relation r WHERE r.to_enterprise_id = w.enterprise_id AND r.from_enterprise_id IS NOT NULL AND ${live('r')}
       ) n
-      WHERE w.distance < 2 AND NOT n.next_id = any(w.path)
-    ),
-    nearest AS (
-      SELECT root_id, enterprise_id, min(distance) AS distance FROM walk WHERE distance > 0 GROUP BY 1, 2
-    )
-    SELECT n.root_id::text AS enterprise_id,
-           (count(*) FILTER (WHERE n.distance = 1))::int AS depth1,
-           (count(*) FILTER (WHERE n.distance = 2))::int AS depth2
-    FROM nearest n
-    WHERE EXISTS (
-      SELECT 1 FROM enforcement f WHERE f.enterprise_id = n.enterprise_id AND f.person_id IS NULL AND ${visible('f')}
-        AND f.filed_on <= ${day} AND (f.status = 'OPEN' OR f.closed_on > ${day}))
-    GROUP BY 1`;
+      WHERE w.distance < 2 AND NOT n.next_id = any(w.path))`,
+    sql`related AS (
+      SELECT n.root_id AS enterprise_id,
+             json_build_array(count(*) FILTER (WHERE n.distance = 1), count(*) FILTER (WHERE n.distance = 2)) AS v
+      FROM (SELECT root_id, enterprise_id, min(distance) AS distance FROM walk WHERE distance > 0 GROUP BY 1, 2) n
+      WHERE EXISTS (
+        SELECT 1 FROM enforcement f WHERE f.enterprise_id = n.enterprise_id AND f.person_id IS NULL AND ${visible('f')}
+          AND f.filed_on <= ${day} AND (f.status = 'OPEN' OR f.closed_on > ${day}))
+      GROUP BY 1)`,
+  ];
 }
 
 /**

@@ -33,12 +33,14 @@ export function vectorOf(input: FeatureInput, definitions: readonly FeatureDefin
   return { enterpriseId: profile.enterpriseId, asOf: profile.asOf, values, sources };
 }
 
-/** How many enterprises one batch of statements reads. */
+/** How many enterprises one statement reads. */
 export const FEATURE_BATCH_SIZE = 500;
+/** Batches read at once: the cores of the database, here two. */
+const READ_AHEAD = 2;
 
 /**
- * Feature vectors of many enterprises as of T, in batches that each run a fixed number of
- * statements (src/store/profiles-as-of.ts). Vectors come back in the order of the ids asked
+ * Feature vectors of many enterprises as of T, in batches of one statement each
+ * (src/store/profiles-as-of.ts). Vectors come back in the order of the ids asked
  * for; ids of unknown enterprises are left out.
  */
 export async function computeFeatureVectors(
@@ -50,16 +52,17 @@ export async function computeFeatureVectors(
   const vectors: FeatureVector[] = [];
   const batches: string[][] = [];
   for (let start = 0; start < enterpriseIds.length; start += FEATURE_BATCH_SIZE) batches.push(enterpriseIds.slice(start, start + FEATURE_BATCH_SIZE));
-  // The next batch is read while this one is computed: the database and this thread overlap.
+  // Batches are read ahead while earlier ones are computed: each read is one statement on its
+  // own connection, so the database works on two at once while this thread computes.
   const read = (batch: string[]) => {
     const pending = loadProfilesAsOf(db, batch, asOf);
     pending.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
     return pending;
   };
-  let next = batches.length > 0 ? read(batches[0]!) : undefined;
+  const ahead = batches.slice(0, READ_AHEAD).map(read);
   for (const [i, batch] of batches.entries()) {
-    const profiles = await next!;
-    next = i + 1 < batches.length ? read(batches[i + 1]!) : undefined;
+    const profiles = await ahead[i]!;
+    if (i + READ_AHEAD < batches.length) ahead.push(read(batches[i + READ_AHEAD]!));
     for (const id of batch) {
       const profile = profiles.get(id);
       if (profile) vectors.push(computeFeatures(profile, definitions));
