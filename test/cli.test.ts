@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { scorecardSchema } from '../src/risk/config.js';
+import { FEATURES } from '../src/risk/features/catalog.js';
 import { openStore } from '../src/store/database.js';
+import { seedDemo } from './support/demo.js';
 import { GraphBuilder, testUscc } from './support/fixtures.js';
 import { startTestHub } from './support/hub.js';
 
@@ -80,4 +83,67 @@ describe('configuration', () => {
       stderr: expect.stringContaining('PERSON_ID_SALT: required in production'),
     });
   });
+});
+
+/** The risk commands as a data scientist types them. */
+describe('npm run cli -- export-features and fit-scorecard', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-cli-risk-'));
+    const store = await openStore({ kind: 'pglite', dataDir });
+    await seedDemo(store, 12);
+    await store.close();
+  }, 120_000);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('exports every enterprise as of a date to CSV and to JSON Lines, the same values in both', async () => {
+    const csvFile = join(dataDir, 'features.csv');
+    const jsonFile = join(dataDir, 'features.jsonl');
+    const { stderr } = await cli(['export-features', '--as-of', '2026-11-01', '--out', csvFile], { DATA_DIR: dataDir });
+    expect(stderr).toContain('wrote 12 feature vectors');
+    await cli(['export-features', '--as-of', '2026-11-01T00:00:00Z', '--out', jsonFile, '--names', 'invoice_sales_12m', 'tax_grade'], { DATA_DIR: dataDir });
+    const [header, ...lines] = readFileSync(csvFile, 'utf8').trim().split('\n');
+    expect(header!.split(',').slice(0, 4)).toEqual(['uscc', 'enterprise_id', 'as_of', FEATURES[0]!.name]);
+    expect(header!.split(',')).toHaveLength(3 + FEATURES.length);
+    expect(lines).toHaveLength(12);
+    const json = readFileSync(jsonFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { uscc: string; asOf: string; values: Record<string, number | null> });
+    expect(json).toHaveLength(12);
+    expect(Object.keys(json[0]!.values)).toEqual(['invoice_sales_12m', 'tax_grade']);
+    const column = header!.split(',').indexOf('invoice_sales_12m');
+    for (const [i, line] of lines.entries()) {
+      const cells = line.split(',');
+      expect(cells[0]).toBe(json[i]!.uscc);
+      expect(cells[2]).toBe('2026-11-01T00:00:00.000Z');
+      expect(Number(cells[column])).toBe(json[i]!.values.invoice_sales_12m);
+    }
+  });
+
+  it('refuses unknown features and dates in the future, and writes nothing', async () => {
+    const file = join(dataDir, 'refused.csv');
+    await expect(cli(['export-features', '--as-of', '2026-11-01', '--out', file, '--names', 'shoe_size'], { DATA_DIR: dataDir })).rejects.toMatchObject({
+      stderr: expect.stringContaining('unknown features: shoe_size'),
+    });
+    await expect(cli(['export-features', '--as-of', '2999-01-01', '--out', file], { DATA_DIR: dataDir })).rejects.toMatchObject({
+      stderr: expect.stringContaining('in the future'),
+    });
+    await expect(cli(['export-features', '--as-of', 'last tuesday', '--out', file], { DATA_DIR: dataDir })).rejects.toMatchObject({
+      stderr: expect.stringContaining('is not a date'),
+    });
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(`${file}.partial`)).toBe(false);
+  });
+
+  it('fits a scorecard on a labelled portfolio and reports IV per feature, AUC and KS on the held-out split', async () => {
+    const out = join(dataDir, 'scorecard.json');
+    const report = join(dataDir, 'report.md');
+    await cli(['fit-scorecard', '--enterprises', '600', '--seed', '5', '--out', out, '--report', report], { DATA_DIR: dataDir });
+    const card = scorecardSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(card).toMatchObject({ id: 'sme-general', version: '2026-11-s5-n600', scaling: { baseScore: 600, baseOdds: 50, pdo: 20 } });
+    expect(card.characteristics.length).toBeGreaterThan(2);
+    expect(card.fit!.auc).toBeGreaterThan(0.55);
+    const text = readFileSync(report, 'utf8');
+    expect(text).toMatch(/\| held out \| \d+ \| \d+ \(\d+\.\d%\) \| 0\.\d{3} \| 0\.\d{3} \|/);
+    for (const characteristic of card.characteristics) expect(text).toContain(`| ${characteristic.feature} |`);
+  }, 120_000);
 });

@@ -12,6 +12,7 @@ import { generatePortfolio } from '../demo/portfolio.js';
 import { environmentVariable } from '../ingest/connector-config.js';
 import { newConnector } from './new-connector.js';
 import { sync } from './sync.js';
+import { exportFeatures } from './export-features.js';
 import { fitScorecardCommand } from './fit-scorecard.js';
 
 const program = new Command('creditgraph')
@@ -164,6 +165,19 @@ program
   .action(async (options: { enterprises: number; seed?: number; out: string; report?: string }) => {
     const config = loadConfig();
     await fitScorecardCommand({ ...options, seed: options.seed ?? config.demo.seed, clock: config.demo.clock, log: (message) => console.error(message) });
+  });
+
+program
+  .command('export-features')
+  .description('write every enterprise\'s feature vector as of a date to a CSV or JSON Lines file, for training sets (through the hub when HUB_URL is set)')
+  .requiredOption('--as-of <date>', 'YYYY-MM-DD (its first instant, UTC) or an ISO 8601 instant; not in the future')
+  .requiredOption('--out <file>', 'where to write: .csv or .jsonl')
+  .option('--names <name...>', 'only these features (default: the whole catalog)')
+  .option('--format <format>', 'csv or jsonl, when the file name does not say')
+  .action(async (options: { asOf: string; out: string; names?: string[]; format?: string }) => {
+    if (options.format !== undefined && options.format !== 'csv' && options.format !== 'jsonl') throw new Error(`--format ${options.format}: csv or jsonl`);
+    const rows = await exportFeatures(loadConfig(), { ...options, format: options.format as 'csv' | 'jsonl' | undefined });
+    console.error(`wrote ${rows} feature vectors to ${options.out}`);
   });
 
 program
