@@ -207,6 +207,7 @@ async function isEmpty(store: Store): Promise<boolean> {
 
 function printWelcome(url: string, uscc: string | undefined) {
   const query = `{ enterprise(uscc: "${uscc ?? '91320505MA1XXXXXXX'}") { name status legalRepresentative { name } shareholders { shareRatio holder { ... on Person { name } ... on Enterprise { name } } } } }`;
+  const riskQuery = `{ enterprise(uscc: "${uscc ?? '91320505MA1XXXXXXX'}") { riskView(product: "invoice-loan") { score grade decision reasonCodes { code text { en } } recommendedLimit { amount } } } }`;
   console.log(
     [
       '',
@@ -214,6 +215,9 @@ function printWelcome(url: string, uscc: string | undefined) {
       'Try:',
       `  curl -s ${url}/graphql -H 'content-type: application/json' \\`,
       `    -d '${JSON.stringify({ query })}'`,
+      'and, once the fill has synced it, its risk view:',
+      `  curl -s ${url}/graphql -H 'content-type: application/json' \\`,
+      `    -d '${JSON.stringify({ query: riskQuery })}'`,
       '',
     ].join('\n'),
   );

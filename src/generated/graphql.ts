@@ -537,7 +537,7 @@ export type ReasonCode = {
   __typename?: 'ReasonCode';
   /** A stable code, e.g. INV_YOY_6M or a knockout rule's code. */
   code: Scalars['String']['output'];
-  /** Points the feature's bin falls short of its best bin; null for reasons that are rules. */
+  /** Points the feature takes off the score against an average enterprise; null for reasons that are rules. */
   contribution?: Maybe<Scalars['Float']['output']>;
   feature?: Maybe<Scalars['String']['output']>;
   /** What to act on, with the enterprise's own figure in it. */
@@ -607,7 +607,7 @@ export type RiskView = {
   /** Of default within 12 months. */
   probabilityOfDefault: Scalars['Float']['output'];
   product: Product;
-  /** The top reasons: every knockout hit, then the scorecard's weakest characteristics (at most four). */
+  /** The top reasons: every knockout hit, then the characteristics that score below an average enterprise, heaviest first (at most four). */
   reasonCodes: Array<ReasonCode>;
   /** null when declined. */
   recommendedLimit?: Maybe<Money>;

@@ -64,6 +64,8 @@ describe('the risk view', () => {
     const view = assess(soundProfile(), product('tax-loan'), config);
     expect(view.ruleHits).toEqual([]);
     expect(['A', 'B', 'C']).toContain(view.grade);
+    // Steady sales and power, no suits, a long-serving representative: nothing below average but growth.
+    expect(view.reasonCodes.map((reason) => reason.code).filter((code) => !/^(INV_YOY|INV_LATEST|UTL_POWER|SI_)/.test(code))).toEqual([]);
     expect(view.decision).toBe(view.grade === 'D' ? 'REVIEW' : 'APPROVE');
     // 12 months × 1,000,000 yuan declared, times the grade's factor, capped at 3,000,000.
     const factor = Number(product('tax-loan').limit.factorByGrade[view.grade]);
@@ -136,6 +138,10 @@ describe('the risk view', () => {
       fc.property(arbitraryProfile, fc.constantFrom('tax-loan', 'invoice-loan'), (profile, id) => {
         const view = assess(profile, product(id), config);
         if (view.decision === 'DECLINE') expect(view.reasonCodes.length).toBeGreaterThan(0);
+        // Scorecard reasons only for what scores below an average enterprise, at most four.
+        const scored = view.reasonCodes.filter((reason) => reason.contribution !== null);
+        expect(scored.length).toBeLessThanOrEqual(4);
+        for (const reason of scored) expect(reason.contribution).toBeGreaterThan(0);
         if (view.decision !== 'DECLINE') expect(view.recommendedLimitFen! >= 3_000_000n).toBe(true);
         expect(assess(structuredClone(profile), product(id), config)).toEqual(view);
       }),

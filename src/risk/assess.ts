@@ -14,7 +14,7 @@ export interface ReasonCode {
   text: LocalizedText;
   /** The feature behind the reason, if one is. */
   feature: string | null;
-  /** Points the feature's bin falls short of its best bin, for scorecard reasons. */
+  /** Points the feature takes off the score against an average enterprise; null for rules. */
   contribution: number | null;
 }
 
@@ -72,16 +72,19 @@ export function assess(profile: ProfileAsOf, product: Product, config: RiskConfi
     contribution: null,
   }));
   if (belowMinimum) reasonCodes.push({ code: 'LIMIT_BELOW_MINIMUM', text: LIMIT_BELOW_MINIMUM, feature: product.limit.basis, contribution: null });
-  const shortfalls = scored.characteristics
-    .filter((c) => c.shortfall > 0)
-    .sort((a, b) => b.shortfall - a.shortfall || (a.feature < b.feature ? -1 : 1))
+  // Reasons are what makes this enterprise riskier than an average one: the characteristics
+  // whose points are negative (their bin's weight of evidence below zero), the heaviest first.
+  // Measured against the best bin instead, "sales grew 40%" could be a reason when 90% scores more.
+  const weakest = scored.characteristics
+    .filter((c) => c.points < 0)
+    .sort((a, b) => a.points - b.points || (a.feature < b.feature ? -1 : 1))
     .slice(0, MAX_SCORE_REASONS);
-  for (const c of shortfalls) {
+  for (const c of weakest) {
     const definition = FEATURES_BY_NAME.get(c.feature)!;
-    reasonCodes.push({ code: definition.reason.code, text: definition.reason.text(c.value), feature: c.feature, contribution: c.shortfall });
+    reasonCodes.push({ code: definition.reason.code, text: definition.reason.text(c.value), feature: c.feature, contribution: -c.points });
   }
   if (decision !== 'APPROVE' && reasonCodes.length === 0) {
-    // A grade alone declined or referred it with every characteristic at its best: say so.
+    // The grade alone declined or referred it, with no characteristic below average: say so.
     reasonCodes.push({ code: 'SCORE_GRADE', text: { 'zh-CN': `评分等级 ${scored.grade}`, en: `Score grade ${scored.grade}` }, feature: null, contribution: null });
   }
 

@@ -27,7 +27,11 @@ export const scorecardSchema = z.object({
     .array(
       z.object({
         feature: featureName,
-        /** Bins in ascending order: a value falls in the first bin whose `below` exceeds it; the last bin has none. */
+        /**
+         * Bins in ascending order: a value falls in the first bin whose `below` exceeds it; the
+         * last bin has none. Points are relative to an average enterprise (0 at a weight of
+         * evidence of 0): negative points are what reason codes name.
+         */
         bins: z.array(z.object({ below: z.number().nullable(), points: z.number(), woe: z.number().optional() })).min(1),
         /** Points when the value is null (source missing or stale). */
         missingPoints: z.number(),

@@ -47,8 +47,8 @@ describe('scorecard scaling', () => {
     expect(result.probabilityOfDefault).toBeCloseTo(probabilityOfDefault(card, 530), 12);
     expect(result.grade).toBe(gradeOf(card, result.probabilityOfDefault));
     expect(result.characteristics).toEqual([
-      { feature: 'a', value: 5, points: 30, shortfall: 30 },
-      { feature: 'b', value: 3, points: 0, shortfall: 40 },
+      { feature: 'a', value: 5, points: 30 },
+      { feature: 'b', value: 3, points: 0 },
     ]);
   });
 });

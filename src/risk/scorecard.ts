@@ -24,9 +24,8 @@ export function gradeOf(scorecard: Pick<Scorecard, 'grades'>, pd: number): Grade
 export interface CharacteristicScore {
   feature: string;
   value: number | null;
+  /** Relative to an average enterprise: negative points pull the score below it. */
   points: number;
-  /** How far below the characteristic's best bin these points fall (0 at the best). */
-  shortfall: number;
 }
 
 export interface ScoreResult {
@@ -43,8 +42,7 @@ export function score(scorecard: Scorecard, values: ReadonlyMap<string, number |
       value === null
         ? characteristic.missingPoints
         : characteristic.bins.find((bin) => bin.below === null || value < bin.below)!.points;
-    const best = Math.max(characteristic.missingPoints, ...characteristic.bins.map((bin) => bin.points));
-    return { feature: characteristic.feature, value, points, shortfall: best - points };
+    return { feature: characteristic.feature, value, points };
   });
   // Scores are whole points, as on a printed scorecard; the PD follows from the rounded score.
   const total = Math.round(scorecard.basePoints + characteristics.reduce((sum, c) => sum + c.points, 0));
