@@ -2,7 +2,7 @@
  * Calendar arithmetic for the demo in whole UTC days and months, never local time: a day is
  * its number since 1970-01-01, a month is year × 12 + (month − 1). Formatted dates and
  * timestamps are cached, so the millions of records of a large portfolio share their strings,
- * and so are parsed days, which the features read again and again.
+ * and so are parsed days and their months, which the features read again and again.
  */
 const MS_PER_DAY = 86_400_000;
 
@@ -45,10 +45,17 @@ export function formatStamp(day: number, minuteOfDay = 0): string {
   return text;
 }
 
+const monthsOfDays = new Map<number, number>();
+
 /** The month number (year × 12 + month − 1) containing a day. */
 export function monthOfDay(day: number): number {
-  const date = new Date(day * MS_PER_DAY);
-  return date.getUTCFullYear() * 12 + date.getUTCMonth();
+  let month = monthsOfDays.get(day);
+  if (month === undefined) {
+    const date = new Date(day * MS_PER_DAY);
+    month = date.getUTCFullYear() * 12 + date.getUTCMonth();
+    monthsOfDays.set(day, month);
+  }
+  return month;
 }
 
 /** The first day of a month number. */
