@@ -35,7 +35,10 @@ export interface ProfileAsOf {
     shareRatio: number | null;
     validFrom: string | null;
   }[];
-  /** VAT returns: the features read revenue and tax paid from these. */
+  /**
+   * VAT returns for periods ending in the 27 months before T: the features' longest window
+   * is two years up to the last return due.
+   */
   taxFilings: {
     taxType: 'VAT' | 'CORPORATE_INCOME';
     periodStart: string;
@@ -64,6 +67,10 @@ export interface ProfileAsOf {
     dishonestDebtor: boolean;
     consumptionRestriction: boolean;
   }[];
+  /**
+   * Bills of the 13 months before T, electricity bills of the 28 months before T (consumption is
+   * compared year on year), and any bill still unpaid at T.
+   */
   utilityBills: {
     utility: Utility;
     period: string;
@@ -73,7 +80,7 @@ export interface ProfileAsOf {
     /** Only if paid at or before T. */
     paidOn: string | null;
   }[];
-  /** Sales and purchase invoices per calendar month, over the 25 months up to T. */
+  /** Sales invoices per calendar month over the 25 months up to T; purchases over the last 13. */
   invoiceMonths: {
     month: string;
     salesFen: bigint;
@@ -90,6 +97,7 @@ export interface ProfileAsOf {
   firstSalesInvoiceOn: string | null;
   /** Net sales per buyer over the 12 months before T's month and the 12 before those. */
   buyers: { buyerUscc: string; last12Fen: bigint; prior12Fen: bigint }[];
+  /** The 18 months before T: the features compare the latest with a year before it. */
   socialInsuranceMonths: { month: string; insuredHeadcount: number }[];
   /** Enterprises related at depth 1 or 2 (shared shareholder or legal representative, or shares held) with open enforcement at T. */
   relatedWithEnforcement: { depth1: number; depth2: number };
@@ -146,7 +154,8 @@ function profileQuery() {
     part('relations', sql`type, from_person_id::text, from_enterprise_id::text, share_ratio, valid_from`,
       sql`FROM relation r WHERE to_enterprise_id = ${ids} AND ${inForce('r')}`, 'to_enterprise_id', sql`ORDER BY id`),
     part('filings', sql`period_start, period_end, declared_revenue_fen::text, tax_paid_fen::text, late, zero_filing`,
-      sql`FROM tax_filing f WHERE enterprise_id = ${ids} AND ${visible('f')} AND period_end <= ${day} AND tax_type = 'VAT'`),
+      sql`FROM tax_filing f WHERE enterprise_id = ${ids} AND ${visible('f')} AND period_end <= ${day} AND tax_type = 'VAT'
+            AND period_end >= ${day} - interval '27 months'`),
     part('ratings', sql`year, grade, published_on`,
       sql`FROM tax_rating r WHERE enterprise_id = ${ids} AND ${visible('r')} AND published_on <= ${day}`),
     part('arrears', sql`amount_fen::text, since, status`,
@@ -169,7 +178,9 @@ function profileQuery() {
     part('enforcements', sql`h.subject, f.outstanding_fen::text, f.filed_on, CASE WHEN f.closed_on > ${day} THEN 'OPEN' ELSE f.status END, f.dishonest_debtor, f.consumption_restriction`,
       sql`FROM enforcement_hit h JOIN enforcement f ON f.id = h.id WHERE f.filed_on <= ${day}`, 'h.enterprise_id'),
     part('bills', sql`utility, period, consumption, billed_fen::text, due_on, CASE WHEN paid_on <= ${day} THEN paid_on END`,
-      sql`FROM utility_bill b WHERE enterprise_id = ${ids} AND ${visible('b')} AND period <= ${day}`),
+      sql`FROM utility_bill b WHERE enterprise_id = ${ids} AND ${visible('b')} AND period <= ${day}
+            AND (period >= ${day} - interval '13 months' OR (utility = 'ELECTRICITY' AND period >= ${day} - interval '28 months')
+                 OR paid_on IS NULL OR paid_on > ${day})`),
     sql`invoice_side AS (
       SELECT seller_enterprise_id AS enterprise_id, true AS sale, issued_on, status, net_amount_fen, buyer_uscc FROM invoice i
       WHERE seller_enterprise_id = ${ids} AND ${visible('i')} AND issued_on <= ${day}
@@ -177,7 +188,7 @@ function profileQuery() {
       UNION ALL
       SELECT buyer_enterprise_id, false, issued_on, status, net_amount_fen, NULL FROM invoice i
       WHERE buyer_enterprise_id = ${ids} AND ${visible('i')} AND issued_on <= ${day}
-        AND issued_on >= date_trunc('month', ${day}) - interval '24 months')`,
+        AND issued_on >= date_trunc('month', ${day}) - interval '12 months')`,
     sql`invoice_month AS (
       SELECT enterprise_id, date_trunc('month', issued_on)::date AS month,
              coalesce(sum(net_amount_fen) FILTER (WHERE sale AND status <> 'VOID'), 0) AS sales_fen,
@@ -207,7 +218,8 @@ function profileQuery() {
       GROUP BY 1, 2)`,
     part('buyers', sql`buyer_uscc, last12_fen::text, prior12_fen::text`, sql`FROM buyer_sales`, 'enterprise_id', sql`ORDER BY buyer_uscc`),
     part('insurance', sql`month, insured_headcount`,
-      sql`FROM social_insurance_month m WHERE enterprise_id = ${ids} AND ${visible('m')} AND month <= ${day}`, 'enterprise_id', sql`ORDER BY month`),
+      sql`FROM social_insurance_month m WHERE enterprise_id = ${ids} AND ${visible('m')} AND month <= ${day} AND month >= ${day} - interval '18 months'`,
+      'enterprise_id', sql`ORDER BY month`),
     ...relatedWithEnforcement(ids, visible, inForce, day),
     sql`seen AS (SELECT enterprise_id::bigint AS enterprise_id, json_object_agg(source, last_seen) AS v FROM (${lastSeen(ids, t)}) s GROUP BY 1)`,
   ];

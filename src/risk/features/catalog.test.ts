@@ -256,6 +256,14 @@ describe('utility and social-insurance features', () => {
     expect(value(profile, 'electricity_kwh_mean_12m')).toBeCloseTo((180 + 800 + 200) / 12);
   });
 
+  it('compares no consumption without an electricity bill in the 13 months before T', () => {
+    const old = craftProfile({ utilityBills: Array.from({ length: 12 }, (_, i) => kwhBill(i + 14, 100)) });
+    for (const name of ['electricity_kwh_mean_12m', 'electricity_trend_3v3', 'electricity_yoy_3m', 'electricity_latest_vs_peak12']) {
+      expect([name, value(old, name)]).toEqual([name, null]);
+    }
+    expect(value(craftProfile({ utilityBills: [kwhBill(13, 100), kwhBill(14, 50)] }), 'electricity_kwh_mean_12m')).toBeCloseTo(150 / 12);
+  });
+
   it('counts days overdue of unpaid bills at T and late payments in 12 months', () => {
     const profile = craftProfile({
       utilityBills: [

@@ -82,11 +82,14 @@ const buyerShares = (input: FeatureInput) => {
   const total = buyers.reduce((sum, buyer) => sum + buyer.last12Fen, 0n);
   return total > 0n ? buyers.map((buyer) => Number(buyer.last12Fen) / Number(total)) : null;
 };
-/** The latest electricity billing month at or before T, the anchor of the consumption windows. */
+/**
+ * The latest electricity billing month at or before T, the anchor of the consumption windows;
+ * none without a bill in the 13 months before T (the profile holds 28 months of them).
+ */
 const latestKwhMonth = (input: FeatureInput) => {
   let latest: number | null = null;
   for (const m of input.kwhByMonth.keys()) if (latest === null || m > latest) latest = m;
-  return latest;
+  return latest !== null && latest >= input.month - 13 ? latest : null;
 };
 const kwh = (input: FeatureInput, last: number, months: number) => {
   let total = 0;
