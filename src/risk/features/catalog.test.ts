@@ -161,6 +161,7 @@ describe('tax features', () => {
       ],
     });
     expect(value(profile, 'tax_grade')).toBe(1);
+    expect(value(profile, 'tax_grade_1y_ago')).toBe(4);
     expect(value(profile, 'tax_grade_change_1y')).toBe(-3);
     expect(value(craftProfile(), 'tax_grade')).toBeNull();
   });

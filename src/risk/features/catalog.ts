@@ -420,6 +420,15 @@ const taxFeatures = [
     compute: (input) => gradeAt(input, input.day),
   }),
   feature({
+    name: 'tax_grade_1y_ago',
+    version: 1,
+    description: 'The latest tax credit grade published by a year before T, as an ordinal: A 4, B 3, M 2, C 1, D 0.',
+    unit: 'GRADE',
+    sources: ['tax'],
+    reason: { code: 'TAX_GRADE_LAST_YEAR', text: (v) => text(`一年前纳税信用等级 ${v === null ? '—' : GRADE_LETTER[v]}`, `Tax credit grade ${v === null ? '—' : GRADE_LETTER[v]} a year ago`) },
+    compute: (input) => gradeAt(input, input.day - 365),
+  }),
+  feature({
     name: 'tax_grade_change_1y',
     version: 1,
     description: 'The tax grade ordinal now minus the one published a year before T.',

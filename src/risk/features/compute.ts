@@ -35,8 +35,12 @@ export function vectorOf(input: FeatureInput, definitions: readonly FeatureDefin
 
 /** How many enterprises one statement reads. */
 export const FEATURE_BATCH_SIZE = 500;
-/** Batches read at once: the cores of the database, here two. */
-const READ_AHEAD = 2;
+/**
+ * Batches read at once: one per core of the database, here two, and one more waiting, so that
+ * the database is never idle while this thread decodes and computes (a median of 2,037
+ * enterprises/s against 1,926 with two, over five passes).
+ */
+const READ_AHEAD = 3;
 
 /**
  * Feature vectors of many enterprises as of T, in batches of one statement each
@@ -53,7 +57,7 @@ export async function computeFeatureVectors(
   const batches: string[][] = [];
   for (let start = 0; start < enterpriseIds.length; start += FEATURE_BATCH_SIZE) batches.push(enterpriseIds.slice(start, start + FEATURE_BATCH_SIZE));
   // Batches are read ahead while earlier ones are computed: each read is one statement on its
-  // own connection, so the database works on two at once while this thread computes.
+  // own connection, so the database works on several at once while this thread computes.
   const read = (batch: string[]) => {
     const pending = loadProfilesAsOf(db, batch, asOf);
     pending.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
