@@ -62,6 +62,12 @@ const taxWindow = (input: FeatureInput, months: number, offset = 0) => {
 };
 const taxSum = (input: FeatureInput, field: 'declaredRevenueFen' | 'taxPaidFen', months: number, offset = 0) =>
   taxWindow(input, months, offset).reduce((total, filing) => total + filing[field], 0n);
+/** The invoice months among the 12 full months before T. */
+const invoiceMonths12 = (input: FeatureInput) =>
+  input.profile.invoiceMonths.filter((row) => {
+    const m = monthOfDay(parseDay(row.month));
+    return m >= input.month - 12 && m < input.month;
+  });
 const gradeAt = (input: FeatureInput, dayLimit: number) => {
   const visible = input.profile.taxRatings.filter((rating) => parseDay(rating.publishedOn) <= dayLimit);
   const latest = visible.reduce<(typeof visible)[number] | undefined>((best, rating) => (!best || rating.year >= best.year ? rating : best), undefined);
@@ -330,7 +336,7 @@ const invoiceFeatures = [
     sources: ['invoice'],
     reason: { code: 'INV_RED_LETTER', text: (v) => text(`红字发票金额占比 ${share(v)}`, `Red-letter invoices reverse ${share(v)} of sales`) },
     compute: (input) => {
-      const rows = input.profile.invoiceMonths.filter((row) => monthOfDay(parseDay(row.month)) >= input.month - 12 && monthOfDay(parseDay(row.month)) < input.month);
+      const rows = invoiceMonths12(input);
       const red = rows.reduce((total, row) => total + row.redLetterFen, 0n);
       return ratio(red, rows.reduce((total, row) => total + row.salesFen, 0n) + red);
     },
@@ -343,7 +349,7 @@ const invoiceFeatures = [
     sources: ['invoice'],
     reason: { code: 'INV_VOID', text: (v) => text(`作废发票占比 ${share(v)}`, `${share(v)} of sales invoices were voided`) },
     compute: (input) => {
-      const rows = input.profile.invoiceMonths.filter((row) => monthOfDay(parseDay(row.month)) >= input.month - 12 && monthOfDay(parseDay(row.month)) < input.month);
+      const rows = invoiceMonths12(input);
       return ratio(rows.reduce((total, row) => total + row.voidCount, 0), rows.reduce((total, row) => total + row.salesCount, 0));
     },
   }),
