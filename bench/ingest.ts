@@ -20,6 +20,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { sources } from '../connectors/index.js';
 import { registerDemoEnterprises } from '../src/demo/fill.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
+import { systemActor } from '../src/audit/audit.js';
 import { createServices } from '../src/graphql/context.js';
 import { defaultReliability } from '../src/ingest/registry.js';
 import { openStore, type Store } from '../src/store/database.js';
@@ -55,7 +56,7 @@ async function ingest(store: Store, enterprises: number) {
     const ids = (await store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
     const totals = { runs: 0, failed: 0, fetched: 0, stored: 0, errors: [] as string[] };
     const started = performance.now();
-    await services.ingest.syncMany(ids, {
+    await services.ingest.syncMany(systemActor('benchmark'), ids, {
       concurrency,
       onEnterprise: (runs, done) => {
         for (const run of runs) {

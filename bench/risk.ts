@@ -15,7 +15,7 @@ import { generatePortfolio } from '../src/demo/portfolio.js';
 import { computeFeatureVectors, FEATURE_BATCH_SIZE } from '../src/risk/features/compute.js';
 import { openStore } from '../src/store/database.js';
 import { loadProfilesAsOf } from '../src/store/profiles-as-of.js';
-import { measure, median, prepareBackend, round, startHubProcess } from './support.js';
+import { measure, median, prepareBackend, requestHeaders, round, startHubProcess } from './support.js';
 
 const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -60,7 +60,7 @@ export async function benchRisk(): Promise<Record<string, unknown>> {
         const vectorSeconds = await timed(5, async () => {
           const response = await fetch(`${hub.url}/graphql`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: await requestHeaders(),
             body: JSON.stringify({ query: 'query($ids: [ID!]!, $asOf: DateTime) { featureVectors(enterpriseIds: $ids, asOf: $asOf) { enterpriseId values { name value } } }', variables: { ids: thousand, asOf: AS_OF } }),
           });
           const body = (await response.json()) as { errors?: unknown; data?: { featureVectors: unknown[] } };

@@ -9,14 +9,15 @@
  */
 import { graphql } from 'graphql';
 import { sql } from 'kysely';
+import type { Role } from '../src/auth/roles.js';
 import { loadPortfolio } from '../src/demo/load.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
-import { createContext, createServices } from '../src/graphql/context.js';
+import { auditPersonalReads, createContext, createServices } from '../src/graphql/context.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { benchIngest } from './ingest.js';
 import { benchRisk } from './risk.js';
-import { measure, prepareBackend, round, startHubProcess, type Measurement as LoadMeasurement } from './support.js';
+import { BENCH_VIEWER, measure, prepareBackend, round, startHubProcess, type Measurement as LoadMeasurement } from './support.js';
 
 const enterprises = Number(process.env.BENCH_ENTERPRISES ?? 10_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -32,14 +33,24 @@ const QUERIES = {
       shareholders { shareRatio holder { __typename ... on Person { id name maskedIdNumber } ... on Enterprise { id uscc name } } }
     } }`,
   },
+  /** The same, as a data engineer: personal data masked, so no audit line is written. */
+  enterpriseByUsccMasked: {
+    query: /* GraphQL */ `query($uscc: String!) { enterprise(uscc: $uscc) {
+      id uscc name status establishedOn registeredCapital { amount currency }
+      shareholders { shareRatio holder { __typename ... on Person { id name maskedIdNumber } ... on Enterprise { id uscc name } } }
+    } }`,
+    roles: ['DATA_ENGINEER'] as Role[],
+  },
   enterprisesFirst100: {
     query: /* GraphQL */ `{ enterprises(first: 100) { edges { node {
       uscc name legalRepresentative { name } taxRatings { year grade }
       shareholders { shareRatio holder { __typename ... on Person { name } ... on Enterprise { name } } }
     } } } }`,
   },
-} as const;
+} satisfies Record<string, { query: string; roles?: readonly Role[] }>;
 type QueryName = keyof typeof QUERIES;
+/** The roles a query is asked with: the bench viewer's unless it names others. */
+const rolesOf = (name: QueryName): readonly Role[] => (QUERIES[name] as { roles?: readonly Role[] }).roles ?? BENCH_VIEWER.roles;
 
 interface Measurement extends LoadMeasurement {
   statements: number;
@@ -99,10 +110,13 @@ async function statementsPerRequest(store: Store, uscc: string): Promise<Record<
   await sql`ANALYZE`.execute(store.db);
   const schema = buildSchema();
   const counts = {} as Record<QueryName, number>;
+  const services = createServices(store, { personIdSalt: 'bench-person-salt-0001' });
   for (const name of Object.keys(QUERIES) as QueryName[]) {
     const before = store.statementCount();
-    const result = await graphql({ schema, source: QUERIES[name].query, variableValues: { uscc }, contextValue: createContext(createServices(store, { personIdSalt: 'bench-person-salt-0001' })) });
+    const context = createContext(services, { viewer: { user: BENCH_VIEWER.user, roles: rolesOf(name) }, requestId: null, purpose: null });
+    const result = await graphql({ schema, source: QUERIES[name].query, variableValues: { uscc }, contextValue: context });
     if (result.errors) throw new Error(`${name}: ${result.errors[0]!.message}`);
+    await auditPersonalReads(context, name);
     counts[name] = store.statementCount() - before;
   }
   return counts;
@@ -110,7 +124,8 @@ async function statementsPerRequest(store: Store, uscc: string): Promise<Record<
 
 function load(url: string, name: QueryName, usccs: string[]) {
   let next = 0;
-  return measure(url, connections, seconds, () => ({ query: QUERIES[name].query, variables: { uscc: usccs[next++ % usccs.length] } }));
+  const { query } = QUERIES[name];
+  return measure(url, connections, seconds, () => ({ query, variables: { uscc: usccs[next++ % usccs.length] } }), rolesOf(name));
 }
 
 

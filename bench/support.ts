@@ -5,7 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import type { Role } from '../src/auth/roles.js';
+import { signToken } from '../src/auth/tokens.js';
 import type { StoreConfig } from '../src/config/config.js';
+
+const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0001';
+
+/** What a credit officer's screen and a scoring service send: a token with both roles, in clear personal data and all. */
+export const BENCH_VIEWER: { user: string; roles: readonly Role[] } = { user: 'bench', roles: ['ANALYST', 'SCORING_SERVICE'] };
+
+/** The headers of every benchmark request: JSON and a bearer token the hub verifies. */
+export async function requestHeaders(roles: readonly Role[] = BENCH_VIEWER.roles): Promise<Record<string, string>> {
+  const token = await signToken(new TextEncoder().encode(JWT_SECRET), { user: BENCH_VIEWER.user, roles: [...roles] }, 4 * 3600);
+  return { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+}
 
 export interface Measurement {
   requestsPerSecond: number;
@@ -56,7 +69,7 @@ export async function administer(serverUrl: string, statement: string) {
 export async function startHubProcess(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = 4400 + Math.floor(Math.random() * 500);
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', PERSON_ID_SALT: 'bench-salt-bench-salt' },
+    env: { ...process.env, ...env, PORT: String(port), DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', PERSON_ID_SALT: 'bench-salt-bench-salt', JWT_SECRET },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -81,15 +94,22 @@ export async function startHubProcess(env: Record<string, string>): Promise<{ ur
  * two-second warm-up (JIT, pools, caches); each request's body from `body()`. The first
  * request must answer without errors.
  */
-export async function measure(url: string, connections: number, seconds: number, body: () => { query: string; variables?: Record<string, unknown> }): Promise<Measurement> {
-  const check = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body()) });
+export async function measure(
+  url: string,
+  connections: number,
+  seconds: number,
+  body: () => { query: string; variables?: Record<string, unknown> },
+  roles?: readonly Role[],
+): Promise<Measurement> {
+  const headers = await requestHeaders(roles);
+  const check = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body()) });
   const checked = (await check.json()) as { errors?: unknown };
   if (!check.ok || checked.errors) throw new Error(`the query fails: ${JSON.stringify(checked).slice(0, 500)}`);
   const options = {
     url: `${url}/graphql`,
     connections,
     method: 'POST' as const,
-    headers: { 'content-type': 'application/json' },
+    headers,
     requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: JSON.stringify(body()) }) }],
   };
   await autocannon({ ...options, duration: 2 });

@@ -8,7 +8,7 @@ import { FEATURES } from '../src/risk/features/catalog.js';
 import { openStore } from '../src/store/database.js';
 import { seedDemo } from './support/demo.js';
 import { GraphBuilder, testUscc } from './support/fixtures.js';
-import { startTestHub } from './support/hub.js';
+import { startTestHub, testToken } from './support/hub.js';
 
 const run = promisify(execFile);
 const cli = (args: string[], env: Record<string, string>) =>
@@ -32,8 +32,16 @@ describe('npm run cli -- enterprise', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('opens the store itself when HUB_URL is not set', async () => {
-    const { stdout } = await cli(['enterprise', testUscc(42)], { DATA_DIR: dataDir });
+  /** A token signed with the data folder's development secret, as an operator makes one. */
+  const operatorToken = async (...roles: string[]) =>
+    (await cli(['token', ...roles.flatMap((role) => ['--role', role]), '--user', 'operator-1', '--ttl', '10m'], { DATA_DIR: dataDir })).stdout.trim();
+
+  it('opens the store itself when HUB_URL is not set, acting with the token the operator made', async () => {
+    await expect(cli(['enterprise', testUscc(42)], { DATA_DIR: dataDir })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('UNAUTHENTICATED: set HUB_TOKEN'),
+    });
+    const { stdout } = await cli(['enterprise', testUscc(42)], { DATA_DIR: dataDir, HUB_TOKEN: await operatorToken('ANALYST') });
     expect(JSON.parse(stdout)).toMatchObject({
       enterprise: {
         uscc: testUscc(42),
@@ -48,9 +56,11 @@ describe('npm run cli -- enterprise', () => {
     const store = await openStore({ kind: 'pglite', dataDir });
     const hub = await startTestHub(store);
     try {
-      const { stdout } = await cli(['enterprise', testUscc(42)], { DATA_DIR: dataDir, HUB_URL: hub.hub.url });
-      expect(JSON.parse(stdout)).toMatchObject({ enterprise: { name: '苏州命令行测试有限公司' } });
-      await expect(cli(['enterprise', testUscc(42)], { DATA_DIR: dataDir })).rejects.toMatchObject({
+      const token = await testToken({ user: 'operator-1', roles: ['DATA_ENGINEER'] });
+      const { stdout } = await cli(['enterprise', testUscc(42)], { DATA_DIR: dataDir, HUB_URL: hub.hub.url, HUB_TOKEN: token });
+      // A data engineer sees the legal representative's name masked.
+      expect(JSON.parse(stdout)).toMatchObject({ enterprise: { name: '苏州命令行测试有限公司', legalRepresentative: { name: '王*' } } });
+      await expect(cli(['enterprise', testUscc(42)], { DATA_DIR: dataDir, HUB_TOKEN: await operatorToken('ANALYST') })).rejects.toMatchObject({
         stderr: expect.stringContaining('is in use by process'),
       });
     } finally {
@@ -59,8 +69,15 @@ describe('npm run cli -- enterprise', () => {
     }
   });
 
+  it('refuses a token that is not signed with the data folder\'s secret', async () => {
+    const foreign = await testToken({ user: 'intruder', roles: ['ADMIN'] });
+    await expect(cli(['enterprise', testUscc(42)], { DATA_DIR: dataDir, HUB_TOKEN: foreign })).rejects.toMatchObject({
+      stderr: expect.stringContaining('UNAUTHENTICATED: HUB_TOKEN: the token signature is not valid'),
+    });
+  });
+
   it('says what is wrong with a bad USCC and exits non-zero', async () => {
-    await expect(cli(['enterprise', '91350100M000100Y44'], { DATA_DIR: dataDir })).rejects.toMatchObject({
+    await expect(cli(['enterprise', '91350100M000100Y44'], { DATA_DIR: dataDir, HUB_TOKEN: await operatorToken('ANALYST') })).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining("BAD_USER_INPUT: uscc '91350100M000100Y44' is not valid: check character is '4', expected '3'"),
     });
@@ -88,21 +105,23 @@ describe('configuration', () => {
 /** The risk commands as a data scientist types them. */
 describe('npm run cli -- export-features and fit-scorecard', () => {
   let dataDir: string;
+  let scoringToken: string;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-cli-risk-'));
     const store = await openStore({ kind: 'pglite', dataDir });
     await seedDemo(store, 12);
     await store.close();
+    scoringToken = (await cli(['token', '--role', 'SCORING_SERVICE', '--user', 'model-team'], { DATA_DIR: dataDir })).stdout.trim();
   }, 120_000);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('exports every enterprise as of a date to CSV and to JSON Lines, the same values in both', async () => {
     const csvFile = join(dataDir, 'features.csv');
     const jsonFile = join(dataDir, 'features.jsonl');
-    const { stderr } = await cli(['export-features', '--as-of', '2026-11-01', '--out', csvFile], { DATA_DIR: dataDir });
+    const { stderr } = await cli(['export-features', '--as-of', '2026-11-01', '--out', csvFile], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken });
     expect(stderr).toContain('wrote 12 feature vectors');
-    await cli(['export-features', '--as-of', '2026-11-01T00:00:00Z', '--out', jsonFile, '--names', 'invoice_sales_12m', 'tax_grade'], { DATA_DIR: dataDir });
+    await cli(['export-features', '--as-of', '2026-11-01T00:00:00Z', '--out', jsonFile, '--names', 'invoice_sales_12m', 'tax_grade'], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken });
     const [header, ...lines] = readFileSync(csvFile, 'utf8').trim().split('\n');
     expect(header!.split(',').slice(0, 4)).toEqual(['uscc', 'enterprise_id', 'as_of', FEATURES[0]!.name]);
     expect(header!.split(',')).toHaveLength(3 + FEATURES.length);
@@ -121,13 +140,13 @@ describe('npm run cli -- export-features and fit-scorecard', () => {
 
   it('refuses unknown features and dates in the future, and writes nothing', async () => {
     const file = join(dataDir, 'refused.csv');
-    await expect(cli(['export-features', '--as-of', '2026-11-01', '--out', file, '--names', 'shoe_size'], { DATA_DIR: dataDir })).rejects.toMatchObject({
+    await expect(cli(['export-features', '--as-of', '2026-11-01', '--out', file, '--names', 'shoe_size'], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken })).rejects.toMatchObject({
       stderr: expect.stringContaining('unknown features: shoe_size'),
     });
-    await expect(cli(['export-features', '--as-of', '2999-01-01', '--out', file], { DATA_DIR: dataDir })).rejects.toMatchObject({
+    await expect(cli(['export-features', '--as-of', '2999-01-01', '--out', file], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken })).rejects.toMatchObject({
       stderr: expect.stringContaining('in the future'),
     });
-    await expect(cli(['export-features', '--as-of', 'last tuesday', '--out', file], { DATA_DIR: dataDir })).rejects.toMatchObject({
+    await expect(cli(['export-features', '--as-of', 'last tuesday', '--out', file], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken })).rejects.toMatchObject({
       stderr: expect.stringContaining('is not a date'),
     });
     expect(existsSync(file)).toBe(false);

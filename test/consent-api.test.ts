@@ -42,14 +42,14 @@ describe('consents', () => {
       scopes: ['tax'],
       status: 'ACTIVE',
       revokedAt: null,
-      grantedBy: 'anonymous',
+      grantedBy: 'test-user',
       enterprise: { name: '同意测试有限公司' },
     });
     const listed = await hub.query<{ enterprise: { consents: { id: string }[] } }>(CONSENTS, { id: enterpriseId });
     expect(listed.data!.enterprise.consents.map((consent) => consent.id)).toContain(granted.data!.grantConsent.id);
 
     const revoked = await hub.query(REVOKE, { id: granted.data!.grantConsent.id });
-    expect(revoked.data).toMatchObject({ revokeConsent: { status: 'REVOKED', revokedBy: 'anonymous', revokedAt: expect.any(String) } });
+    expect(revoked.data).toMatchObject({ revokeConsent: { status: 'REVOKED', revokedBy: 'test-user', revokedAt: expect.any(String) } });
     const again = await hub.query(REVOKE, { id: granted.data!.grantConsent.id });
     expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' }, message: expect.stringContaining('already revoked') });
   });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { sql } from 'kysely';
 import { sources } from '../connectors/index.js';
+import { ROLES } from '../src/auth/roles.js';
 import { enterprisesToFill, fillThroughConnectors, registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
 import { createServices } from '../src/graphql/context.js';
@@ -90,14 +91,27 @@ describe('npm start', () => {
     try {
       const lines = createInterface({ input: child.stdout! });
       let url: string | undefined;
+      const tokens = new Map<string, string>();
       let answeredDuringFill: boolean | undefined;
       let complete: { runs: number; failed: number } | undefined;
+      const ask = (query: string, token: string | undefined) =>
+        fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify({ query }),
+        });
       for await (const line of lines) {
         const up = /GraphQL at (http:\/\/\S+)\/graphql/.exec(line);
-        if (up) {
-          url = up[1];
-          const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ enterprises(first: 1) { totalCount } }' }) });
+        if (up) url = up[1];
+        const token = /^ {2}([A-Z_]+) +(\S+\.\S+\.\S+)$/.exec(line);
+        if (token) tokens.set(token[1]!, token[2]!);
+        if (line.startsWith('Try')) {
+          // The welcome is printed whole: every role's token is in hand.
+          expect([...tokens.keys()].sort()).toEqual([...ROLES].sort());
+          expect((await ask('{ enterprises(first: 1) { totalCount } }', undefined)).status).toBe(401);
+          const response = await ask('{ viewer { user roles } enterprises(first: 1) { totalCount } }', tokens.get('ANALYST'));
           expect(response.status).toBe(200);
+          expect(await response.json()).toMatchObject({ data: { viewer: { user: 'demo-analyst', roles: ['ANALYST'] } } });
           answeredDuringFill = complete === undefined;
         }
         if (line.includes('"demo fill complete"')) {
@@ -107,7 +121,7 @@ describe('npm start', () => {
       }
       expect(answeredDuringFill).toBe(true);
       expect(complete).toMatchObject({ runs: 8 * sources.length, failed: 0 });
-      const inventory = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ dataInventory { source } }' }) });
+      const inventory = await ask('{ dataInventory { source } }', tokens.get('DATA_ENGINEER'));
       const body = (await inventory.json()) as { data: { dataInventory: { source: string }[] } };
       expect(new Set(body.data.dataInventory.map((row) => row.source))).toEqual(new Set(sources.map((source) => source.connector.manifest.id)));
     } finally {

@@ -174,11 +174,21 @@ describe('feature serving', () => {
       featureCatalog: { name: string; version: number; description: string; unit: string; sources: string[] }[];
       products: { id: string; name: { zhCN: string; en: string }; requiredSources: string[]; minAmount: { amount: string }; maxAmount: { amount: string }; minTermMonths: number; maxTermMonths: number }[];
     }>(`{ featureCatalog { name version description unit sources }
-          products { id name { zhCN en } requiredSources minAmount { amount currency } maxAmount { amount currency } minTermMonths maxTermMonths } }`);
+          products { id name { zhCN en } requiredSources minAmount { amount currency } maxAmount { amount currency } minTermMonths maxTermMonths
+            autoApproveMaxAmount { amount } autoApproveGrades seniorApprovalAmount { amount } applicationValidDays } }`);
     expect(data!.featureCatalog.length).toBeGreaterThanOrEqual(30);
     expect(data!.featureCatalog.find((f) => f.name === 'invoice_to_declared_ratio_12m')).toMatchObject({ unit: 'RATIO', sources: ['tax', 'invoice'] });
     expect(data!.products.map((p) => p.id)).toEqual(['tax-loan', 'invoice-loan']);
-    expect(data!.products[0]).toMatchObject({ minAmount: { amount: '30000.00' }, maxAmount: { amount: '3000000.00' }, minTermMonths: 3, maxTermMonths: 36 });
+    expect(data!.products[0]).toMatchObject({
+      minAmount: { amount: '30000.00' },
+      maxAmount: { amount: '3000000.00' },
+      minTermMonths: 3,
+      maxTermMonths: 36,
+      autoApproveMaxAmount: { amount: '300000.00' },
+      autoApproveGrades: ['A', 'B'],
+      seniorApprovalAmount: { amount: '1000000.00' },
+      applicationValidDays: 30,
+    });
   });
 
   it('reads a batch in one statement, whatever its size', async () => {

@@ -259,6 +259,9 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
         const environment: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', HUB_URL: '', LOG_LEVEL: 'silent' };
         for (const [key, value] of Object.entries(config)) environment[environmentVariable(manifest.id, key)] = value;
         const cli = ['--import', 'tsx', 'src/cli/main.ts', 'sync', '--all', '--source', manifest.id];
+        // The operator's token, signed with the data folder's development secret.
+        const token = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'token', '--role', 'DATA_ENGINEER', '--user', 'contract-suite'], { env: environment });
+        environment.HUB_TOKEN = token.stdout.trim();
 
         // Every answer slowed down, so the kill lands mid-run.
         sandbox.setFaults({ rate: 1, kinds: ['latency'], seed: 1 });

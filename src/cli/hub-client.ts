@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { graphql, type GraphQLFormattedError } from 'graphql';
+import { createAuthenticator, resolveTokenKeys } from '../auth/tokens.js';
 import type { Config } from '../config/config.js';
-import { createContext, createServices } from '../graphql/context.js';
+import { auditPersonalReads, createContext, createServices } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { createErrorFormatter } from '../server/errors.js';
 import { openStore } from '../store/database.js';
@@ -17,19 +19,23 @@ export interface HubClient {
   close(): Promise<void>;
 }
 
+const NO_TOKEN = 'UNAUTHENTICATED: set HUB_TOKEN to a token of yours, e.g. HUB_TOKEN=$(npm run -s cli -- token --role ANALYST --user <you>)';
+
 /**
- * The CLI's one way to act on data: the same GraphQL operations a frontend sends, over HTTP
- * to a running hub when HUB_URL is set (so PGlite's single process is respected and the
- * hub's rules apply), and otherwise executed in-process against the store opened here.
+ * The CLI's one way to act on data: the same GraphQL operations a frontend sends, with the
+ * operator's token (HUB_TOKEN), over HTTP to a running hub when HUB_URL is set (so PGlite's
+ * single process is respected), and otherwise executed in-process against the store opened
+ * here, after verifying the token with this deployment's keys: the same roles and audit apply.
  */
 export async function openHubClient(config: Config): Promise<HubClient> {
-  if (config.hub) {
-    const { url, token } = config.hub;
+  const { url, token } = config.hub;
+  if (!token) throw new Error(NO_TOKEN);
+  if (url) {
     return {
       async run<T>(query: string, variables: Record<string, unknown> = {}) {
         const response = await fetch(new URL('/graphql', url), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({ query, variables }),
         });
         const body = (await response.json().catch(() => {
@@ -41,6 +47,11 @@ export async function openHubClient(config: Config): Promise<HubClient> {
       close: async () => undefined,
     };
   }
+  const viewer = await createAuthenticator(resolveTokenKeys(config.auth, config.dataDir))
+    .verify(token)
+    .catch((error: Error) => {
+      throw new Error(`UNAUTHENTICATED: HUB_TOKEN: ${error.message}`);
+    });
   const store = await openStore(config.store);
   try {
     const services = createServices(store, config, process.env);
@@ -48,7 +59,9 @@ export async function openHubClient(config: Config): Promise<HubClient> {
     const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined });
     return {
       async run<T>(query: string, variables: Record<string, unknown> = {}) {
-        const result = await graphql({ schema, source: query, variableValues: variables, contextValue: createContext(services) });
+        const context = createContext(services, { viewer, requestId: randomUUID(), purpose: null });
+        const result = await graphql({ schema, source: query, variableValues: variables, contextValue: context });
+        await auditPersonalReads(context, null);
         if (result.errors?.length) throw new OperationError(result.errors.map((error) => format(error.toJSON(), error)));
         return result.data as T;
       },

@@ -1,4 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { systemActor } from '../audit/audit.js';
+import { ROLES, type Role } from '../auth/roles.js';
+import { createAuthenticator, parseTtl, resolveTokenKeys, signToken, type TokenKeys } from '../auth/tokens.js';
 import { loadConfig } from '../config/config.js';
 import { createServices } from '../graphql/context.js';
 import { startHub, type Hub } from '../server/hub.js';
@@ -60,9 +63,19 @@ program
       await registerDemoEnterprises(store, portfolio);
       logger.info({ sandboxes: Object.fromEntries([...upstreams.sandboxes].map(([id, sandbox]) => [id, sandbox.url])) }, 'demo upstreams listening');
     }
-    running.hub = await startHub({ config, services, logger });
+    // Applications left open past their product's time expire; issue 6's job queue will own this.
+    const sweep = () =>
+      services.origination.expireDue(systemActor('expiry of applications left open')).then(
+        (expired) => expired > 0 && logger.info({ expired }, 'applications expired'),
+        (error: unknown) => logger.error({ err: error }, 'the expiry sweep failed'),
+      );
+    void sweep();
+    setInterval(sweep, 3600_000).unref();
+    const keys = resolveTokenKeys(config.auth, config.dataDir);
+    running.hub = await startHub({ config, services, authenticator: createAuthenticator(keys), logger });
     const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
-    printWelcome(running.hub.url, sample?.uscc);
+    const tokens = config.nodeEnv === 'production' || keys.kind !== 'secret' ? undefined : await demoTokens(keys.secret);
+    printWelcome(running.hub.url, sample?.uscc, tokens);
     if (upstreams) {
       // The API answers while the store fills; a fill cut short resumes on the next start.
       const pending = await enterprisesToFill(store, [...upstreams.configs.keys()]);
@@ -181,6 +194,20 @@ program
   });
 
 program
+  .command('token')
+  .description("print a bearer token signed with this deployment's secret (JWT_SECRET, or in development the one kept in DATA_DIR)")
+  .addOption(new Option('--role <role...>', 'one or more roles').choices(ROLES).makeOptionMandatory())
+  .requiredOption('--user <name>', 'who the token speaks for, as the audit trail will name them')
+  .option('--ttl <duration>', 'how long it is valid, e.g. 30m, 8h, 7d (at most 30d)', '8h')
+  .action(async (options: { role: Role[]; user: string; ttl: string }) => {
+    const config = loadConfig();
+    const keys = resolveTokenKeys(config.auth, config.dataDir);
+    if (keys.kind !== 'secret') throw new Error('this hub verifies tokens against JWKS_URL: tokens come from that identity provider');
+    if (!options.user.trim()) throw new Error('--user must name someone');
+    console.log(await signToken(keys.secret, { user: options.user.trim(), roles: options.role }, parseTtl(options.ttl)));
+  });
+
+program
   .command('new-connector')
   .description('scaffold connectors/NAME: a working connector for an example upstream, with its sandbox and contract tests')
   .argument('<name>', 'the source id, e.g. social-insurance')
@@ -205,18 +232,29 @@ async function isEmpty(store: Store): Promise<boolean> {
   return (await store.db.selectFrom('enterprise').select('id').limit(1).executeTakeFirst()) === undefined;
 }
 
-function printWelcome(url: string, uscc: string | undefined) {
+/** A token per role for the demo's people, valid for a working day. */
+async function demoTokens(secret: Extract<TokenKeys, { kind: 'secret' }>['secret']): Promise<Map<Role, string>> {
+  const tokens = new Map<Role, string>();
+  for (const role of ROLES) tokens.set(role, await signToken(secret, { user: `demo-${role.toLowerCase().replaceAll('_', '-')}`, roles: [role] }, 8 * 3600));
+  return tokens;
+}
+
+function printWelcome(url: string, uscc: string | undefined, tokens: Map<Role, string> | undefined) {
   const query = `{ enterprise(uscc: "${uscc ?? '91320505MA1XXXXXXX'}") { name status legalRepresentative { name } shareholders { shareRatio holder { ... on Person { name } ... on Enterprise { name } } } } }`;
   const riskQuery = `{ enterprise(uscc: "${uscc ?? '91320505MA1XXXXXXX'}") { riskView(product: "invoice-loan") { score grade decision reasonCodes { code text { en } } recommendedLimit { amount } } } }`;
+  const auth = tokens ? ` -H "authorization: Bearer $TOKEN"` : ` -H "authorization: Bearer <a token from your identity provider>"`;
   console.log(
     [
       '',
       `CreditGraph is up: GraphQL at ${url}/graphql, health at ${url}/healthz`,
-      'Try:',
-      `  curl -s ${url}/graphql -H 'content-type: application/json' \\`,
+      ...(tokens
+        ? ['Tokens for the demo, one per role, valid 8 hours (npm run cli -- token --role ROLE --user NAME makes more):', ...[...tokens].map(([role, token]) => `  ${role.padEnd(16)} ${token}`)]
+        : []),
+      `Try${tokens ? `, with TOKEN=<the ANALYST token>` : ''}:`,
+      `  curl -s ${url}/graphql -H 'content-type: application/json'${auth} \\`,
       `    -d '${JSON.stringify({ query })}'`,
       'and, once the fill has synced it, its risk view:',
-      `  curl -s ${url}/graphql -H 'content-type: application/json' \\`,
+      `  curl -s ${url}/graphql -H 'content-type: application/json'${auth} \\`,
       `    -d '${JSON.stringify({ query: riskQuery })}'`,
       '',
     ].join('\n'),

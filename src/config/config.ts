@@ -35,6 +35,12 @@ const environmentSchema = z.object({
     .transform((value) => value === 'true'),
   /** Share of requests each demo sandbox answers with a fault, e.g. `tax=0.3,court=0.1`. */
   SANDBOX_FAULTS: z.string().default(''),
+  /** HS256 secret the hub verifies (and the `token` command signs) with. */
+  JWT_SECRET: optional(z.string().min(32, 'at least 32 characters')),
+  /** An identity provider's key set (RS256 or ES256) instead of a shared secret. */
+  JWKS_URL: optional(z.string().url()),
+  JWT_ISSUER: optional(z.string().min(1)),
+  JWT_AUDIENCE: optional(z.string().min(1)),
   HUB_URL: optional(z.string().url()),
   HUB_TOKEN: optional(z.string().min(1)),
 });
@@ -47,8 +53,18 @@ export type Config = {
   personIdSalt: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   demo: { enabled: boolean; seed: number; enterprises: number; clock: string; sandboxFaults: Record<string, number> };
-  hub: { url: string; token: string | undefined } | undefined;
+  /** Where the HS256 secret for development lives: the embedded store's folder. */
+  dataDir: string;
+  auth: AuthConfig;
+  /** The running hub CLI commands go through (HUB_URL), and the token they act with (HUB_TOKEN). */
+  hub: { url: string | undefined; token: string | undefined };
 };
+
+/** How tokens are verified; `development` is a random secret kept in DATA_DIR (src/auth/tokens.ts). */
+export type AuthConfig =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'jwks'; url: string; issuer: string | undefined; audience: string | undefined }
+  | { kind: 'development' };
 
 /** Where the data lives: one discriminated union, so a wrong combination does not compile. */
 export type StoreConfig =
@@ -77,6 +93,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (env.NODE_ENV === 'production' && !env.PERSON_ID_SALT) {
     throw new ConfigError('invalid configuration — PERSON_ID_SALT: required in production');
   }
+  if (env.JWT_SECRET && env.JWKS_URL) {
+    throw new ConfigError('invalid configuration — JWT_SECRET and JWKS_URL: set one, not both');
+  }
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URL) {
+    throw new ConfigError('invalid configuration — JWT_SECRET or JWKS_URL: one is required in production');
+  }
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
@@ -87,6 +109,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     personIdSalt: env.PERSON_ID_SALT ?? developmentSalt,
     logLevel: env.LOG_LEVEL,
     demo: { enabled: env.DEMO, seed: env.DEMO_SEED, enterprises: env.DEMO_ENTERPRISES, clock: env.DEMO_CLOCK, sandboxFaults },
-    hub: env.HUB_URL ? { url: env.HUB_URL, token: env.HUB_TOKEN } : undefined,
+    dataDir: env.DATA_DIR,
+    auth: env.JWT_SECRET
+      ? { kind: 'secret', secret: env.JWT_SECRET }
+      : env.JWKS_URL
+        ? { kind: 'jwks', url: env.JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }
+        : { kind: 'development' },
+    hub: { url: env.HUB_URL, token: env.HUB_TOKEN },
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { sources } from '../../connectors/index.js';
 import type { SandboxHandle } from '../../connectors/kit/sandbox.js';
+import { systemActor } from '../audit/audit.js';
 import type { IngestService } from '../ingest/service.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import type { Store } from '../store/database.js';
@@ -110,7 +111,7 @@ export async function fillThroughConnectors(
   const started = Date.now();
   const summary: FillSummary = { enterprises: enterpriseIds.length, runs: 0, failed: 0, fetched: 0, stored: 0, duplicates: 0, quarantined: 0, seconds: 0 };
   let lastReport = 0;
-  await ingest.syncMany(enterpriseIds, {
+  await ingest.syncMany(systemActor('demo fill: data for the demo portfolio'), enterpriseIds, {
     concurrency: options.concurrency,
     onEnterprise: (runs: SyncRunRow[], done: number) => {
       for (const run of runs) {

@@ -1,8 +1,11 @@
+import { recordAudit, type Actor } from '../audit/audit.js';
+import type { Viewer } from '../auth/roles.js';
 import { IngestService } from '../ingest/service.js';
 import { bindFromEnvironment } from '../ingest/connector-config.js';
 import type { BoundConnector } from '../ingest/engine.js';
 import { bindConnector, connectors, type ReliabilityOptions } from '../ingest/registry.js';
 import { loadRiskConfig, type RiskConfig } from '../risk/config.js';
+import { OriginationService } from '../origination/service.js';
 import { RiskService } from '../risk/service.js';
 import type { Store } from '../store/database.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -12,13 +15,26 @@ export interface HubServices {
   store: Store;
   ingest: IngestService;
   risk: RiskService;
+  origination: OriginationService;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
 export interface GraphQLContext extends HubServices {
   loaders: Loaders;
-  /** Until authentication lands every caller is anonymous; audit fields record it as such. */
-  actor: string;
+  /** The verified token's user and roles. */
+  viewer: Viewer;
+  /** The viewer with the purpose they stated and the request id: what audit lines record. */
+  actor: Actor;
+  /** Natural persons whose data this request read in clear (`Person:<id>`), audited once at its end. */
+  personalReads: Set<string>;
+}
+
+/** What a request brings besides its operation. */
+export interface RequestIdentity {
+  viewer: Viewer;
+  requestId: string | null;
+  /** Why the caller reads or acts (the `X-Purpose` header), for the audit trail. */
+  purpose: string | null;
 }
 
 /**
@@ -34,6 +50,8 @@ export function createServices(
     reliability?: ReliabilityOptions;
     /** Scorecards, rules and products; `config/risk/` by default. */
     riskConfig?: RiskConfig;
+    /** The hub's clock; tests move it to expire applications. */
+    now?: () => Date;
   },
   environment: NodeJS.ProcessEnv = {},
 ): HubServices {
@@ -45,13 +63,33 @@ export function createServices(
     const binding = fromEnvironment.get(id) ?? (upstream === undefined ? undefined : bindConnector(connector, upstream, options.reliability));
     if (binding) bound.set(id, binding);
   }
+  const now = options.now ?? (() => new Date());
+  const ingest = new IngestService(store, connectors, bound, options);
+  const risk = new RiskService(store.db, options.riskConfig ?? loadRiskConfig(), now);
+  return { store, ingest, risk, origination: new OriginationService(store.db, ingest, risk, now) };
+}
+
+export function createContext(services: HubServices, { viewer, requestId, purpose }: RequestIdentity): GraphQLContext {
   return {
-    store,
-    ingest: new IngestService(store, connectors, bound, options),
-    risk: new RiskService(store.db, options.riskConfig ?? loadRiskConfig()),
+    ...services,
+    loaders: createLoaders(services.store.db),
+    viewer,
+    actor: { ...viewer, requestId, purpose },
+    personalReads: new Set(),
   };
 }
 
-export function createContext(services: HubServices): GraphQLContext {
-  return { ...services, loaders: createLoaders(services.store.db), actor: 'anonymous' };
+/**
+ * One audit line per natural person whose data the request read in clear (PIPL art. 55 asks
+ * for a record of personal-data processing); written before the answer leaves, so no
+ * unrecorded read reaches a client.
+ */
+export async function auditPersonalReads(context: GraphQLContext, operationName: string | null): Promise<void> {
+  if (context.personalReads.size === 0) return;
+  const entries = [...context.personalReads].map((key) => {
+    const [subjectType, subjectId] = key.split(':') as [string, string];
+    return { action: 'READ_PERSONAL_DATA', subjectType, subjectId, after: { operation: operationName } };
+  });
+  context.personalReads.clear();
+  await recordAudit(context.store.db, context.actor, entries);
 }

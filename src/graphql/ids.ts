@@ -4,7 +4,7 @@ import { InputError } from '../common/errors.js';
  * Opaque global ids ("Enterprise:42" in base64url): clients must not build them, and an id
  * of one type is never accepted where another is expected.
  */
-export type NodeType = 'Enterprise' | 'Person' | 'Consent' | 'SyncRun' | 'QuarantinedRecord';
+export type NodeType = 'Enterprise' | 'Person' | 'Consent' | 'SyncRun' | 'QuarantinedRecord' | 'Application' | 'Loan' | 'AuditEvent';
 
 export function toGlobalId(type: NodeType, id: string): string {
   return Buffer.from(`${type}:${id}`).toString('base64url');

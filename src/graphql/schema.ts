@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Resolvers } from '../generated/graphql.js';
+import { applyAuthorization } from './authorization.js';
 import { enterpriseResolvers } from './resolvers/enterprise.js';
 import { ingestResolvers } from './resolvers/ingest.js';
+import { originationResolvers } from './resolvers/origination.js';
 import { riskResolvers } from './resolvers/risk.js';
 import { sourceResolvers } from './resolvers/sources.js';
 import { DateScalar, DateTimeScalar, DecimalScalar, JsonScalar } from './scalars.js';
@@ -25,14 +27,15 @@ const resolvers: Resolvers[] = [
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
     JSON: JsonScalar,
-    Query: { ping: () => true },
+    Query: { ping: () => true, viewer: (_, __, { viewer }) => ({ user: viewer.user, roles: [...viewer.roles] }) },
   },
   enterpriseResolvers,
   ingestResolvers,
   sourceResolvers,
   riskResolvers,
+  originationResolvers,
 ];
 
 export function buildSchema() {
-  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers, inheritResolversFromInterfaces: true });
+  return applyAuthorization(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers, inheritResolversFromInterfaces: true }));
 }

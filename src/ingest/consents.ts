@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { recordAudit, type Actor } from '../audit/audit.js';
 import { InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
 import type { Db } from '../store/database.js';
 import type { ConsentTable } from '../store/schema.js';
@@ -20,7 +21,7 @@ export interface ConsentGrant {
  * a stated purpose (credit reporting regulation arts. 13–14; PIPL's definite purpose). They
  * are never edited: a consent is granted, then it expires or is revoked.
  */
-export async function grantConsent(db: Db, grant: ConsentGrant, actor: string, knownScopes: readonly string[], now = new Date()): Promise<ConsentRow> {
+export async function grantConsent(db: Db, grant: ConsentGrant, actor: Actor, knownScopes: readonly string[], now = new Date()): Promise<ConsentRow> {
   const scopes = [...new Set(grant.scopes)];
   if (scopes.length === 0) throw new InputError('scopes must name at least one source', { argument: 'scopes' });
   const unknown = scopes.filter((scope) => !knownScopes.includes(scope));
@@ -32,29 +33,51 @@ export async function grantConsent(db: Db, grant: ConsentGrant, actor: string, k
   if (grant.expiresAt <= now) throw new InputError('expiresAt must be in the future', { argument: 'expiresAt' });
   const enterprise = await db.selectFrom('enterprise').select('id').where('id', '=', grant.enterpriseId).executeTakeFirst();
   if (!enterprise) throw new NotFoundError('no enterprise with that id', { argument: 'enterpriseId' });
-  return db
-    .insertInto('consent')
-    .values({
-      enterpriseId: grant.enterpriseId,
-      scopes,
-      purpose: grant.purpose.trim(),
-      evidenceRef: grant.evidenceRef.trim(),
-      grantedBy: actor,
-      grantedAt: now,
-      expiresAt: grant.expiresAt,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.transaction().execute(async (trx) => {
+    const consent = await trx
+      .insertInto('consent')
+      .values({
+        enterpriseId: grant.enterpriseId,
+        scopes,
+        purpose: grant.purpose.trim(),
+        evidenceRef: grant.evidenceRef.trim(),
+        grantedBy: actor.user,
+        grantedAt: now,
+        expiresAt: grant.expiresAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, [
+      { action: 'GRANT_CONSENT', subjectType: 'Consent', subjectId: consent.id, enterpriseId: consent.enterpriseId, purpose: consent.purpose, after: auditView(consent) },
+    ]);
+    return consent;
+  });
 }
 
-export async function revokeConsent(db: Db, id: string, actor: string, now = new Date()): Promise<ConsentRow> {
-  const revoked = await db
-    .updateTable('consent')
-    .set({ revokedAt: now, revokedBy: actor })
-    .where('id', '=', id)
-    .where('revokedAt', 'is', null)
-    .returningAll()
-    .executeTakeFirst();
+const auditView = (consent: ConsentRow) => ({
+  scopes: consent.scopes,
+  purpose: consent.purpose,
+  evidenceRef: consent.evidenceRef,
+  expiresAt: consent.expiresAt,
+  revokedAt: consent.revokedAt,
+});
+
+export async function revokeConsent(db: Db, id: string, actor: Actor, now = new Date()): Promise<ConsentRow> {
+  const revoked = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('consent')
+      .set({ revokedAt: now, revokedBy: actor.user })
+      .where('id', '=', id)
+      .where('revokedAt', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) {
+      await recordAudit(trx, actor, [
+        { action: 'REVOKE_CONSENT', subjectType: 'Consent', subjectId: row.id, enterpriseId: row.enterpriseId, before: { ...auditView(row), revokedAt: null }, after: auditView(row) },
+      ]);
+    }
+    return row;
+  });
   if (revoked) return revoked;
   const existing = await db.selectFrom('consent').select('revokedAt').where('id', '=', id).executeTakeFirst();
   if (!existing) throw new NotFoundError('no consent with that id', { argument: 'id' });

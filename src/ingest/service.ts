@@ -1,3 +1,4 @@
+import { recordAudit, type Actor } from '../audit/audit.js';
 import { InputError, UpstreamUnavailableError } from '../common/errors.js';
 import type { Store } from '../store/database.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
@@ -34,8 +35,11 @@ export class IngestService {
     return this.registered.map((connector) => connector.manifest.consentScope);
   }
 
-  /** Syncs the named sources (all configured ones when omitted) for one enterprise, one after another. */
-  async syncEnterprise(enterpriseId: string, sources?: readonly string[]): Promise<SyncRunRow[]> {
+  /**
+   * Syncs the named sources (all configured ones when omitted) for one enterprise, one after
+   * another, each pull recorded in the audit trail with its outcome.
+   */
+  async syncEnterprise(actor: Actor, enterpriseId: string, sources?: readonly string[]): Promise<SyncRunRow[]> {
     const ids = sources ? [...new Set(sources)] : [...this.bound.keys()];
     const unknown = ids.filter((id) => !this.registered.some((connector) => connector.manifest.id === id));
     if (unknown.length > 0) {
@@ -47,7 +51,19 @@ export class IngestService {
       throw new UpstreamUnavailableError(`sources not configured on this hub: ${unconfigured.join(', ')}`, { argument: 'sources' });
     }
     const runs: SyncRunRow[] = [];
-    for (const id of ids) runs.push(await this.engine.syncEnterprise(enterpriseId, this.bound.get(id)!));
+    for (const id of ids) {
+      const run = await this.engine.syncEnterprise(enterpriseId, this.bound.get(id)!);
+      runs.push(run);
+      await recordAudit(this.store.db, actor, [
+        {
+          action: 'PULL_DATA',
+          subjectType: 'SyncRun',
+          subjectId: run.id,
+          enterpriseId,
+          after: { source: run.source, status: run.status, fetched: run.fetched, stored: run.stored, quarantined: run.quarantined },
+        },
+      ]);
+    }
     return runs;
   }
 
@@ -55,12 +71,12 @@ export class IngestService {
    * Syncs every configured source for many enterprises, `concurrency` enterprises at a time
    * (each one's sources in registry order), reporting each enterprise's runs as it finishes.
    */
-  async syncMany(enterpriseIds: readonly string[], options: { concurrency: number; onEnterprise?: (runs: SyncRunRow[], done: number) => void }): Promise<void> {
+  async syncMany(actor: Actor, enterpriseIds: readonly string[], options: { concurrency: number; onEnterprise?: (runs: SyncRunRow[], done: number) => void }): Promise<void> {
     let next = 0;
     let done = 0;
     const worker = async () => {
       while (next < enterpriseIds.length) {
-        const runs = await this.syncEnterprise(enterpriseIds[next++]!);
+        const runs = await this.syncEnterprise(actor, enterpriseIds[next++]!);
         options.onEnterprise?.(runs, ++done);
       }
     };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { isDecimal } from '../common/money.js';
+import { decimalToFen, isDecimal } from '../common/money.js';
 import { FEATURES_BY_NAME, LIMIT_BASES, SOURCES } from './features/catalog.js';
 
 /**
@@ -72,6 +72,13 @@ export const productSchema = z.object({
   maxAmount: decimal,
   minTermMonths: z.number().int().positive(),
   maxTermMonths: z.number().int().positive(),
+  /** Applications up to this amount, at these grades, within the limit, are approved without review. */
+  autoApproveMaxAmount: decimal,
+  autoApproveGrades: z.array(z.enum(GRADES)),
+  /** Above this amount a decision needs SENIOR_APPROVER. */
+  seniorApprovalAmount: decimal,
+  /** An application not submitted, or not decided in review, within this many days expires. */
+  applicationValidDays: z.number().int().min(1).max(365),
   scorecard: z.string(),
   rules: z.array(z.string()),
   limit: z.object({
@@ -87,10 +94,15 @@ export const productSchema = z.object({
 });
 export type Product = z.infer<typeof productSchema>;
 
+/** Reasons a credit officer may give for a manual decision, besides the rules' and the features' own codes. */
+export const decisionReasonSchema = z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'codes are UPPER_SNAKE'), text });
+export type DecisionReason = z.infer<typeof decisionReasonSchema>;
+
 export interface RiskConfig {
   scorecards: ReadonlyMap<string, Scorecard>;
   rules: ReadonlyMap<string, Rule>;
   products: readonly Product[];
+  decisionReasons: ReadonlyMap<string, DecisionReason>;
 }
 
 const configDirectory = fileURLToPath(new URL('../../config/risk/', import.meta.url));
@@ -103,6 +115,9 @@ export function loadRiskConfig(directory = configDirectory): RiskConfig {
     scorecards: new Map([[scorecard.id, scorecard]]),
     rules: new Map(parse(z.array(ruleSchema), read('rules.json'), 'rules.json').map((rule) => [rule.code, rule])),
     products: parse(z.array(productSchema).min(1), read('products.json'), 'products.json'),
+    decisionReasons: new Map(
+      parse(z.array(decisionReasonSchema), read('decision-reasons.json'), 'decision-reasons.json').map((reason) => [reason.code, reason]),
+    ),
   });
 }
 
@@ -124,6 +139,11 @@ export function checkRiskConfig(config: RiskConfig): RiskConfig {
     const unknown = product.rules.filter((code) => !config.rules.has(code));
     if (unknown.length > 0) throw new Error(`product ${product.id}: unknown rules ${unknown.join(', ')}`);
     if (product.minTermMonths > product.maxTermMonths) throw new Error(`product ${product.id}: minTermMonths is above maxTermMonths`);
+    const [min, max] = [decimalToFen(product.minAmount), decimalToFen(product.maxAmount)];
+    for (const key of ['autoApproveMaxAmount', 'seniorApprovalAmount'] as const) {
+      const amount = decimalToFen(product[key]);
+      if (amount < min || amount > max) throw new Error(`product ${product.id}: ${key} must lie between minAmount and maxAmount`);
+    }
   }
   return config;
 }

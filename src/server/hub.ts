@@ -4,9 +4,13 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Authenticator } from '../auth/tokens.js';
+import type { Viewer } from '../auth/roles.js';
+import { HubError } from '../common/errors.js';
 import type { Config } from '../config/config.js';
-import { createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
+import { auditPersonalReads, createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { createErrorFormatter } from './errors.js';
 import type { Logger } from './logger.js';
@@ -20,11 +24,13 @@ export interface Hub {
 export interface HubOptions {
   config: Pick<Config, 'nodeEnv' | 'port' | 'host'>;
   services: HubServices;
+  /** Verifies every request's bearer token (src/auth/tokens.ts). */
+  authenticator: Authenticator;
   logger: Logger;
 }
 
 /** The HTTP side of the hub: GraphQL at /graphql and liveness at /healthz, on one port. */
-export async function startHub({ config, services, logger }: HubOptions): Promise<Hub> {
+export async function startHub({ config, services, authenticator, logger }: HubOptions): Promise<Hub> {
   const { store } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -42,6 +48,23 @@ export async function startHub({ config, services, logger }: HubOptions): Promis
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // The hub sets no cache hints; the plugin would still wrap every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue, operationName, response }) {
+              try {
+                await auditPersonalReads(contextValue, operationName ?? null);
+              } catch (error) {
+                // Personal data whose read cannot be recorded is not sent.
+                logger.error({ err: error }, 'could not audit the personal data a request read');
+                if (response.body.kind === 'single') {
+                  response.body.singleResult = { errors: [{ message: 'the request could not be audited', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+                }
+              }
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();
@@ -52,8 +75,15 @@ export async function startHub({ config, services, logger }: HubOptions): Promis
   });
   app.use(
     '/graphql',
+    authenticate(authenticator),
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async () => createContext(services) }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => {
+        const { viewer, requestId } = res.locals as { viewer: Viewer; requestId: string };
+        const purpose = res.req.get('x-purpose')?.trim().slice(0, 200) || null;
+        return createContext(services, { viewer, requestId, purpose: purpose ?? null });
+      },
+    }),
   );
   app.use(requestBodyErrors);
 
@@ -69,6 +99,34 @@ export async function startHub({ config, services, logger }: HubOptions): Promis
     async stop() {
       await apollo.stop();
     },
+  };
+}
+
+/**
+ * Every GraphQL request carries a bearer token; without a valid one it never reaches Apollo:
+ * 401 with a GraphQL error body coded UNAUTHENTICATED. The request id (the caller's
+ * `X-Request-Id` when sane, else a new one) is echoed back and recorded in audit lines.
+ */
+function authenticate(authenticator: Authenticator): RequestHandler {
+  return (request, response, next) => {
+    const given = request.get('x-request-id');
+    const requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    response.setHeader('x-request-id', requestId);
+    const header = request.get('authorization') ?? '';
+    const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header.trim());
+    const refuse = (message: string) => {
+      response.setHeader('www-authenticate', 'Bearer realm="creditgraph"');
+      response.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    };
+    if (!match) return refuse(header ? 'the Authorization header is not a bearer JWT' : 'a bearer token is required (Authorization: Bearer <JWT>)');
+    authenticator.verify(match[1]!).then(
+      (viewer) => {
+        response.locals.viewer = viewer;
+        response.locals.requestId = requestId;
+        next();
+      },
+      (error: unknown) => (error instanceof HubError ? refuse(error.message) : next(error)),
+    );
   };
 }
 

@@ -4,6 +4,7 @@ import * as syncCheckpoint from './migrations/0002-sync-checkpoint.js';
 import * as unverifiedEnterprise from './migrations/0003-unverified-enterprise.js';
 import * as currentVersionKeyOrder from './migrations/0004-current-version-key-order.js';
 import * as pointInTimeIndexes from './migrations/0005-point-in-time-indexes.js';
+import * as origination from './migrations/0006-origination.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-unverified-enterprise': unverifiedEnterprise,
   '0004-current-version-key-order': currentVersionKeyOrder,
   '0005-point-in-time-indexes': pointInTimeIndexes,
+  '0006-origination': origination,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

@@ -247,6 +247,77 @@ export interface SyncCheckpointTable {
   updatedAt: Generated<Date>;
 }
 
+export type ApplicationState = 'DRAFT' | 'AWAITING_CONSENT' | 'COLLECTING' | 'ASSESSED' | 'IN_REVIEW' | 'APPROVED' | 'DECLINED' | 'WITHDRAWN' | 'EXPIRED';
+
+export interface AuditEventTable {
+  id: Id;
+  at: Generated<Date>;
+  actor: string;
+  roles: string[];
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  enterpriseId: string | null;
+  purpose: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+}
+
+export interface ApplicationTable {
+  id: Id;
+  enterpriseId: string;
+  product: string;
+  amountFen: Fen;
+  termMonths: number;
+  state: Generated<ApplicationState>;
+  autoApproveMaxFen: Fen;
+  seniorApprovalFen: Fen;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  submittedBy: string | null;
+  submittedAt: Timestamp | null;
+  assignee: string | null;
+  expiresAt: Timestamp;
+  updatedAt: Generated<Date>;
+  version: Generated<number>;
+  recommendedDecision: 'APPROVE' | 'REVIEW' | 'DECLINE' | null;
+  recommendedLimitFen: Fen | null;
+  decision: 'APPROVE' | 'DECLINE' | null;
+  decisionBasis: 'AUTOMATIC' | 'MANUAL' | null;
+  decidedBy: string | null;
+  deciderRole: string | null;
+  decidedAt: Timestamp | null;
+  reasonCode: string | null;
+  decisionComment: string | null;
+}
+
+export interface ApplicationAssessmentTable {
+  applicationId: string;
+  assessedAt: Generated<Date>;
+  modelId: string;
+  modelVersion: string;
+  score: number;
+  grade: string;
+  decision: string;
+  snapshot: unknown;
+  syncRunIds: string[];
+}
+
+export interface LoanTable {
+  id: Id;
+  applicationId: string;
+  enterpriseId: string;
+  product: string;
+  amountFen: Fen;
+  limitFen: Fen;
+  termMonths: number;
+  rateBps: number | null;
+  status: Generated<'ACTIVE' | 'FROZEN' | 'CLOSED'>;
+  openedAt: Timestamp;
+  maturesOn: DateString;
+}
+
 export interface Database {
   syncRun: SyncRunTable;
   enterprise: EnterpriseTable;
@@ -266,6 +337,10 @@ export interface Database {
   rawPayload: RawPayloadTable;
   quarantinedRecord: QuarantinedRecordTable;
   syncCheckpoint: SyncCheckpointTable;
+  auditEvent: AuditEventTable;
+  application: ApplicationTable;
+  applicationAssessment: ApplicationAssessmentTable;
+  loan: LoanTable;
 }
 
 export type EnterpriseRow = Selectable<EnterpriseTable>;
@@ -276,5 +351,8 @@ export type TaxRatingRow = Selectable<TaxRatingTable>;
 export type CourtCaseRow = Selectable<CourtCaseTable>;
 export type EnforcementRow = Selectable<EnforcementTable>;
 export type UtilityBillRow = Selectable<UtilityBillTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;
+export type ApplicationRow = Selectable<ApplicationTable>;
+export type LoanRow = Selectable<LoanTable>;
 export type NewEnterprise = Insertable<EnterpriseTable>;
 export type ProvenanceRow = Selectable<Provenance>;

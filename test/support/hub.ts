@@ -1,3 +1,5 @@
+import type { Role, Viewer } from '../../src/auth/roles.js';
+import { createAuthenticator, signToken } from '../../src/auth/tokens.js';
 import { createServices, type HubServices } from '../../src/graphql/context.js';
 import type { Hub } from '../../src/server/hub.js';
 import { startHub } from '../../src/server/hub.js';
@@ -6,6 +8,14 @@ import type { Store } from '../../src/store/database.js';
 
 /** The salt test hubs hash person ID numbers with. */
 export const TEST_PERSON_ID_SALT = 'test-hub-person-salt-0001';
+/** The HS256 secret test hubs verify tokens with. */
+export const TEST_JWT_SECRET = new TextEncoder().encode('test-hub-jwt-secret-test-hub-jwt-secret');
+
+/**
+ * Who the tests act as unless they say otherwise: a user with every role that reads, so a
+ * test about profiles or syncs is not about authorization. Tests of authorization pick a viewer.
+ */
+export const TEST_VIEWER: Viewer = { user: 'test-user', roles: ['ANALYST', 'RISK_MANAGER', 'DATA_ENGINEER', 'SCORING_SERVICE', 'ADMIN'] };
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -13,13 +23,22 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-/** A real hub on a loopback port, and a client that posts GraphQL to it as a frontend does. */
-export interface TestHub {
-  hub: Hub;
+export interface GraphQLClient {
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+}
+
+/** A real hub on a loopback port, and a client that posts GraphQL to it as a frontend does. */
+export interface TestHub extends GraphQLClient {
+  hub: Hub;
+  /** A client acting as this user with these roles (a token signed for them). */
+  as(user: string, ...roles: Role[]): GraphQLClient;
+  /** A client sending this exact Authorization header value, or none. */
+  withAuthorization(value: string | undefined): GraphQLClient;
   post(body: string, headers?: Record<string, string>): Promise<{ status: number; json: unknown }>;
   stop(): Promise<void>;
 }
+
+export const testToken = (viewer: Viewer, ttlSeconds = 3600, now?: Date) => signToken(TEST_JWT_SECRET, viewer, ttlSeconds, now);
 
 export async function startTestHub(
   store: Store,
@@ -29,6 +48,7 @@ export async function startTestHub(
   const hub = await startHub({
     config: { nodeEnv, port: 0, host: '127.0.0.1' },
     services,
+    authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }),
     logger: createLogger({ logLevel: 'silent' }),
   });
   const post = async (body: string, headers: Record<string, string> = {}) => {
@@ -46,13 +66,26 @@ export async function startTestHub(
     }
     return { status: response.status, json };
   };
-  return {
-    hub,
-    post,
+  const client = (authorization: () => Promise<string | undefined>): GraphQLClient => ({
     async query<T>(query: string, variables: Record<string, unknown> = {}) {
-      const { status, json } = await post(JSON.stringify({ query, variables }));
+      const value = await authorization();
+      const { status, json } = await post(JSON.stringify({ query, variables }), value === undefined ? {} : { authorization: value });
       return { status, ...(json as object) } as GraphQLResponse<T>;
     },
+  });
+  const tokens = new Map<string, Promise<string>>();
+  const bearer = (viewer: Viewer) => {
+    const key = `${viewer.user}:${viewer.roles.join(',')}`;
+    if (!tokens.has(key)) tokens.set(key, testToken(viewer));
+    return async () => `Bearer ${await tokens.get(key)!}`;
+  };
+  const standard = client(bearer(TEST_VIEWER));
+  return {
+    hub,
+    post: async (body, headers = {}) => post(body, { authorization: await bearer(TEST_VIEWER)(), ...headers }),
+    query: standard.query,
+    as: (user, ...roles) => client(bearer({ user, roles })),
+    withAuthorization: (value) => client(async () => value),
     stop: () => hub.stop(),
   };
 }

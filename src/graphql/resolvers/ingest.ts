@@ -72,7 +72,7 @@ export const ingestResolvers: Resolvers = {
         ingest.knownScopes(),
       ),
     revokeConsent: (_, { id }, { store, actor }) => revokeConsent(store.db, fromGlobalId('Consent', id), actor),
-    syncEnterprise: (_, { id, sources }, { ingest }) => ingest.syncEnterprise(fromGlobalId('Enterprise', id), sources ?? undefined),
+    syncEnterprise: (_, { id, sources }, { ingest, actor }) => ingest.syncEnterprise(actor, fromGlobalId('Enterprise', id), sources ?? undefined),
   },
   Enterprise: {
     consents: (enterprise, _, { loaders }) => loaders.consents.load(enterprise.id),

@@ -34,6 +34,9 @@ export const riskResolvers: Resolvers = {
   Product: {
     minAmount: (product) => money(decimalToFen(product.minAmount))!,
     maxAmount: (product) => money(decimalToFen(product.maxAmount))!,
+    autoApproveMaxAmount: (product) => money(decimalToFen(product.autoApproveMaxAmount))!,
+    autoApproveGrades: (product) => [...product.autoApproveGrades],
+    seniorApprovalAmount: (product) => money(decimalToFen(product.seniorApprovalAmount))!,
   },
   RuleHit: {
     code: (hit) => hit.rule.code,

@@ -1,0 +1,89 @@
+import { sql, type Transaction } from 'kysely';
+import type { Viewer } from '../auth/roles.js';
+import type { Db } from '../store/database.js';
+import type { AuditEventRow, Database } from '../store/schema.js';
+
+/**
+ * Who does something, and why: the viewer of the request (or the hub itself), the purpose the
+ * caller stated, and the request it came in, so an audit line leads to the request's log lines.
+ */
+export interface Actor extends Viewer {
+  purpose: string | null;
+  requestId: string | null;
+}
+
+/** The hub's own work (the demo fill, automatic decisions, expiry sweeps), for a stated purpose. */
+export function systemActor(purpose: string): Actor {
+  return { user: 'system', roles: [], purpose, requestId: null };
+}
+
+export interface AuditEntry {
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  enterpriseId?: string | null;
+  /** Overrides the actor's stated purpose, e.g. a consent's own purpose. */
+  purpose?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Appends to the audit trail, in the caller's transaction when given: a change and its audit
+ * line commit together or not at all. The table refuses updates and deletes (migration 0006).
+ */
+export async function recordAudit(db: Db | Transaction<Database>, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('auditEvent')
+    .values(
+      entries.map((entry) => ({
+        actor: actor.user,
+        roles: [...actor.roles],
+        action: entry.action,
+        subjectType: entry.subjectType,
+        subjectId: entry.subjectId,
+        enterpriseId: entry.enterpriseId ?? null,
+        purpose: entry.purpose ?? actor.purpose,
+        before: entry.before === undefined ? null : JSON.stringify(entry.before),
+        after: entry.after === undefined ? null : JSON.stringify(entry.after),
+        requestId: actor.requestId,
+      })),
+    )
+    .execute();
+}
+
+export interface AuditFilter {
+  actor?: string | null;
+  action?: string | null;
+  subjectType?: string | null;
+  subjectId?: string | null;
+  enterpriseId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+function filtered(db: Db, filter: AuditFilter) {
+  let query = db.selectFrom('auditEvent');
+  if (filter.actor) query = query.where('actor', '=', filter.actor);
+  if (filter.action) query = query.where('action', '=', filter.action);
+  if (filter.subjectType) query = query.where('subjectType', '=', filter.subjectType);
+  if (filter.subjectId) query = query.where('subjectId', '=', filter.subjectId);
+  if (filter.enterpriseId) query = query.where('enterpriseId', '=', filter.enterpriseId);
+  if (filter.from) query = query.where('at', '>=', filter.from);
+  if (filter.to) query = query.where('at', '<', filter.to);
+  return query;
+}
+
+/** Latest first, keyset-paged on the id. */
+export async function pageAuditEvents(db: Db, filter: AuditFilter, size: number, beforeId: string | undefined) {
+  let query = filtered(db, filter).selectAll();
+  if (beforeId) query = query.where('id', '<', beforeId);
+  const rows: AuditEventRow[] = await query.orderBy('id', 'desc').limit(size + 1).execute();
+  return { rows: rows.slice(0, size), hasNextPage: rows.length > size };
+}
+
+export async function countAuditEvents(db: Db, filter: AuditFilter): Promise<number> {
+  const row = await filtered(db, filter).select(sql<string>`count(*)`.as('count')).executeTakeFirstOrThrow();
+  return Number(row.count);
+}

@@ -1,0 +1,105 @@
+import { countAuditEvents, pageAuditEvents } from '../../audit/audit.js';
+import { NotFoundError } from '../../common/errors.js';
+import { money } from '../../common/money.js';
+import type { Resolvers } from '../../generated/graphql.js';
+import { thawAssessment } from '../../origination/snapshot.js';
+import type { EnterpriseRow } from '../../store/schema.js';
+import { fromGlobalId, toGlobalId } from '../ids.js';
+import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
+
+const APPLICATION_CURSOR = 'application';
+const AUDIT_CURSOR = 'audit-event';
+
+export const originationResolvers: Resolvers = {
+  Query: {
+    application: async (_, { id }, { origination }) => (await origination.find(fromGlobalId('Application', id))) ?? null,
+    applications: async (_, { filter, first, after }, { origination }) => {
+      const size = checkPageSize(first);
+      const beforeId = decodeCursor(APPLICATION_CURSOR, after);
+      const criteria = {
+        state: filter?.state,
+        product: filter?.product,
+        assignee: filter?.assignee,
+        enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
+      };
+      const page = await origination.page(criteria, size, beforeId);
+      return {
+        nodes: page.rows,
+        cursorOf: (application) => encodeCursor(APPLICATION_CURSOR, application.id),
+        hasNextPage: page.hasNextPage,
+        totalCount: () => origination.count(criteria),
+      };
+    },
+    auditEvents: async (_, { filter, first, after }, { store }) => {
+      const size = checkPageSize(first);
+      const beforeId = decodeCursor(AUDIT_CURSOR, after);
+      const criteria = {
+        ...filter,
+        enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
+      };
+      const page = await pageAuditEvents(store.db, criteria, size, beforeId);
+      return {
+        nodes: page.rows,
+        cursorOf: (event) => encodeCursor(AUDIT_CURSOR, event.id),
+        hasNextPage: page.hasNextPage,
+        totalCount: () => countAuditEvents(store.db, criteria),
+      };
+    },
+  },
+  Mutation: {
+    createApplication: (_, { input }, { origination, actor }) => origination.create(actor, input),
+    submitApplication: (_, { id }, { origination, actor }) => origination.submit(actor, fromGlobalId('Application', id)),
+    decideApplication: (_, { id, decision, reasonCode, comment }, { origination, actor }) =>
+      origination.decide(actor, fromGlobalId('Application', id), decision, reasonCode ?? null, comment ?? null),
+    withdrawApplication: (_, { id }, { origination, actor }) => origination.withdraw(actor, fromGlobalId('Application', id)),
+    assignApplication: (_, { id, user }, { origination, actor }) => origination.assign(actor, fromGlobalId('Application', id), user),
+    expireApplications: (_, __, { origination, actor }) => origination.expireDue(actor),
+  },
+  ApplicationConnection: connectionResolvers,
+  AuditEventConnection: connectionResolvers,
+  Application: {
+    id: (application) => toGlobalId('Application', application.id),
+    enterprise: (application, _, { loaders }) => enterpriseOf(loaders.enterpriseById.load(application.enterpriseId)),
+    amount: (application) => money(application.amountFen)!,
+    missingConsentScopes: async (application, _, { origination, risk }) => {
+      if (!['DRAFT', 'AWAITING_CONSENT'].includes(application.state)) return [];
+      return origination.missingScopes(application.enterpriseId, risk.product(application.product));
+    },
+    assessment: async (application, _, { origination }) => {
+      const frozen = await origination.frozenAssessment(application.id);
+      return frozen ? thawAssessment(frozen) : null;
+    },
+    decision: (application) => (application.decision === null ? null : application),
+    loan: async (application, _, { origination }) => (application.state === 'APPROVED' ? ((await origination.loanOf(application.id)) ?? null) : null),
+  },
+  ApplicationDecisionRecord: {
+    decision: (application) => application.decision!,
+    basis: (application) => application.decisionBasis!,
+    decidedBy: (application) => application.decidedBy!,
+    deciderRole: (application) => (application.deciderRole as 'APPROVER' | 'SENIOR_APPROVER' | null) ?? null,
+    decidedAt: (application) => application.decidedAt!,
+    comment: (application) => application.decisionComment,
+    againstModel: (application) =>
+      application.decision === 'DECLINE'
+        ? application.recommendedDecision === 'APPROVE'
+        : application.recommendedDecision === 'DECLINE' || application.recommendedLimitFen === null || BigInt(application.amountFen) > BigInt(application.recommendedLimitFen),
+  },
+  Loan: {
+    id: (loan) => toGlobalId('Loan', loan.id),
+    enterprise: (loan, _, { loaders }) => enterpriseOf(loaders.enterpriseById.load(loan.enterpriseId)),
+    amount: (loan) => money(loan.amountFen)!,
+    limit: (loan) => money(loan.limitFen)!,
+    pricingRateBps: (loan) => loan.rateBps,
+  },
+  AuditEvent: {
+    id: (event) => toGlobalId('AuditEvent', event.id),
+    roles: (event) => event.roles as never,
+    enterprise: (event, _, { loaders }) => (event.enterpriseId === null ? null : loaders.enterpriseById.load(event.enterpriseId)),
+  },
+};
+
+async function enterpriseOf(row: Promise<EnterpriseRow | null>): Promise<EnterpriseRow> {
+  const enterprise = await row;
+  if (!enterprise) throw new NotFoundError('the enterprise is no longer in the store');
+  return enterprise;
+}

@@ -1,0 +1,439 @@
+import { sql, type Transaction } from 'kysely';
+import { recordAudit, type Actor, type AuditEntry } from '../audit/audit.js';
+import { APPROVER_ROLES, hasAnyRole } from '../auth/roles.js';
+import { ConsentRequiredError, ForbiddenError, InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
+import { decimalToFen, fenToDecimal, isDecimal } from '../common/money.js';
+import { hasConsent } from '../ingest/consents.js';
+import type { IngestService } from '../ingest/service.js';
+import { checkUscc } from '../profile/uscc.js';
+import type { Product } from '../risk/config.js';
+import { FEATURES } from '../risk/features/catalog.js';
+import type { RiskService } from '../risk/service.js';
+import type { Db } from '../store/database.js';
+import { loadProfilesAsOf } from '../store/profiles-as-of.js';
+import type { ApplicationRow, ApplicationState, Database, LoanRow } from '../store/schema.js';
+import { freezeAssessment, type FrozenAssessment } from './snapshot.js';
+
+export interface CreateApplication {
+  uscc: string;
+  product: string;
+  /** A decimal string in yuan. */
+  amount: string;
+  termMonths: number;
+}
+
+export interface ApplicationFilter {
+  state?: ApplicationState | null;
+  product?: string | null;
+  assignee?: string | null;
+  enterpriseId?: string | null;
+}
+
+/** States an application still waits in, and which time can expire. */
+const OPEN_STATES: readonly ApplicationState[] = ['DRAFT', 'AWAITING_CONSENT', 'IN_REVIEW'];
+const MAX_COMMENT = 2000;
+/** A submission still COLLECTING after this long was cut short. */
+const STALLED_COLLECTION_MS = 15 * 60_000;
+
+/**
+ * The application workflow: create, submit (consent, collection through the ingest engine,
+ * assessment frozen with the application, automatic decision where the product allows one),
+ * review under maker-checker, withdrawal and expiry. Every change and its audit line commit in
+ * one transaction; the database's constraints and triggers (migration 0006) hold the same rules.
+ */
+export class OriginationService {
+  constructor(
+    private readonly db: Db,
+    private readonly ingest: IngestService,
+    private readonly risk: RiskService,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(actor: Actor, input: CreateApplication): Promise<ApplicationRow> {
+    const checked = checkUscc(input.uscc);
+    if (!checked.valid) throw new InputError(`uscc '${input.uscc}' is not valid: ${checked.reason}`, { argument: 'input.uscc' });
+    const product = this.risk.product(input.product);
+    const amountFen = parseAmount(input.amount);
+    const [min, max] = [decimalToFen(product.minAmount), decimalToFen(product.maxAmount)];
+    if (amountFen < min || amountFen > max) {
+      throw new InputError(`amount ${fenToDecimal(amountFen)} is outside ${product.id}'s bounds, ${product.minAmount} to ${product.maxAmount}`, { argument: 'input.amount' });
+    }
+    if (!Number.isInteger(input.termMonths) || input.termMonths < product.minTermMonths || input.termMonths > product.maxTermMonths) {
+      throw new InputError(`termMonths ${input.termMonths} is outside ${product.id}'s bounds, ${product.minTermMonths} to ${product.maxTermMonths}`, { argument: 'input.termMonths' });
+    }
+    const enterprise = await this.db.selectFrom('enterprise').select('id').where('uscc', '=', checked.uscc).executeTakeFirst();
+    if (!enterprise) throw new NotFoundError(`no enterprise with uscc ${checked.uscc} is known to the hub`, { argument: 'input.uscc' });
+    const now = this.now();
+    return this.db.transaction().execute(async (trx) => {
+      const application = await trx
+        .insertInto('application')
+        .values({
+          enterpriseId: enterprise.id,
+          product: product.id,
+          amountFen,
+          termMonths: input.termMonths,
+          autoApproveMaxFen: decimalToFen(product.autoApproveMaxAmount),
+          seniorApprovalFen: decimalToFen(product.seniorApprovalAmount),
+          createdBy: actor.user,
+          createdAt: now,
+          updatedAt: now,
+          expiresAt: addDays(now, product.applicationValidDays),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, actor, [entry('CREATE_APPLICATION', application, null, application)]);
+      return application;
+    });
+  }
+
+  /**
+   * Consent first (CONSENT_REQUIRED naming what is missing, and nothing changes); then the
+   * product's sources are pulled, the risk view is frozen with the application, and the
+   * product's rules decide where they may; everything else goes to review.
+   */
+  async submit(actor: Actor, id: string): Promise<ApplicationRow> {
+    const application = await this.load(id);
+    // A submission cut short (the process stopped while pulling) may be submitted again once
+    // nothing has touched it for a while; the syncs resume from their checkpoints.
+    const stalled = application.state === 'COLLECTING' && this.now().getTime() - application.updatedAt.getTime() > STALLED_COLLECTION_MS;
+    if (!stalled) this.expectState(application, ['DRAFT', 'AWAITING_CONSENT'], 'submitted');
+    const product = this.productOf(application);
+    const missing = await this.missingScopes(application.enterpriseId, product);
+    if (missing.length > 0) {
+      throw new ConsentRequiredError(`the enterprise has no valid consent for ${missing.join(', ')}, which ${product.id} needs; record the signed consent with grantConsent`, {
+        missingScopes: missing,
+      });
+    }
+    const collecting = await this.transition(actor, application, 'SUBMIT_APPLICATION', 'COLLECTING', { submittedBy: actor.user, submittedAt: this.now() });
+
+    const runIds: string[] = [];
+    for (const source of product.requiredSources.filter((id) => this.ingest.isConfigured(id))) {
+      const [run] = await this.ingest.syncEnterprise(actor, application.enterpriseId, [source]);
+      runIds.push(run!.id);
+      if (run!.status === 'REFUSED') {
+        // The consent was revoked or expired between the check and the pull.
+        return this.transition(actor, collecting, 'AWAIT_CONSENT', 'AWAITING_CONSENT', {});
+      }
+    }
+    return this.assessAndDecide(actor, collecting, product, runIds);
+  }
+
+  private async assessAndDecide(actor: Actor, application: ApplicationRow, product: Product, runIds: string[]): Promise<ApplicationRow> {
+    const now = this.now();
+    const profile = (await loadProfilesAsOf(this.db, [application.enterpriseId], now)).get(application.enterpriseId);
+    if (!profile) throw new NotFoundError('the application\'s enterprise is no longer in the store');
+    const assessment = this.risk.assess(profile, product);
+    const frozen = freezeAssessment(assessment);
+    const amountFen = BigInt(application.amountFen);
+    const knockouts = assessment.ruleHits.filter((hit) => hit.rule.kind === 'KNOCKOUT');
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('applicationAssessment')
+        .values({
+          applicationId: application.id,
+          assessedAt: now,
+          modelId: assessment.model.id,
+          modelVersion: assessment.model.version,
+          score: assessment.score,
+          grade: assessment.grade,
+          decision: assessment.decision,
+          snapshot: JSON.stringify(frozen),
+          syncRunIds: runIds,
+        })
+        .execute();
+      const assessed = await this.transition(actor, application, 'ASSESS_APPLICATION', 'ASSESSED', {
+        recommendedDecision: assessment.decision,
+        recommendedLimitFen: assessment.recommendedLimitFen?.toString() ?? null,
+      }, trx, { score: assessment.score, grade: assessment.grade, decision: assessment.decision, model: assessment.model });
+      const system = { ...actor, user: 'system', roles: [] };
+      if (assessment.decision === 'DECLINE' && knockouts.length > 0) {
+        return this.transition(system, assessed, 'DECIDE_APPLICATION', 'DECLINED', {
+          decision: 'DECLINE',
+          decisionBasis: 'AUTOMATIC',
+          decidedBy: 'system',
+          decidedAt: now,
+          reasonCode: knockouts[0]!.rule.code,
+        }, trx);
+      }
+      const limitFen = assessment.recommendedLimitFen;
+      if (
+        assessment.decision === 'APPROVE' &&
+        limitFen !== null &&
+        amountFen <= limitFen &&
+        amountFen <= BigInt(application.autoApproveMaxFen) &&
+        product.autoApproveGrades.includes(assessment.grade)
+      ) {
+        const approved = await this.transition(system, assessed, 'DECIDE_APPLICATION', 'APPROVED', {
+          decision: 'APPROVE',
+          decisionBasis: 'AUTOMATIC',
+          decidedBy: 'system',
+          decidedAt: now,
+        }, trx);
+        await this.book(trx, system, approved, frozen);
+        return approved;
+      }
+      return this.transition(actor, assessed, 'REFER_APPLICATION', 'IN_REVIEW', { expiresAt: addDays(now, product.applicationValidDays) }, trx);
+    });
+  }
+
+  /**
+   * Maker-checker: an approver who neither created nor submitted the application; a senior
+   * approver above the product's threshold; a reason code and a comment against the model's
+   * advice. A decline always names its reason.
+   */
+  async decide(actor: Actor, id: string, decision: 'APPROVE' | 'DECLINE', reasonCode: string | null, comment: string | null): Promise<ApplicationRow> {
+    const application = await this.load(id);
+    this.expectState(application, ['IN_REVIEW'], 'decided');
+    if (!hasAnyRole(actor, APPROVER_ROLES)) throw new ForbiddenError('deciding an application needs APPROVER or SENIOR_APPROVER');
+    if (actor.user === application.createdBy || actor.user === application.submittedBy) {
+      throw new ForbiddenError(`${actor.user} ${actor.user === application.createdBy ? 'created' : 'submitted'} this application and so cannot decide it: another approver must`);
+    }
+    const deciderRole = actor.roles.includes('SENIOR_APPROVER') ? 'SENIOR_APPROVER' : 'APPROVER';
+    const amountFen = BigInt(application.amountFen);
+    if (amountFen > BigInt(application.seniorApprovalFen) && deciderRole !== 'SENIOR_APPROVER') {
+      throw new ForbiddenError(`the amount ${fenToDecimal(amountFen)} is above ${fenToDecimal(application.seniorApprovalFen)}: it needs a SENIOR_APPROVER`);
+    }
+    const code = reasonCode?.trim() || null;
+    const note = comment?.trim() || null;
+    if (note !== null && note.length > MAX_COMMENT) throw new InputError(`comment is longer than ${MAX_COMMENT} characters`, { argument: 'comment' });
+    const frozen = await this.frozenAssessment(application.id);
+    if (code !== null && !this.knownReasonCodes(frozen).has(code)) {
+      throw new InputError(`reasonCode ${code} is not a known reason: use a rule's or a feature's code or one of ${[...this.risk.config.decisionReasons.keys()].join(', ')}`, { argument: 'reasonCode' });
+    }
+    if (decision === 'DECLINE' && code === null) throw new InputError('a decline needs a reasonCode: the enterprise is told why', { argument: 'reasonCode' });
+    if (againstModel(decision, application) && (code === null || note === null)) {
+      throw new InputError(`deciding ${decision} against the model's advice (${application.recommendedDecision}${decision === 'APPROVE' ? ', limit ' + (application.recommendedLimitFen === null ? 'none' : fenToDecimal(application.recommendedLimitFen)) : ''}) needs a reasonCode and a comment`, {
+        argument: code === null ? 'reasonCode' : 'comment',
+      });
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const decided = await this.transition(actor, application, 'DECIDE_APPLICATION', decision === 'APPROVE' ? 'APPROVED' : 'DECLINED', {
+        decision,
+        decisionBasis: 'MANUAL',
+        decidedBy: actor.user,
+        deciderRole,
+        decidedAt: this.now(),
+        reasonCode: code,
+        decisionComment: note,
+      }, trx);
+      if (decision === 'APPROVE') await this.book(trx, actor, decided, frozen);
+      return decided;
+    });
+  }
+
+  async withdraw(actor: Actor, id: string): Promise<ApplicationRow> {
+    const application = await this.load(id);
+    this.expectState(application, ['DRAFT', 'AWAITING_CONSENT', 'IN_REVIEW'], 'withdrawn');
+    return this.transition(actor, application, 'WITHDRAW_APPLICATION', 'WITHDRAWN', {});
+  }
+
+  async assign(actor: Actor, id: string, user: string): Promise<ApplicationRow> {
+    const assignee = user.trim();
+    if (!assignee || assignee.length > 200) throw new InputError('user must name the approver to assign', { argument: 'user' });
+    const application = await this.load(id);
+    this.expectState(application, ['IN_REVIEW'], 'assigned');
+    if (assignee === application.createdBy || assignee === application.submittedBy) {
+      throw new InputError(`${assignee} made this application and cannot review it`, { argument: 'user' });
+    }
+    return this.transition(actor, application, 'ASSIGN_APPLICATION', 'IN_REVIEW', { assignee });
+  }
+
+  /** Marks open applications past their expiry EXPIRED; returns how many. */
+  async expireDue(actor: Actor): Promise<number> {
+    const now = this.now();
+    const due = await this.db.selectFrom('application').selectAll().where('state', 'in', OPEN_STATES).where('expiresAt', '<=', now).execute();
+    let expired = 0;
+    for (const application of due) {
+      await this.transition(actor, application, 'EXPIRE_APPLICATION', 'EXPIRED', {}).then(
+        () => expired++,
+        // Decided or withdrawn meanwhile: nothing to expire.
+        (error: unknown) => {
+          if (!(error instanceof InvalidStateError)) throw error;
+        },
+      );
+    }
+    return expired;
+  }
+
+  async find(id: string): Promise<ApplicationRow | undefined> {
+    return this.db.selectFrom('application').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async frozenAssessment(applicationId: string): Promise<FrozenAssessment | null> {
+    const row = await this.db.selectFrom('applicationAssessment').select('snapshot').where('applicationId', '=', applicationId).executeTakeFirst();
+    return row ? (row.snapshot as FrozenAssessment) : null;
+  }
+
+  async loanOf(applicationId: string): Promise<LoanRow | undefined> {
+    return this.db.selectFrom('loan').selectAll().where('applicationId', '=', applicationId).executeTakeFirst();
+  }
+
+  /** Latest first, keyset-paged on the id. */
+  async page(filter: ApplicationFilter, size: number, beforeId: string | undefined) {
+    let query = this.filtered(filter).selectAll();
+    if (beforeId) query = query.where('id', '<', beforeId);
+    const rows = await query.orderBy('id', 'desc').limit(size + 1).execute();
+    return { rows: rows.slice(0, size), hasNextPage: rows.length > size };
+  }
+
+  async count(filter: ApplicationFilter): Promise<number> {
+    const row = await this.filtered(filter).select(sql<string>`count(*)`.as('count')).executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** The consent scopes the product needs that no valid consent of the enterprise covers now. */
+  async missingScopes(enterpriseId: string, product: Product): Promise<string[]> {
+    const now = this.now();
+    const scopes = product.requiredSources.map((source) => this.ingest.registered.find((c) => c.manifest.id === source)?.manifest.consentScope ?? source);
+    const covered = await Promise.all(scopes.map((scope) => hasConsent(this.db, enterpriseId, scope, now)));
+    return scopes.filter((_, index) => !covered[index]);
+  }
+
+  private filtered(filter: ApplicationFilter) {
+    let query = this.db.selectFrom('application');
+    if (filter.state) query = query.where('state', '=', filter.state);
+    if (filter.product) query = query.where('product', '=', filter.product);
+    if (filter.assignee) query = query.where('assignee', '=', filter.assignee);
+    if (filter.enterpriseId) query = query.where('enterpriseId', '=', filter.enterpriseId);
+    return query;
+  }
+
+  private async load(id: string): Promise<ApplicationRow> {
+    const application = await this.find(id);
+    if (!application) throw new NotFoundError('no application with that id', { argument: 'id' });
+    return application;
+  }
+
+  private productOf(application: ApplicationRow): Product {
+    const product = this.risk.products.find((candidate) => candidate.id === application.product);
+    if (!product) throw new InvalidStateError(`product ${application.product} is no longer offered`);
+    return product;
+  }
+
+  private expectState(application: ApplicationRow, allowed: readonly ApplicationState[], verb: string) {
+    if (!allowed.includes(application.state)) {
+      throw new InvalidStateError(`the application is ${application.state}; it can be ${verb} only when ${allowed.join(' or ')}`, { state: application.state });
+    }
+    if (OPEN_STATES.includes(application.state) && application.expiresAt <= this.now()) {
+      throw new InvalidStateError(`the application expired at ${application.expiresAt.toISOString()}`, { state: application.state });
+    }
+  }
+
+  private knownReasonCodes(frozen: FrozenAssessment | null): Set<string> {
+    return new Set([
+      ...this.risk.config.decisionReasons.keys(),
+      ...this.risk.config.rules.keys(),
+      ...FEATURES.map((feature) => feature.reason.code),
+      ...(frozen?.reasonCodes.map((reason) => reason.code) ?? []),
+    ]);
+  }
+
+  /**
+   * Moves the application from the state it was read in to `to`, with `set`, and audits it; in
+   * `trx` when given. If another request moved it meanwhile, INVALID_STATE and nothing changes.
+   */
+  private async transition(
+    actor: Actor,
+    from: ApplicationRow,
+    action: string,
+    to: ApplicationState,
+    set: Partial<Omit<ApplicationRow, 'id' | 'state' | 'version'>>,
+    trx?: Transaction<Database>,
+    detail?: Record<string, unknown>,
+  ): Promise<ApplicationRow> {
+    const run = async (db: Transaction<Database>) => {
+      const updated = await db
+        .updateTable('application')
+        .set({ ...set, state: to, updatedAt: this.now(), version: from.version + 1 })
+        .where('id', '=', from.id)
+        .where('version', '=', from.version)
+        .returningAll()
+        .executeTakeFirst()
+        .catch(translateConstraint);
+      if (!updated) {
+        const current = await this.load(from.id);
+        throw new InvalidStateError(`the application changed meanwhile (now ${current.state}): read it again`, { state: current.state });
+      }
+      await recordAudit(db, actor, [entry(action, updated, from, updated, detail)]);
+      return updated;
+    };
+    return trx ? run(trx) : this.db.transaction().execute(run);
+  }
+
+  /** An approved application becomes a loan on the book: the credit line is the model's limit, or the amount if above it. */
+  private async book(trx: Transaction<Database>, actor: Actor, application: ApplicationRow, frozen: FrozenAssessment | null) {
+    const amountFen = BigInt(application.amountFen);
+    const recommended = application.recommendedLimitFen === null ? 0n : BigInt(application.recommendedLimitFen);
+    const openedAt = application.decidedAt ?? this.now();
+    const grade = frozen?.grade;
+    const product = this.productOf(application);
+    const loan = await trx
+      .insertInto('loan')
+      .values({
+        applicationId: application.id,
+        enterpriseId: application.enterpriseId,
+        product: application.product,
+        amountFen,
+        limitFen: recommended > amountFen ? recommended : amountFen,
+        termMonths: application.termMonths,
+        rateBps: frozen?.pricingRateBps ?? (grade ? (product.pricingBpsByGrade[grade] ?? null) : null),
+        openedAt,
+        maturesOn: addMonths(openedAt, application.termMonths),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, [
+      { action: 'BOOK_LOAN', subjectType: 'Loan', subjectId: loan.id, enterpriseId: loan.enterpriseId, after: { applicationId: application.id, amount: fenToDecimal(loan.amountFen), limit: fenToDecimal(loan.limitFen), status: loan.status } },
+    ]);
+  }
+}
+
+function againstModel(decision: 'APPROVE' | 'DECLINE', application: ApplicationRow): boolean {
+  if (decision === 'DECLINE') return application.recommendedDecision === 'APPROVE';
+  return (
+    application.recommendedDecision === 'DECLINE' ||
+    application.recommendedLimitFen === null ||
+    BigInt(application.amountFen) > BigInt(application.recommendedLimitFen)
+  );
+}
+
+function entry(action: string, subject: ApplicationRow, before: ApplicationRow | null, after: ApplicationRow, detail?: Record<string, unknown>): AuditEntry {
+  const view = (row: ApplicationRow) => ({
+    state: row.state,
+    amount: fenToDecimal(row.amountFen),
+    termMonths: row.termMonths,
+    product: row.product,
+    assignee: row.assignee,
+    decision: row.decision,
+    reasonCode: row.reasonCode,
+  });
+  return { action, subjectType: 'Application', subjectId: subject.id, enterpriseId: subject.enterpriseId, before: before ? view(before) : null, after: { ...view(after), ...detail } };
+}
+
+function parseAmount(amount: string): bigint {
+  if (!isDecimal(amount)) throw new InputError(`amount '${amount}' is not a decimal number`, { argument: 'input.amount' });
+  try {
+    return decimalToFen(amount);
+  } catch (error) {
+    throw new InputError(`amount ${(error as Error).message}`, { argument: 'input.amount' });
+  }
+}
+
+/** A constraint of migration 0006 that the service's own checks should have caught first. */
+function translateConstraint(error: unknown): never {
+  const constraint = (error as { constraint?: string }).constraint ?? /constraint "([a-z_]+)"/.exec(String((error as Error).message))?.[1];
+  if (constraint === 'maker_is_not_checker' || constraint === 'checker_has_approver_role' || constraint === 'senior_approval_above_threshold') {
+    throw new ForbiddenError(`refused by the store: ${constraint.replaceAll('_', ' ')}`);
+  }
+  if (constraint === 'override_is_explained' || constraint === 'decline_has_reason') throw new InputError(`refused by the store: ${constraint.replaceAll('_', ' ')}`);
+  throw error;
+}
+
+const addDays = (instant: Date, days: number) => new Date(instant.getTime() + days * 86_400_000);
+
+function addMonths(instant: Date, months: number): string {
+  const target = new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth() + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(instant.getUTCDate(), lastDay));
+  return target.toISOString().slice(0, 10);
+}

@@ -1,0 +1,494 @@
+import { sql } from 'kysely';
+import { fillThroughConnectors, registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
+import { generatePortfolio } from '../src/demo/portfolio.js';
+import type { Portfolio } from '../src/demo/types.js';
+import { createServices } from '../src/graphql/context.js';
+import { signToken } from '../src/auth/tokens.js';
+import { startTestHub, TEST_JWT_SECRET, TEST_PERSON_ID_SALT, testToken, type GraphQLClient, type GraphQLResponse, type TestHub } from './support/hub.js';
+import { FAST_RELIABILITY } from './support/reliability.js';
+import { testUscc } from './support/fixtures.js';
+import { openTestStore, type TestStore } from './support/store.js';
+
+/**
+ * Origination end to end over HTTP with tokens, as the credit officers' screens send it: the
+ * demo's upstream sandboxes on loopback, syncs through the connectors, the frozen risk view,
+ * automatic and manual decisions under maker-checker, consent, and the audit trail. Every
+ * refused request is checked to have changed nothing.
+ */
+const DAY = 86_400_000;
+let testStore: TestStore;
+let upstreams: DemoUpstreams;
+let portfolio: Portfolio;
+let hub: TestHub;
+/** The hub's clock: real time moved by `shift`, and by `jump` once `jumpWhen` says so. */
+const clock = { shift: 0, jump: 0, jumpWhen: () => false };
+
+let alice: GraphQLClient; // ANALYST: the maker
+let bob: GraphQLClient; // APPROVER
+let carol: GraphQLClient; // SENIOR_APPROVER
+let rita: GraphQLClient; // RISK_MANAGER
+let dave: GraphQLClient; // DATA_ENGINEER
+let sam: GraphQLClient; // ANALYST and APPROVER: may make, or check, but never both on one application
+let admin: GraphQLClient;
+
+/** The USCC of the portfolio's n-th enterprise (1-based), whose risk view the tests rely on. */
+const uscc = (n: number) => portfolio.enterprises[n - 1]!.uscc;
+
+beforeAll(async () => {
+  testStore = await openTestStore();
+  portfolio = generatePortfolio({ seed: 7, enterprises: 16, clock: '2026-11-01' });
+  upstreams = await startDemoUpstreams(portfolio, {});
+  await registerDemoEnterprises(testStore.store, portfolio);
+  const services = createServices(testStore.store, {
+    personIdSalt: TEST_PERSON_ID_SALT,
+    upstreams: upstreams.configs,
+    reliability: FAST_RELIABILITY,
+    now: () => new Date(Date.now() + clock.shift + (clock.jumpWhen() ? clock.jump : 0)),
+  });
+  const ids = (await testStore.store.db.selectFrom('enterprise').select('id').where('uscc', 'in', [1, 2, 3, 6, 7, 14].map(uscc)).execute()).map((row) => row.id);
+  await fillThroughConnectors(services.ingest, ids, { concurrency: 3, report: () => undefined });
+  hub = await startTestHub(testStore.store, 'test', services);
+  alice = hub.as('alice', 'ANALYST');
+  bob = hub.as('bob', 'APPROVER');
+  carol = hub.as('carol', 'SENIOR_APPROVER');
+  rita = hub.as('rita', 'RISK_MANAGER');
+  dave = hub.as('dave', 'DATA_ENGINEER');
+  sam = hub.as('sam', 'ANALYST', 'APPROVER');
+  admin = hub.as('root', 'ADMIN');
+}, 240_000);
+
+afterAll(async () => {
+  await hub?.stop();
+  await upstreams?.close();
+  await testStore?.dispose();
+});
+
+const APPLICATION_FIELDS = /* GraphQL */ `
+  id state product amount { amount } termMonths createdBy submittedBy assignee expiresAt missingConsentScopes
+  enterprise { uscc }
+  assessment { score grade decision model { id version } ruleHits { code kind } reasonCodes { code } recommendedLimit { amount } features { name value } dataCoverage { source state } }
+  decision { decision basis decidedBy deciderRole reasonCode comment againstModel }
+  loan { id status amount { amount } limit { amount } termMonths pricingRateBps maturesOn }`;
+
+interface ApplicationView {
+  id: string;
+  state: string;
+  amount: { amount: string };
+  createdBy: string;
+  submittedBy: string | null;
+  assignee: string | null;
+  missingConsentScopes: string[];
+  assessment: null | {
+    score: number;
+    grade: string;
+    decision: string;
+    model: { id: string; version: string };
+    ruleHits: { code: string; kind: string }[];
+    reasonCodes: { code: string }[];
+    recommendedLimit: { amount: string } | null;
+    features: { name: string; value: number | null }[];
+  };
+  decision: null | { decision: string; basis: string; decidedBy: string; deciderRole: string | null; reasonCode: string | null; comment: string | null; againstModel: boolean };
+  loan: null | { status: string; amount: { amount: string }; limit: { amount: string }; pricingRateBps: number | null; maturesOn: string };
+}
+
+const CREATE = `mutation($input: CreateApplicationInput!) { createApplication(input: $input) { ${APPLICATION_FIELDS} } }`;
+const SUBMIT = `mutation($id: ID!) { submitApplication(id: $id) { ${APPLICATION_FIELDS} } }`;
+const DECIDE = `mutation($id: ID!, $decision: ApplicationDecision!, $reasonCode: String, $comment: String) {
+  decideApplication(id: $id, decision: $decision, reasonCode: $reasonCode, comment: $comment) { ${APPLICATION_FIELDS} } }`;
+const WITHDRAW = `mutation($id: ID!) { withdrawApplication(id: $id) { ${APPLICATION_FIELDS} } }`;
+const ASSIGN = `mutation($id: ID!, $user: String!) { assignApplication(id: $id, user: $user) { ${APPLICATION_FIELDS} } }`;
+const GET = `query($id: ID!) { application(id: $id) { ${APPLICATION_FIELDS} } }`;
+const GRANT = 'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id scopes status } }';
+
+function ok<T>(response: GraphQLResponse<T>): T {
+  expect(response.errors).toBeUndefined();
+  return response.data!;
+}
+
+function refused(response: GraphQLResponse, code: string, message?: string | RegExp) {
+  expect(response.data ?? null).toBeNull();
+  expect(response.errors?.[0]).toMatchObject({ extensions: { code }, ...(message ? { message: typeof message === 'string' ? expect.stringContaining(message) : expect.stringMatching(message) } : {}) });
+  return response.errors![0]!;
+}
+
+async function create(client: GraphQLClient, n: number, amount: string, termMonths = 12, product = 'invoice-loan') {
+  return ok(await client.query<{ createApplication: ApplicationView }>(CREATE, { input: { uscc: uscc(n), product, amount, termMonths } })).createApplication;
+}
+
+async function submit(client: GraphQLClient, id: string) {
+  return ok(await client.query<{ submitApplication: ApplicationView }>(SUBMIT, { id })).submitApplication;
+}
+
+async function get(id: string) {
+  return ok(await rita.query<{ application: ApplicationView }>(GET, { id })).application;
+}
+
+/** Applications and the audit trail, read straight from the store: what "nothing changed" compares. */
+async function storeState() {
+  const db = testStore.store.db;
+  const applications = await db.selectFrom('application').selectAll().orderBy('id').execute();
+  const audit = await db.selectFrom('auditEvent').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const consents = await db.selectFrom('consent').selectAll().orderBy('id').execute();
+  const loans = await db.selectFrom('loan').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return { applications, audit: audit.n, consents, loans: loans.n };
+}
+
+/** Runs a refused request and checks that the store is as it was. */
+async function changesNothing(request: () => Promise<unknown>) {
+  const before = await storeState();
+  await request();
+  expect(await storeState()).toEqual(before);
+}
+
+describe('authentication', () => {
+  const PING = '{ viewer { user roles } }';
+
+  it('answers 401 UNAUTHENTICATED without a token, with a tampered, expired or foreign one, or with roles it does not know', async () => {
+    const good = await testToken({ user: 'alice', roles: ['ANALYST'] });
+    const [header, payload, signature] = good.split('.') as [string, string, string];
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), roles: ['ADMIN'] })).toString('base64url');
+    const cases: [string | undefined, string][] = [
+      [undefined, 'a bearer token is required'],
+      ['Basic YWxpY2U6c2VjcmV0', 'not a bearer JWT'],
+      [`Bearer ${header}.${forged}.${signature}`, 'signature is not valid'],
+      [`Bearer ${header}.${payload}.${signature.slice(0, -4)}AAAA`, 'signature is not valid'],
+      [`Bearer ${await testToken({ user: 'alice', roles: ['ANALYST'] }, 60, new Date(Date.now() - 3600_000))}`, 'has expired'],
+      [`Bearer ${await signToken(new TextEncoder().encode('another-deployment-secret-another-one'), { user: 'alice', roles: ['ADMIN'] }, 600)}`, 'signature is not valid'],
+      [`Bearer ${await signToken(TEST_JWT_SECRET, { user: 'alice', roles: ['OWNER' as never] }, 600)}`, "claims are not the hub's"],
+    ];
+    for (const [authorization, message] of cases) {
+      await changesNothing(async () => {
+        const response = await hub.withAuthorization(authorization).query(PING);
+        expect(response.status).toBe(401);
+        refused(response, 'UNAUTHENTICATED', message);
+        const mutation = await hub.withAuthorization(authorization).query(CREATE, { input: { uscc: uscc(1), product: 'invoice-loan', amount: '100000', termMonths: 12 } });
+        expect(mutation.status).toBe(401);
+      });
+    }
+    expect(ok(await hub.withAuthorization(`Bearer ${good}`).query(PING))).toEqual({ viewer: { user: 'alice', roles: ['ANALYST'] } });
+  });
+
+  it('lets /healthz answer without a token', async () => {
+    expect((await fetch(`${hub.hub.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('roles', () => {
+  it('answer FORBIDDEN, naming the roles allowed, to a token without one, and change nothing', async () => {
+    await changesNothing(async () => {
+      refused(await dave.query(CREATE, { input: { uscc: uscc(1), product: 'invoice-loan', amount: '100000', termMonths: 12 } }), 'FORBIDDEN', 'Mutation.createApplication is for ANALYST');
+      refused(await hub.as('svc', 'SCORING_SERVICE').query('{ auditEvents(first: 1) { totalCount } }'), 'FORBIDDEN', 'RISK_MANAGER, ADMIN');
+      refused(await dave.query('{ applications(first: 1) { totalCount } }'), 'FORBIDDEN');
+      refused(await hub.as('svc', 'SCORING_SERVICE').query('mutation($id: ID!) { revokeConsent(id: $id) { id } }', { id: Buffer.from('Consent:1').toString('base64url') }), 'FORBIDDEN');
+    });
+    const risk = await dave.query<{ enterprise: unknown }>('query($uscc: String) { enterprise(uscc: $uscc) { riskView { score } } }', { uscc: uscc(1) });
+    expect(risk.errors?.[0]).toMatchObject({ path: ['enterprise', 'riskView'], extensions: { code: 'FORBIDDEN' } });
+  });
+
+  it('mask natural persons for roles that do not need them, and audit every read in clear', async () => {
+    const QUERY = 'query($uscc: String) { enterprise(uscc: $uscc) { legalRepresentative { id name maskedIdNumber } } }';
+    type Person = { enterprise: { legalRepresentative: { id: string; name: string; maskedIdNumber: string } } };
+    const masked = ok(await dave.query<Person>(QUERY, { uscc: uscc(1) })).enterprise.legalRepresentative;
+    const clear = ok(await alice.query<Person>(QUERY, { uscc: uscc(1) })).enterprise.legalRepresentative;
+    expect(clear.name.length).toBeGreaterThan(1);
+    expect(masked.name).toBe(clear.name[0] + '*'.repeat([...clear.name].length - 1));
+    expect(clear.maskedIdNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    expect(masked.maskedIdNumber).toBe('*'.repeat(18));
+
+    const personId = Buffer.from(clear.id, 'base64url').toString().split(':')[1];
+    const reads = ok(await rita.query<{ auditEvents: { edges: { node: { actor: string; roles: string[]; action: string; subjectId: string } }[] } }>(
+      'query($id: String) { auditEvents(filter: { action: "READ_PERSONAL_DATA", subjectType: "Person", subjectId: $id }) { edges { node { actor roles action subjectId } } } }',
+      { id: personId },
+    )).auditEvents.edges.map((edge) => edge.node);
+    // Alice read it in clear; Dave's masked read is not a read of personal data.
+    expect(reads).toEqual([{ actor: 'alice', roles: ['ANALYST'], action: 'READ_PERSONAL_DATA', subjectId: personId }]);
+  });
+});
+
+describe('createApplication', () => {
+  it.each([
+    ['an amount under the minimum', { amount: '29999.99' }, 'BAD_USER_INPUT', "outside invoice-loan's bounds, 30000.00 to 2000000.00"],
+    ['an amount over the maximum', { amount: '2000000.01' }, 'BAD_USER_INPUT', 'outside'],
+    ['an amount with three decimals', { amount: '100000.001' }, 'BAD_USER_INPUT', 'more than two decimal places'],
+    ['a term too short', { termMonths: 2 }, 'BAD_USER_INPUT', 'termMonths 2 is outside'],
+    ['a term too long', { termMonths: 25 }, 'BAD_USER_INPUT', 'termMonths 25 is outside'],
+    ['an unknown product', { product: 'payday-loan' }, 'BAD_USER_INPUT', "product 'payday-loan' is not configured"],
+    ['a USCC that is not valid', { uscc: '91350100M000100Y44' }, 'BAD_USER_INPUT', 'is not valid'],
+    ['an enterprise the hub does not know', { uscc: testUscc(999_999) }, 'NOT_FOUND', 'is known to the hub'],
+  ])('refuses %s and changes nothing', async (_, change, code, message) => {
+    const input = { uscc: uscc(1), product: 'invoice-loan', amount: '100000', termMonths: 12, ...change };
+    await changesNothing(async () => {
+      refused(await alice.query(CREATE, { input }), code, message);
+    });
+  });
+});
+
+describe('the application workflow', () => {
+  it('declines automatically on a knockout, freezing the risk view it decided on', async () => {
+    const draft = await create(alice, 7, '100000');
+    expect(draft).toMatchObject({ state: 'DRAFT', createdBy: 'alice', missingConsentScopes: [], assessment: null, decision: null });
+    const declined = await submit(alice, draft.id);
+    expect(declined).toMatchObject({
+      state: 'DECLINED',
+      submittedBy: 'alice',
+      decision: { decision: 'DECLINE', basis: 'AUTOMATIC', decidedBy: 'system', reasonCode: 'KO_SALES_DOWN_30_12M', againstModel: false },
+      loan: null,
+    });
+    expect(declined.assessment).toMatchObject({ decision: 'DECLINE', model: { id: 'sme-general', version: expect.any(String) }, recommendedLimit: null });
+    expect(declined.assessment!.ruleHits).toContainEqual({ code: 'KO_SALES_DOWN_30_12M', kind: 'KNOCKOUT' });
+    expect(declined.assessment!.reasonCodes[0]!.code).toBe('KO_SALES_DOWN_30_12M');
+    expect(declined.assessment!.features.length).toBeGreaterThan(60);
+
+    // Frozen: the same snapshot reads back after the enterprise's data changes and the clock moves.
+    await testStore.store.db.updateTable('invoice').set({ supersededAt: new Date() }).where('sellerEnterpriseId', '=', sql<string>`(SELECT id FROM enterprise WHERE uscc = ${uscc(7)})`).execute();
+    expect((await get(draft.id)).assessment).toEqual(declined.assessment);
+  });
+
+  it('approves a small application from a clean enterprise automatically and books the loan', async () => {
+    const approved = await submit(alice, (await create(alice, 1, '150000', 12)).id);
+    expect(approved).toMatchObject({
+      state: 'APPROVED',
+      decision: { decision: 'APPROVE', basis: 'AUTOMATIC', decidedBy: 'system', deciderRole: null, againstModel: false },
+      assessment: { decision: 'APPROVE', grade: expect.stringMatching(/^[AB]$/) },
+      loan: { status: 'ACTIVE', amount: { amount: '150000.00' }, limit: { amount: approved.assessment!.recommendedLimit!.amount }, pricingRateBps: expect.any(Number) },
+    });
+    expect(approved.loan!.maturesOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  let inReview: ApplicationView;
+
+  it('refers a larger one to review, where only another user with an approver role decides it', async () => {
+    inReview = await submit(alice, (await create(alice, 2, '500000', 12)).id);
+    expect(inReview).toMatchObject({ state: 'IN_REVIEW', decision: null, assessment: { decision: 'APPROVE' } });
+    await changesNothing(async () => {
+      refused(await alice.query(DECIDE, { id: inReview.id, decision: 'APPROVE' }), 'FORBIDDEN', 'APPROVER, SENIOR_APPROVER');
+      refused(await bob.query(ASSIGN, { id: inReview.id, user: 'alice' }), 'BAD_USER_INPUT', 'alice made this application');
+    });
+    expect(ok(await bob.query<{ assignApplication: ApplicationView }>(ASSIGN, { id: inReview.id, user: 'bob' })).assignApplication.assignee).toBe('bob');
+
+    const approved = ok(await bob.query<{ decideApplication: ApplicationView }>(DECIDE, { id: inReview.id, decision: 'APPROVE', comment: '经营稳定' })).decideApplication;
+    expect(approved).toMatchObject({
+      state: 'APPROVED',
+      assignee: 'bob',
+      decision: { decision: 'APPROVE', basis: 'MANUAL', decidedBy: 'bob', deciderRole: 'APPROVER', comment: '经营稳定', againstModel: false },
+      loan: { status: 'ACTIVE', amount: { amount: '500000.00' } },
+    });
+    expect(approved.assessment).toEqual(inReview.assessment);
+  });
+
+  it('never lets the maker decide, even with an approver role', async () => {
+    const mine = await submit(sam, (await create(sam, 2, '400000', 12)).id);
+    expect(mine.state).toBe('IN_REVIEW');
+    await changesNothing(async () => {
+      refused(await sam.query(DECIDE, { id: mine.id, decision: 'APPROVE' }), 'FORBIDDEN', 'sam created this application and so cannot decide it');
+    });
+    // Submitted by someone else, it is still the creator's own.
+    const made = await create(sam, 2, '300000', 12);
+    const submitted = await submit(alice, made.id);
+    await changesNothing(async () => {
+      refused(await sam.query(DECIDE, { id: submitted.id, decision: 'DECLINE', reasonCode: 'DCL_POLICY' }), 'FORBIDDEN', 'created');
+    });
+    expect(ok(await bob.query<{ decideApplication: ApplicationView }>(DECIDE, { id: mine.id, decision: 'DECLINE', reasonCode: 'DCL_POLICY', comment: '额度已满足' })).decideApplication).toMatchObject({
+      state: 'DECLINED',
+      decision: { againstModel: true, reasonCode: 'DCL_POLICY' },
+    });
+  });
+
+  it('needs a senior approver above the senior-approval amount', async () => {
+    const large = await submit(alice, (await create(alice, 6, '1000000', 24)).id);
+    expect(large).toMatchObject({ state: 'IN_REVIEW', assessment: { decision: 'APPROVE' } });
+    await changesNothing(async () => {
+      refused(await bob.query(DECIDE, { id: large.id, decision: 'APPROVE' }), 'FORBIDDEN', 'above 800000.00: it needs a SENIOR_APPROVER');
+    });
+    expect(ok(await carol.query<{ decideApplication: ApplicationView }>(DECIDE, { id: large.id, decision: 'APPROVE' })).decideApplication).toMatchObject({
+      state: 'APPROVED',
+      decision: { deciderRole: 'SENIOR_APPROVER', againstModel: false },
+    });
+  });
+
+  it('needs a known reason code and a comment to go against the model, and a reason code for every decline', async () => {
+    const aboveLimit = await submit(alice, (await create(alice, 14, '700000', 12)).id);
+    expect(aboveLimit.state).toBe('IN_REVIEW');
+    expect(Number(aboveLimit.assessment!.recommendedLimit!.amount)).toBeLessThan(700000);
+    await changesNothing(async () => {
+      refused(await bob.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE' }), 'BAD_USER_INPUT', "against the model's advice");
+      refused(await bob.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'OVR_COLLATERAL' }), 'BAD_USER_INPUT', 'needs a reasonCode and a comment');
+      refused(await bob.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'FRIEND_OF_MINE', comment: 'trust me' }), 'BAD_USER_INPUT', 'FRIEND_OF_MINE is not a known reason');
+      refused(await bob.query(DECIDE, { id: aboveLimit.id, decision: 'DECLINE' }), 'BAD_USER_INPUT', 'a decline needs a reasonCode');
+    });
+    const approved = ok(await bob.query<{ decideApplication: ApplicationView }>(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'OVR_COLLATERAL', comment: '有房产抵押' })).decideApplication;
+    expect(approved).toMatchObject({ state: 'APPROVED', decision: { againstModel: true, reasonCode: 'OVR_COLLATERAL' }, loan: { amount: { amount: '700000.00' }, limit: { amount: '700000.00' } } });
+  });
+
+  it('refuses transitions the state machine does not allow, changing nothing', async () => {
+    const approved = (await rita.query<{ applications: { edges: { node: { id: string } }[] } }>('{ applications(filter: { state: APPROVED }, first: 1) { edges { node { id } } } }')).data!.applications.edges[0]!.node.id;
+    const draft = await create(alice, 3, '100000');
+    await changesNothing(async () => {
+      refused(await bob.query(DECIDE, { id: draft.id, decision: 'APPROVE' }), 'INVALID_STATE', 'the application is DRAFT; it can be decided only when IN_REVIEW');
+      refused(await alice.query(WITHDRAW, { id: approved }), 'INVALID_STATE', 'it can be withdrawn only when DRAFT or AWAITING_CONSENT or IN_REVIEW');
+      refused(await alice.query(SUBMIT, { id: approved }), 'INVALID_STATE', 'APPROVED');
+      refused(await bob.query(DECIDE, { id: approved, decision: 'DECLINE', reasonCode: 'DCL_POLICY' }), 'INVALID_STATE');
+      refused(await alice.query(SUBMIT, { id: Buffer.from('Application:999999').toString('base64url') }), 'NOT_FOUND');
+      refused(await alice.query(SUBMIT, { id: Buffer.from('Enterprise:1').toString('base64url') }), 'BAD_USER_INPUT', 'expected an id of type Application');
+    });
+    expect(ok(await alice.query<{ withdrawApplication: ApplicationView }>(WITHDRAW, { id: draft.id })).withdrawApplication.state).toBe('WITHDRAWN');
+    await changesNothing(async () => refused(await alice.query(SUBMIT, { id: draft.id }), 'INVALID_STATE', 'WITHDRAWN'));
+  });
+});
+
+describe('a submission cut short', () => {
+  it('is refused while it may still be running, and taken up again once it has stalled', async () => {
+    const draft = await create(alice, 3, '100000');
+    const id = Buffer.from(draft.id, 'base64url').toString().split(':')[1];
+    // As a hub stopped mid-collection leaves it.
+    const collecting = (since: string) =>
+      sql.raw(`UPDATE application SET state = 'COLLECTING', submitted_by = 'alice', updated_at = ${since}, version = version + 1 WHERE id = ${id}`).execute(testStore.store.db);
+    await collecting('now()');
+    await changesNothing(async () => refused(await alice.query(SUBMIT, { id: draft.id }), 'INVALID_STATE', 'COLLECTING'));
+    await sql.raw(`UPDATE application SET updated_at = now() - interval '1 hour' WHERE id = ${id}`).execute(testStore.store.db);
+    const resumed = await submit(alice, draft.id);
+    expect(resumed).toMatchObject({ state: 'IN_REVIEW', assessment: { decision: 'REVIEW' } });
+  });
+});
+
+describe('consent', () => {
+  const enterpriseId = async (n: number) =>
+    ok(await alice.query<{ enterprise: { id: string; consents: { id: string; status: string }[] } }>('query($uscc: String) { enterprise(uscc: $uscc) { id consents { id status } } }', { uscc: uscc(n) })).enterprise;
+  const grant = async (id: string, scopes: string[], expiresAt = new Date(Date.now() + 365 * DAY)) =>
+    ok(await alice.query(GRANT, { input: { enterpriseId: id, scopes, purpose: '小微企业线上贷款贷前调查', expiresAt: expiresAt.toISOString(), evidenceRef: `consents/${scopes.join('-')}.pdf` } }));
+
+  it('is required for every source the product needs: missing, revoked or expired, CONSENT_REQUIRED names them and nothing changes', async () => {
+    const enterprise = await enterpriseId(4);
+    for (const consent of enterprise.consents) ok(await alice.query('mutation($id: ID!) { revokeConsent(id: $id) { status } }', { id: consent.id }));
+    const draft = await create(alice, 4, '100000');
+    expect(draft.missingConsentScopes).toEqual(['registry', 'invoice', 'tax', 'court']);
+    const runs = async () => (await testStore.store.db.selectFrom('syncRun').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n;
+    const runsBefore = await runs();
+
+    await changesNothing(async () => {
+      const error = refused(await alice.query(SUBMIT, { id: draft.id }), 'CONSENT_REQUIRED', 'no valid consent for registry, invoice, tax, court');
+      expect(error.extensions).toMatchObject({ missingScopes: ['registry', 'invoice', 'tax', 'court'] });
+    });
+    await grant(enterprise.id, ['registry', 'invoice', 'tax']);
+    await changesNothing(async () => {
+      expect(refused(await alice.query(SUBMIT, { id: draft.id }), 'CONSENT_REQUIRED').extensions).toMatchObject({ missingScopes: ['court'] });
+    });
+    await grant(enterprise.id, ['court'], new Date(Date.now() + DAY));
+    clock.shift = 2 * DAY; // the court consent has expired
+    try {
+      await changesNothing(async () => {
+        expect(refused(await alice.query(SUBMIT, { id: draft.id }), 'CONSENT_REQUIRED').extensions).toMatchObject({ missingScopes: ['court'] });
+      });
+    } finally {
+      clock.shift = 0;
+    }
+    // No source was pulled for it meanwhile.
+    expect(await runs()).toBe(runsBefore);
+    expect((await get(draft.id)).state).toBe('DRAFT');
+  });
+
+  it('waits for consent when one lapses between the check and the pull, and goes on once it is granted again', async () => {
+    const enterprise = await enterpriseId(5);
+    for (const consent of enterprise.consents) ok(await alice.query('mutation($id: ID!) { revokeConsent(id: $id) { status } }', { id: consent.id }));
+    await grant(enterprise.id, ['registry', 'invoice', 'tax']);
+    await grant(enterprise.id, ['court'], new Date(Date.now() + DAY));
+    const draft = await create(alice, 5, '100000');
+    // Time passes the court consent's expiry once the tax bureau has been asked: after the
+    // check, before the court's pull (the product's sources are pulled in order).
+    const tax = upstreams.sandboxes.get('tax')!;
+    const asked = tax.stats().requests;
+    Object.assign(clock, { jump: 2 * DAY, jumpWhen: () => tax.stats().requests > asked });
+    let waiting: ApplicationView;
+    try {
+      waiting = await submit(alice, draft.id);
+    } finally {
+      Object.assign(clock, { jump: 0, jumpWhen: () => false });
+    }
+    expect(waiting).toMatchObject({ state: 'AWAITING_CONSENT', missingConsentScopes: ['court'], assessment: null });
+    const refusedRun = await testStore.store.db.selectFrom('syncRun').select(['status', 'source']).where('source', '=', 'court').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(refusedRun.status).toBe('REFUSED');
+
+    await grant(enterprise.id, ['court']);
+    const resumed = await submit(alice, draft.id);
+    expect(['APPROVED', 'DECLINED', 'IN_REVIEW']).toContain(resumed.state);
+    expect(resumed.assessment).not.toBeNull();
+  });
+});
+
+describe('applications', () => {
+  it('are listed latest first with Relay paging, filtered by state, product, assignee and enterprise', async () => {
+    type Page = { applications: { totalCount: number; edges: { cursor: string; node: { id: string; state: string; product: string; assignee: string | null } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    const PAGE = 'query($filter: ApplicationFilter, $first: Int, $after: String) { applications(filter: $filter, first: $first, after: $after) { totalCount edges { cursor node { id state product assignee } } pageInfo { hasNextPage endCursor } } }';
+    const all = ok(await bob.query<Page>(PAGE, { first: 100 })).applications;
+    const first = ok(await bob.query<Page>(PAGE, { first: 2 })).applications;
+    const second = ok(await bob.query<Page>(PAGE, { first: 2, after: first.pageInfo.endCursor })).applications;
+    expect([...first.edges, ...second.edges].map((edge) => edge.node.id)).toEqual(all.edges.slice(0, 4).map((edge) => edge.node.id));
+    expect(first.totalCount).toBe(all.edges.length);
+
+    const approved = ok(await bob.query<Page>(PAGE, { filter: { state: 'APPROVED' }, first: 100 })).applications;
+    expect(approved.edges.length).toBeGreaterThanOrEqual(4);
+    expect(approved.edges.every((edge) => edge.node.state === 'APPROVED')).toBe(true);
+    expect(ok(await bob.query<Page>(PAGE, { filter: { assignee: 'bob' }, first: 100 })).applications.edges.map((edge) => edge.node.assignee)).toEqual(['bob']);
+    expect(ok(await bob.query<Page>(PAGE, { filter: { product: 'tax-loan' }, first: 100 })).applications.totalCount).toBe(0);
+    const enterprise = ok(await bob.query<{ enterprise: { id: string } }>('query($uscc: String) { enterprise(uscc: $uscc) { id } }', { uscc: uscc(2) })).enterprise.id;
+    expect(ok(await bob.query<Page>(PAGE, { filter: { enterpriseId: enterprise }, first: 100 })).applications.totalCount).toBe(3);
+    refused(await bob.query(PAGE, { first: 101 }), 'BAD_USER_INPUT', 'first must be between 1 and 100');
+  });
+
+  it('expire when left open past the product\'s time', async () => {
+    const draft = await create(alice, 3, '90000');
+    clock.shift = 31 * DAY;
+    try {
+      refused(await alice.query(SUBMIT, { id: draft.id }), 'INVALID_STATE', 'expired');
+      refused(await bob.query('mutation { expireApplications }'), 'FORBIDDEN');
+      expect(ok(await admin.query<{ expireApplications: number }>('mutation { expireApplications }')).expireApplications).toBeGreaterThanOrEqual(1);
+    } finally {
+      clock.shift = 0;
+    }
+    expect((await get(draft.id)).state).toBe('EXPIRED');
+  });
+});
+
+describe('the audit trail', () => {
+  type Events = { auditEvents: { totalCount: number; edges: { node: { actor: string; roles: string[]; action: string; before: unknown; after: { state?: string }; requestId: string | null; enterprise: { uscc: string } | null } }[] } };
+  const TRAIL = 'query($filter: AuditEventFilter) { auditEvents(filter: $filter, first: 100) { totalCount edges { node { actor roles action before after requestId enterprise { uscc } } } } }';
+
+  it('records every step of an application: who, in which role, before and after, from which request', async () => {
+    const application = await create(alice, 2, '450000', 12);
+    await submit(alice, application.id);
+    await bob.query(DECIDE, { id: application.id, decision: 'APPROVE' });
+    const id = Buffer.from(application.id, 'base64url').toString().split(':')[1];
+    const trail = ok(await rita.query<Events>(TRAIL, { filter: { subjectType: 'Application', subjectId: id } })).auditEvents.edges.map((edge) => edge.node).reverse();
+    expect(trail.map((event) => [event.actor, event.action, event.after.state])).toEqual([
+      ['alice', 'CREATE_APPLICATION', 'DRAFT'],
+      ['alice', 'SUBMIT_APPLICATION', 'COLLECTING'],
+      ['alice', 'ASSESS_APPLICATION', 'ASSESSED'],
+      ['alice', 'REFER_APPLICATION', 'IN_REVIEW'],
+      ['bob', 'DECIDE_APPLICATION', 'APPROVED'],
+    ]);
+    expect(trail[4]).toMatchObject({ roles: ['APPROVER'], before: { state: 'IN_REVIEW' }, enterprise: { uscc: uscc(2) }, requestId: expect.any(String) });
+    const pulls = ok(await rita.query<Events>(TRAIL, { filter: { action: 'PULL_DATA', actor: 'alice' } })).auditEvents;
+    expect(pulls.totalCount).toBeGreaterThanOrEqual(4);
+    const booked = ok(await admin.query<Events>(TRAIL, { filter: { action: 'BOOK_LOAN', actor: 'bob' } })).auditEvents;
+    expect(booked.totalCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it('is append-only, and the frozen assessments and the maker-checker rules hold in the store itself', async () => {
+    const db = testStore.store.db;
+    await expect(sql`UPDATE audit_event SET actor = 'nobody'`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_event`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`TRUNCATE audit_event`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE application_assessment SET score = 999`.execute(db)).rejects.toThrow(/append-only/);
+
+    const review = await submit(alice, (await create(alice, 2, '350000', 12)).id);
+    const id = Buffer.from(review.id, 'base64url').toString().split(':')[1]!;
+    const decide = (set: string) => sql.raw(`UPDATE application SET state = 'APPROVED', decision = 'APPROVE', decision_basis = 'MANUAL', decided_at = now(), ${set} WHERE id = ${id}`).execute(db);
+    await expect(decide(`decided_by = 'alice', decider_role = 'APPROVER'`)).rejects.toThrow(/maker_is_not_checker/);
+    await expect(decide(`decided_by = 'mallory', decider_role = 'ANALYST'`)).rejects.toThrow(/checker_has_approver_role/);
+    await expect(sql.raw(`UPDATE application SET state = 'DRAFT' WHERE id = ${id}`).execute(db)).rejects.toThrow(/not a transition/);
+    await expect(sql.raw(`UPDATE application SET amount_fen = 1 WHERE id = ${id}`).execute(db)).rejects.toThrow(/never changes/);
+    await expect(sql.raw(`DELETE FROM application WHERE id = ${id}`).execute(db)).rejects.toThrow(/append-only/);
+    expect((await get(review.id)).state).toBe('IN_REVIEW');
+  });
+});
