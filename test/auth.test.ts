@@ -92,11 +92,12 @@ describe('authentication settings', () => {
     expect(() => loadConfig(production)).toThrow('JWT_SECRET or JWKS_URL: one is required in production');
     expect(() => loadConfig({ ...production, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET: at least 32 characters/);
     expect(() => loadConfig({ ...production, JWT_SECRET: 'x'.repeat(32), JWKS_URL: 'https://idp.example/jwks' })).toThrow('set one, not both');
-    expect(loadConfig({ ...production, JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example' }).auth).toEqual({
+    expect(() => loadConfig({ ...production, JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example' })).toThrow('JWT_ISSUER and JWT_AUDIENCE: required with JWKS_URL');
+    expect(loadConfig({ ...production, JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'creditgraph' }).auth).toEqual({
       kind: 'jwks',
       url: 'https://idp.example/jwks',
       issuer: 'https://idp.example',
-      audience: undefined,
+      audience: 'creditgraph',
     });
     expect(loadConfig({}).auth).toEqual({ kind: 'development' });
   });

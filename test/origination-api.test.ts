@@ -196,13 +196,48 @@ describe('roles', () => {
     expect(clear.maskedIdNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
     expect(masked.maskedIdNumber).toBe('*'.repeat(18));
 
-    const personId = Buffer.from(clear.id, 'base64url').toString().split(':')[1];
-    const reads = ok(await rita.query<{ auditEvents: { edges: { node: { actor: string; roles: string[]; action: string; subjectId: string } }[] } }>(
-      'query($id: String) { auditEvents(filter: { action: "READ_PERSONAL_DATA", subjectType: "Person", subjectId: $id }) { edges { node { actor roles action subjectId } } } }',
-      { id: personId },
+    const reads = ok(await rita.query<{ auditEvents: { edges: { node: { actor: string; roles: string[]; action: string; subject: string } }[] } }>(
+      'query($id: ID) { auditEvents(filter: { action: "READ_PERSONAL_DATA", subject: $id }) { edges { node { actor roles action subject } } } }',
+      { id: clear.id },
     )).auditEvents.edges.map((edge) => edge.node);
     // Alice read it in clear; Dave's masked read is not a read of personal data.
-    expect(reads).toEqual([{ actor: 'alice', roles: ['ANALYST'], action: 'READ_PERSONAL_DATA', subjectId: personId }]);
+    expect(reads).toEqual([{ actor: 'alice', roles: ['ANALYST'], action: 'READ_PERSONAL_DATA', subject: clear.id }]);
+  });
+});
+
+describe('reads of personal data under load', () => {
+  it('are each audited, however many arrive at once', async () => {
+    const QUERY = 'query($uscc: String) { enterprise(uscc: $uscc) { legalRepresentative { id name } } }';
+    const readers = Array.from({ length: 24 }, (_, i) => hub.as(`reader-${i}`, 'ANALYST'));
+    const answers = await Promise.all(readers.map((reader, i) => reader.query<{ enterprise: { legalRepresentative: { id: string } } }>(QUERY, { uscc: uscc((i % 3) + 1) })));
+    const events = ok(await rita.query<{ auditEvents: { edges: { node: { actor: string; subject: string } }[] } }>(
+      '{ auditEvents(filter: { action: "READ_PERSONAL_DATA" }, first: 100) { edges { node { actor subject } } } }',
+    )).auditEvents.edges.map((edge) => edge.node);
+    for (const [i, answer] of answers.entries()) {
+      expect(events).toContainEqual({ actor: `reader-${i}`, subject: ok(answer).enterprise.legalRepresentative.id });
+    }
+  });
+});
+
+describe('quarantined payloads', () => {
+  it('show natural persons\' names masked to those who run the sources', async () => {
+    await testStore.store.db
+      .insertInto('quarantinedRecord')
+      .values({
+        source: 'registry',
+        externalId: 'K1',
+        payloadHash: 'h1',
+        payload: JSON.stringify({ KeyNo: 'K1', Name: '王建国', IdNo: '320505********231X', Role: ['法定代表人'], Partners: [{ StockName: '李秀英', StockPercent: 'sixty' }] }),
+        errors: JSON.stringify(['StockPercent: expected a percentage']),
+      })
+      .execute();
+    const QUERY = '{ quarantinedRecords(filter: { source: "registry" }, first: 5) { edges { node { externalId payload } } } }';
+    type Page = { quarantinedRecords: { edges: { node: { externalId: string; payload: unknown } }[] } };
+    for (const client of [dave, admin]) {
+      expect(ok(await client.query<Page>(QUERY)).quarantinedRecords.edges.map((edge) => edge.node)).toEqual([
+        { externalId: 'K1', payload: { KeyNo: 'K1', Name: '王**', IdNo: '*'.repeat(18), Role: ['法定代表人'], Partners: [{ StockName: '李**', StockPercent: 'sixty' }] } },
+      ]);
+    }
   });
 });
 
@@ -332,6 +367,7 @@ describe('the application workflow', () => {
       refused(await alice.query(SUBMIT, { id: Buffer.from('Application:999999').toString('base64url') }), 'NOT_FOUND');
       refused(await alice.query(SUBMIT, { id: Buffer.from('Enterprise:1').toString('base64url') }), 'BAD_USER_INPUT', 'expected an id of type Application');
     });
+    await changesNothing(async () => refused(await sam.query(WITHDRAW, { id: draft.id }), 'FORBIDDEN', 'only alice, who made this application, can withdraw it'));
     expect(ok(await alice.query<{ withdrawApplication: ApplicationView }>(WITHDRAW, { id: draft.id })).withdrawApplication.state).toBe('WITHDRAWN');
     await changesNothing(async () => refused(await alice.query(SUBMIT, { id: draft.id }), 'INVALID_STATE', 'WITHDRAWN'));
   });
@@ -347,6 +383,8 @@ describe('a submission cut short', () => {
     await collecting('now()');
     await changesNothing(async () => refused(await alice.query(SUBMIT, { id: draft.id }), 'INVALID_STATE', 'COLLECTING'));
     await sql.raw(`UPDATE application SET updated_at = now() - interval '1 hour' WHERE id = ${id}`).execute(testStore.store.db);
+    // Whoever takes it up would have submitted it too, and could then check it: only alice may.
+    await changesNothing(async () => refused(await sam.query(SUBMIT, { id: draft.id }), 'FORBIDDEN', 'alice submitted this application; only they can submit it again'));
     const resumed = await submit(alice, draft.id);
     expect(resumed).toMatchObject({ state: 'IN_REVIEW', assessment: { decision: 'REVIEW' } });
   });
@@ -451,15 +489,14 @@ describe('applications', () => {
 });
 
 describe('the audit trail', () => {
-  type Events = { auditEvents: { totalCount: number; edges: { node: { actor: string; roles: string[]; action: string; before: unknown; after: { state?: string }; requestId: string | null; enterprise: { uscc: string } | null } }[] } };
-  const TRAIL = 'query($filter: AuditEventFilter) { auditEvents(filter: $filter, first: 100) { totalCount edges { node { actor roles action before after requestId enterprise { uscc } } } } }';
+  type Events = { auditEvents: { totalCount: number; edges: { node: { actor: string; roles: string[]; action: string; subject: string; before: unknown; after: { state?: string }; requestId: string | null; enterprise: { uscc: string } | null } }[] } };
+  const TRAIL = 'query($filter: AuditEventFilter) { auditEvents(filter: $filter, first: 100) { totalCount edges { node { actor roles action subject before after requestId enterprise { uscc } } } } }';
 
   it('records every step of an application: who, in which role, before and after, from which request', async () => {
     const application = await create(alice, 2, '450000', 12);
     await submit(alice, application.id);
     await bob.query(DECIDE, { id: application.id, decision: 'APPROVE' });
-    const id = Buffer.from(application.id, 'base64url').toString().split(':')[1];
-    const trail = ok(await rita.query<Events>(TRAIL, { filter: { subjectType: 'Application', subjectId: id } })).auditEvents.edges.map((edge) => edge.node).reverse();
+    const trail = ok(await rita.query<Events>(TRAIL, { filter: { subject: application.id } })).auditEvents.edges.map((edge) => edge.node).reverse();
     expect(trail.map((event) => [event.actor, event.action, event.after.state])).toEqual([
       ['alice', 'CREATE_APPLICATION', 'DRAFT'],
       ['alice', 'SUBMIT_APPLICATION', 'COLLECTING'],
@@ -467,7 +504,7 @@ describe('the audit trail', () => {
       ['alice', 'REFER_APPLICATION', 'IN_REVIEW'],
       ['bob', 'DECIDE_APPLICATION', 'APPROVED'],
     ]);
-    expect(trail[4]).toMatchObject({ roles: ['APPROVER'], before: { state: 'IN_REVIEW' }, enterprise: { uscc: uscc(2) }, requestId: expect.any(String) });
+    expect(trail[4]).toMatchObject({ roles: ['APPROVER'], subject: application.id, before: { state: 'IN_REVIEW' }, enterprise: { uscc: uscc(2) }, requestId: expect.any(String) });
     const pulls = ok(await rita.query<Events>(TRAIL, { filter: { action: 'PULL_DATA', actor: 'alice' } })).auditEvents;
     expect(pulls.totalCount).toBeGreaterThanOrEqual(4);
     const booked = ok(await admin.query<Events>(TRAIL, { filter: { action: 'BOOK_LOAN', actor: 'bob' } })).auditEvents;
@@ -486,6 +523,11 @@ describe('the audit trail', () => {
     const decide = (set: string) => sql.raw(`UPDATE application SET state = 'APPROVED', decision = 'APPROVE', decision_basis = 'MANUAL', decided_at = now(), ${set} WHERE id = ${id}`).execute(db);
     await expect(decide(`decided_by = 'alice', decider_role = 'APPROVER'`)).rejects.toThrow(/maker_is_not_checker/);
     await expect(decide(`decided_by = 'mallory', decider_role = 'ANALYST'`)).rejects.toThrow(/checker_has_approver_role/);
+    await expect(decide(`decided_by = 'bob', decider_role = 'APPROVER', submitted_by = 'carol'`)).rejects.toThrow(/the submitter never changes/);
+    await expect(decide(`decided_by = 'bob', decider_role = 'APPROVER', recommended_decision = 'APPROVE', recommended_limit_fen = 100000000000`)).rejects.toThrow(/set by the assessment only/);
+    await expect(
+      sql.raw(`UPDATE application SET state = 'APPROVED', decision = 'APPROVE', decision_basis = 'AUTOMATIC', decided_by = 'system', decided_at = now() WHERE id = ${id}`).execute(db),
+    ).rejects.toThrow(/AUTOMATIC decision from IN_REVIEW/);
     await expect(sql.raw(`UPDATE application SET state = 'DRAFT' WHERE id = ${id}`).execute(db)).rejects.toThrow(/not a transition/);
     await expect(sql.raw(`UPDATE application SET amount_fen = 1 WHERE id = ${id}`).execute(db)).rejects.toThrow(/never changes/);
     await expect(sql.raw(`DELETE FROM application WHERE id = ${id}`).execute(db)).rejects.toThrow(/append-only/);

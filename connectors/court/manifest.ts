@@ -21,4 +21,6 @@ export const courtManifest: ConnectorManifest<CourtConfig> = {
   rateLimit: { requestsPerSecond: 20, concurrency: 4 },
   // The licensed channel returns a natural person's full ID number (身份证号) on enforcements against them.
   personalFields: ['sfzhm'],
+  // A natural person subject to enforcement, and a case's counterparty (a person or an enterprise).
+  personNameFields: ['bzxrxm', 'dfdsr'],
 };

@@ -20,4 +20,6 @@ export const registryManifest: ConnectorManifest<RegistryConfig> = {
   rateLimit: { requestsPerSecond: 20, concurrency: 4 },
   // Shareholders and key persons who are natural persons come with their ID numbers.
   personalFields: ['IdNo'],
+  // Key persons' Name, natural-person shareholders' StockName, the legal representative's OperName.
+  personNameFields: ['Name', 'StockName', 'OperName'],
 };

@@ -34,23 +34,60 @@ export interface AuditEntry {
  */
 export async function recordAudit(db: Db | Transaction<Database>, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db
-    .insertInto('auditEvent')
-    .values(
-      entries.map((entry) => ({
-        actor: actor.user,
-        roles: [...actor.roles],
-        action: entry.action,
-        subjectType: entry.subjectType,
-        subjectId: entry.subjectId,
-        enterpriseId: entry.enterpriseId ?? null,
-        purpose: entry.purpose ?? actor.purpose,
-        before: entry.before === undefined ? null : JSON.stringify(entry.before),
-        after: entry.after === undefined ? null : JSON.stringify(entry.after),
-        requestId: actor.requestId,
-      })),
-    )
-    .execute();
+  await db.insertInto('auditEvent').values(auditRows(actor, entries)).execute();
+}
+
+function auditRows(actor: Actor, entries: readonly AuditEntry[]) {
+  return entries.map((entry) => ({
+    actor: actor.user,
+    roles: [...actor.roles],
+    action: entry.action,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    enterpriseId: entry.enterpriseId ?? null,
+    purpose: entry.purpose ?? actor.purpose,
+    before: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    requestId: actor.requestId,
+  }));
+}
+
+/**
+ * Group commit for audit lines that belong to no change of their own (reads of personal data):
+ * each caller waits until its lines are durable, but lines arriving while a write is in flight
+ * go together in the next one, so under load many requests share one commit and its flush
+ * instead of paying one each.
+ */
+export class AuditLog {
+  private pending: { actor: Actor; entries: readonly AuditEntry[] }[] = [];
+  private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Db) {}
+
+  record(actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ actor, entries });
+      this.waiting.push({ resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length > 0) {
+      const [batch, waiting] = [this.pending, this.waiting];
+      [this.pending, this.waiting] = [[], []];
+      try {
+        await this.db.insertInto('auditEvent').values(batch.flatMap(({ actor, entries }) => auditRows(actor, entries))).execute();
+        waiting.forEach((caller) => caller.resolve());
+      } catch (error) {
+        waiting.forEach((caller) => caller.reject(error));
+      }
+    }
+    this.flushing = false;
+  }
 }
 
 export interface AuditFilter {

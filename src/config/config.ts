@@ -63,7 +63,7 @@ export type Config = {
 /** How tokens are verified; `development` is a random secret kept in DATA_DIR (src/auth/tokens.ts). */
 export type AuthConfig =
   | { kind: 'secret'; secret: string }
-  | { kind: 'jwks'; url: string; issuer: string | undefined; audience: string | undefined }
+  | { kind: 'jwks'; url: string; issuer: string; audience: string }
   | { kind: 'development' };
 
 /** Where the data lives: one discriminated union, so a wrong combination does not compile. */
@@ -96,6 +96,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (env.JWT_SECRET && env.JWKS_URL) {
     throw new ConfigError('invalid configuration — JWT_SECRET and JWKS_URL: set one, not both');
   }
+  if (env.JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
+    throw new ConfigError('invalid configuration — JWT_ISSUER and JWT_AUDIENCE: required with JWKS_URL, or any token of that identity provider would do');
+  }
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URL) {
     throw new ConfigError('invalid configuration — JWT_SECRET or JWKS_URL: one is required in production');
   }
@@ -113,7 +116,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     auth: env.JWT_SECRET
       ? { kind: 'secret', secret: env.JWT_SECRET }
       : env.JWKS_URL
-        ? { kind: 'jwks', url: env.JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }
+        ? { kind: 'jwks', url: env.JWKS_URL, issuer: env.JWT_ISSUER!, audience: env.JWT_AUDIENCE! }
         : { kind: 'development' },
     hub: { url: env.HUB_URL, token: env.HUB_TOKEN },
   };

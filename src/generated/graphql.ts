@@ -132,7 +132,9 @@ export type AuditEvent = {
   /** The request it came in, as in the logs and the X-Request-Id response header. */
   requestId?: Maybe<Scalars['String']['output']>;
   roles: Array<Role>;
-  subjectId?: Maybe<Scalars['String']['output']>;
+  /** The subject's id, as the API gives it out (e.g. the application's id). */
+  subject?: Maybe<Scalars['ID']['output']>;
+  /** Application, Consent, Enterprise, Loan, Person, QuarantinedRecord, ... */
   subjectType: Scalars['String']['output'];
 };
 
@@ -154,7 +156,8 @@ export type AuditEventFilter = {
   actor?: InputMaybe<Scalars['String']['input']>;
   enterpriseId?: InputMaybe<Scalars['ID']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
-  subjectId?: InputMaybe<Scalars['String']['input']>;
+  /** An id of any type the API gives out: the trail of that application, consent, person, ... */
+  subject?: InputMaybe<Scalars['ID']['input']>;
   subjectType?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
@@ -1353,7 +1356,7 @@ export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
-  subjectId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   subjectType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 

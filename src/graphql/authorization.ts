@@ -2,6 +2,7 @@ import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
 import { PERSONAL_DATA_ROLES, hasAnyRole, type Role } from '../auth/roles.js';
 import { ForbiddenError } from '../common/errors.js';
+import { maskName } from '../profile/person.js';
 import type { GraphQLContext } from './context.js';
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
@@ -51,15 +52,9 @@ function maskPersonal(field: GraphQLFieldConfig<unknown, GraphQLContext>, kind: 
     async resolve(source, args, context, info) {
       const value: unknown = await resolve(source, args, context, info);
       if (typeof value !== 'string') return value;
-      if (!hasAnyRole(context.viewer, PERSONAL_DATA_ROLES)) return mask(kind, value);
+      if (!hasAnyRole(context.viewer, PERSONAL_DATA_ROLES)) return kind === 'NAME' ? maskName(value) : '*'.repeat(value.length);
       context.personalReads.add(`${typeName}:${(source as { id: string }).id}`);
       return value;
     },
   };
-}
-
-/** A surname is kept, so a screen still reads naturally ('王**'); an ID number shows nothing. */
-export function mask(kind: PersonalKind, value: string): string {
-  const characters = [...value];
-  return kind === 'NAME' ? characters[0] + '*'.repeat(Math.max(1, characters.length - 1)) : '*'.repeat(characters.length);
 }

@@ -1,4 +1,4 @@
-import { recordAudit, type Actor } from '../audit/audit.js';
+import { AuditLog, type Actor } from '../audit/audit.js';
 import type { Viewer } from '../auth/roles.js';
 import { IngestService } from '../ingest/service.js';
 import { bindFromEnvironment } from '../ingest/connector-config.js';
@@ -16,6 +16,8 @@ export interface HubServices {
   ingest: IngestService;
   risk: RiskService;
   origination: OriginationService;
+  /** Audit lines of reads, group-committed. */
+  auditLog: AuditLog;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
@@ -66,7 +68,7 @@ export function createServices(
   const now = options.now ?? (() => new Date());
   const ingest = new IngestService(store, connectors, bound, options);
   const risk = new RiskService(store.db, options.riskConfig ?? loadRiskConfig(), now);
-  return { store, ingest, risk, origination: new OriginationService(store.db, ingest, risk, now) };
+  return { store, ingest, risk, origination: new OriginationService(store.db, ingest, risk, now), auditLog: new AuditLog(store.db) };
 }
 
 export function createContext(services: HubServices, { viewer, requestId, purpose }: RequestIdentity): GraphQLContext {
@@ -91,5 +93,5 @@ export async function auditPersonalReads(context: GraphQLContext, operationName:
     return { action: 'READ_PERSONAL_DATA', subjectType, subjectId, after: { operation: operationName } };
   });
   context.personalReads.clear();
-  await recordAudit(context.store.db, context.actor, entries);
+  await context.auditLog.record(context.actor, entries);
 }

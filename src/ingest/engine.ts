@@ -5,7 +5,7 @@ import type { Db, Store } from '../store/database.js';
 import { hasConsent } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import type { SyncRunStatus } from '../store/schema.js';
-import { hashPersonId, maskIdNumber } from '../profile/person.js';
+import { hashPersonId, maskIdNumber, maskKeys } from '../profile/person.js';
 import { insertRows, snakeCase } from '../store/bulk.js';
 import type { AnyConnector, CanonicalEntity, CanonicalRecord, Checkpoint, Normalized, Page, PersonRef } from './sdk.js';
 import type { Transport } from './transport.js';
@@ -161,7 +161,7 @@ export class IngestEngine {
     const observedAt = this.now();
     const personal = new Set(connector.manifest.personalFields ?? []);
     const kept = records.map((raw) => {
-      const payload = personal.size > 0 ? maskPersonal(raw, personal) : raw;
+      const payload = personal.size > 0 ? maskKeys(raw, personal, maskIdNumber) : raw;
       return { payload, hash: payloadHash(payload) };
     });
     const uniquePayloads = new Map(kept.map((entry) => [entry.hash, entry.payload]));
@@ -358,14 +358,6 @@ function linkRecord(record: CanonicalRecord, run: RunKey, links: Links): { row: 
 }
 
 /** The record with the values under personal keys masked, at any depth. */
-function maskPersonal(value: unknown, keys: ReadonlySet<string>): unknown {
-  if (Array.isArray(value)) return value.map((item) => maskPersonal(item, keys));
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, keys.has(key) && typeof item === 'string' ? maskIdNumber(item) : maskPersonal(item, keys)]),
-  );
-}
-
 function safeNormalize(connector: AnyConnector, raw: unknown, context: { uscc: string; stream: string }): Normalized {
   try {
     return connector.normalize(raw, context);

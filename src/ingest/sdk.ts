@@ -116,6 +116,11 @@ export interface ConnectorManifest<Config> {
    * before it keeps raw payloads or quarantines a record, so the clear number is never stored.
    */
   personalFields?: readonly string[];
+  /**
+   * Keys of a raw record (at any depth) that may hold a natural person's name: quarantined
+   * payloads show them masked to roles that do not need personal data.
+   */
+  personNameFields?: readonly string[];
 }
 
 export interface Connector<Config extends { baseUrl: string }, Client> {

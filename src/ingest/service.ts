@@ -37,7 +37,7 @@ export class IngestService {
 
   /**
    * Syncs the named sources (all configured ones when omitted) for one enterprise, one after
-   * another, each pull recorded in the audit trail with its outcome.
+   * another, each pull recorded in the audit trail as it starts.
    */
   async syncEnterprise(actor: Actor, enterpriseId: string, sources?: readonly string[]): Promise<SyncRunRow[]> {
     const ids = sources ? [...new Set(sources)] : [...this.bound.keys()];
@@ -52,17 +52,9 @@ export class IngestService {
     }
     const runs: SyncRunRow[] = [];
     for (const id of ids) {
-      const run = await this.engine.syncEnterprise(enterpriseId, this.bound.get(id)!);
-      runs.push(run);
-      await recordAudit(this.store.db, actor, [
-        {
-          action: 'PULL_DATA',
-          subjectType: 'SyncRun',
-          subjectId: run.id,
-          enterpriseId,
-          after: { source: run.source, status: run.status, fetched: run.fetched, stored: run.stored, quarantined: run.quarantined },
-        },
-      ]);
+      // Recorded before the pull, so no pull goes unrecorded, however it ends; how it ended is its sync run.
+      await recordAudit(this.store.db, actor, [{ action: 'PULL_DATA', subjectType: 'Enterprise', subjectId: enterpriseId, enterpriseId, after: { source: id } }]);
+      runs.push(await this.engine.syncEnterprise(enterpriseId, this.bound.get(id)!));
     }
     return runs;
   }

@@ -97,6 +97,10 @@ export class OriginationService {
     // nothing has touched it for a while; the syncs resume from their checkpoints.
     const stalled = application.state === 'COLLECTING' && this.now().getTime() - application.updatedAt.getTime() > STALLED_COLLECTION_MS;
     if (!stalled) this.expectState(application, ['DRAFT', 'AWAITING_CONSENT'], 'submitted');
+    // Whoever submitted first stays the maker: no one else may submit it again and later check it.
+    if (application.submittedBy !== null && application.submittedBy !== actor.user) {
+      throw new ForbiddenError(`${application.submittedBy} submitted this application; only they can submit it again`);
+    }
     const product = this.productOf(application);
     const missing = await this.missingScopes(application.enterpriseId, product);
     if (missing.length > 0) {
@@ -224,6 +228,9 @@ export class OriginationService {
   async withdraw(actor: Actor, id: string): Promise<ApplicationRow> {
     const application = await this.load(id);
     this.expectState(application, ['DRAFT', 'AWAITING_CONSENT', 'IN_REVIEW'], 'withdrawn');
+    if (actor.user !== application.createdBy && actor.user !== application.submittedBy) {
+      throw new ForbiddenError(`only ${[application.createdBy, application.submittedBy].filter(Boolean).join(' or ')}, who made this application, can withdraw it`);
+    }
     return this.transition(actor, application, 'WITHDRAW_APPLICATION', 'WITHDRAWN', {});
   }
 
@@ -431,9 +438,14 @@ function translateConstraint(error: unknown): never {
 
 const addDays = (instant: Date, days: number) => new Date(instant.getTime() + days * 86_400_000);
 
+/** China Standard Time has no daylight saving: a business day is the UTC+8 date. */
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** The business day `months` after `instant`'s (in China), clamped to the month's last day. */
 function addMonths(instant: Date, months: number): string {
-  const target = new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth() + months, 1));
+  const local = new Date(instant.getTime() + CHINA_OFFSET_MS);
+  const target = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + months, 1));
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(instant.getUTCDate(), lastDay));
+  target.setUTCDate(Math.min(local.getUTCDate(), lastDay));
   return target.toISOString().slice(0, 10);
 }

@@ -13,3 +13,16 @@ export function hashPersonId(salt: string, idNumber: string): string {
 export function maskIdNumber(idNumber: string): string {
   return `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`;
 }
+
+/** '王**': the surname kept, so a screen still reads naturally, the given name hidden. */
+export function maskName(name: string): string {
+  const characters = [...name];
+  return characters[0] + '*'.repeat(Math.max(1, characters.length - 1));
+}
+
+/** An upstream payload with the string values under `keys` (at any depth) replaced by `mask` of them. */
+export function maskKeys(value: unknown, keys: ReadonlySet<string>, mask: (text: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((item) => maskKeys(item, keys, mask));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, keys.has(key) && typeof item === 'string' ? mask(item) : maskKeys(item, keys, mask)]));
+}

@@ -144,6 +144,9 @@ export function checkRiskConfig(config: RiskConfig): RiskConfig {
       const amount = decimalToFen(product[key]);
       if (amount < min || amount > max) throw new Error(`product ${product.id}: ${key} must lie between minAmount and maxAmount`);
     }
+    if (decimalToFen(product.autoApproveMaxAmount) > decimalToFen(product.seniorApprovalAmount)) {
+      throw new Error(`product ${product.id}: autoApproveMaxAmount is above seniorApprovalAmount: the rules would approve what needs a senior approver`);
+    }
   }
   return config;
 }

@@ -1,4 +1,6 @@
+import { hasAnyRole, PERSONAL_DATA_ROLES } from '../../auth/roles.js';
 import type { Resolvers } from '../../generated/graphql.js';
+import { maskKeys, maskName } from '../../profile/person.js';
 import { consentStatus, grantConsent, revokeConsent } from '../../ingest/consents.js';
 import type { EnterpriseRow } from '../../store/schema.js';
 import { countQuarantine, countSyncRuns, findInventory, pageQuarantine, pageSyncRuns } from '../../store/ingest-records.js';
@@ -62,6 +64,19 @@ export const ingestResolvers: Resolvers = {
     syncRun: (record, _, { loaders }) => (record.syncRunId === null ? null : loaders.syncRunById.load(record.syncRunId)),
     enterprise: (record, _, { loaders }) => (record.enterpriseId === null ? null : loaders.enterpriseById.load(record.enterpriseId)),
     errors: (record) => (Array.isArray(record.errors) ? record.errors.map(String) : [String(record.errors)]),
+    // Payloads as the upstream sent them, but natural persons' names masked for roles that do not need them.
+    payload: (record, _, { ingest, viewer, personalReads }) => {
+      const manifest = ingest.registered.find((connector) => connector.manifest.id === record.source)?.manifest;
+      const names = new Set(manifest?.personNameFields ?? []);
+      const idNumbers = new Set(manifest?.personalFields ?? []);
+      if (names.size === 0 && idNumbers.size === 0) return record.payload;
+      if (hasAnyRole(viewer, PERSONAL_DATA_ROLES)) {
+        personalReads.add(`QuarantinedRecord:${record.id}`);
+        return record.payload;
+      }
+      // ID numbers were kept masked but for six and four characters; these roles see none of them.
+      return maskKeys(maskKeys(record.payload, names, maskName), idNumbers, (text) => '*'.repeat(text.length));
+    },
   },
   Mutation: {
     grantConsent: (_, { input }, { store, ingest, actor }) =>

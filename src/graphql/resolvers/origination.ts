@@ -4,7 +4,7 @@ import { money } from '../../common/money.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { thawAssessment } from '../../origination/snapshot.js';
 import type { EnterpriseRow } from '../../store/schema.js';
-import { fromGlobalId, toGlobalId } from '../ids.js';
+import { decodeGlobalId, fromGlobalId, toGlobalId, type NodeType } from '../ids.js';
 import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
 
 const APPLICATION_CURSOR = 'application';
@@ -33,8 +33,14 @@ export const originationResolvers: Resolvers = {
     auditEvents: async (_, { filter, first, after }, { store }) => {
       const size = checkPageSize(first);
       const beforeId = decodeCursor(AUDIT_CURSOR, after);
+      const subject = filter?.subject ? decodeGlobalId(filter.subject, 'filter.subject') : null;
       const criteria = {
-        ...filter,
+        actor: filter?.actor,
+        action: filter?.action,
+        subjectType: subject?.type ?? filter?.subjectType,
+        subjectId: subject?.id,
+        from: filter?.from,
+        to: filter?.to,
         enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
       };
       const page = await pageAuditEvents(store.db, criteria, size, beforeId);
@@ -94,6 +100,7 @@ export const originationResolvers: Resolvers = {
   AuditEvent: {
     id: (event) => toGlobalId('AuditEvent', event.id),
     roles: (event) => event.roles as never,
+    subject: (event) => (event.subjectId === null ? null : toGlobalId(event.subjectType as NodeType, event.subjectId)),
     enterprise: (event, _, { loaders }) => (event.enterpriseId === null ? null : loaders.enterpriseById.load(event.enterpriseId)),
   },
 };

@@ -82,7 +82,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       CONSTRAINT automatic_follows_model CHECK (
         decision_basis IS DISTINCT FROM 'AUTOMATIC'
         OR (decision = 'DECLINE' AND recommended_decision = 'DECLINE')
-        OR (decision = 'APPROVE' AND recommended_decision = 'APPROVE' AND amount_fen <= auto_approve_max_fen AND amount_fen <= recommended_limit_fen))
+        OR (decision = 'APPROVE' AND recommended_decision = 'APPROVE' AND recommended_limit_fen IS NOT NULL
+            AND amount_fen <= auto_approve_max_fen AND amount_fen <= recommended_limit_fen)),
+      CONSTRAINT automatic_is_the_system CHECK (decision_basis IS DISTINCT FROM 'AUTOMATIC' OR (decided_by = 'system' AND decider_role IS NULL)),
+      CONSTRAINT submitted_has_submitter CHECK (state IN ('DRAFT', 'WITHDRAWN', 'EXPIRED') OR submitted_by IS NOT NULL)
     )`.execute(db);
   await sql`CREATE INDEX application_state ON application (state, id)`.execute(db);
   await sql`CREATE INDEX application_enterprise ON application (enterprise_id, id)`.execute(db);
@@ -103,9 +106,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ) THEN
         RAISE EXCEPTION 'application %: % to % is not a transition', OLD.id, OLD.state, NEW.state USING ERRCODE = 'check_violation';
       END IF;
-      IF (NEW.enterprise_id, NEW.product, NEW.amount_fen, NEW.term_months, NEW.created_by, NEW.created_at)
-         IS DISTINCT FROM (OLD.enterprise_id, OLD.product, OLD.amount_fen, OLD.term_months, OLD.created_by, OLD.created_at) THEN
+      IF (NEW.enterprise_id, NEW.product, NEW.amount_fen, NEW.term_months, NEW.created_by, NEW.created_at, NEW.auto_approve_max_fen, NEW.senior_approval_fen)
+         IS DISTINCT FROM (OLD.enterprise_id, OLD.product, OLD.amount_fen, OLD.term_months, OLD.created_by, OLD.created_at, OLD.auto_approve_max_fen, OLD.senior_approval_fen) THEN
         RAISE EXCEPTION 'application %: what was applied for never changes', OLD.id USING ERRCODE = 'check_violation';
+      END IF;
+      -- The first submitter stays the maker; the model's advice is set once, by the assessment.
+      IF OLD.submitted_by IS NOT NULL AND NEW.submitted_by IS DISTINCT FROM OLD.submitted_by THEN
+        RAISE EXCEPTION 'application %: the submitter never changes', OLD.id USING ERRCODE = 'check_violation';
+      END IF;
+      IF (NEW.recommended_decision, NEW.recommended_limit_fen) IS DISTINCT FROM (OLD.recommended_decision, OLD.recommended_limit_fen)
+         AND NOT (OLD.state = 'COLLECTING' AND NEW.state = 'ASSESSED') THEN
+        RAISE EXCEPTION 'application %: the model''s advice is set by the assessment only', OLD.id USING ERRCODE = 'check_violation';
+      END IF;
+      -- The rules decide automatically right after the assessment; approvers decide in review.
+      IF NEW.decision IS NOT NULL AND NOT (
+        (NEW.decision_basis = 'AUTOMATIC' AND OLD.state = 'ASSESSED') OR (NEW.decision_basis = 'MANUAL' AND OLD.state = 'IN_REVIEW')) THEN
+        RAISE EXCEPTION 'application %: a % decision from %', OLD.id, NEW.decision_basis, OLD.state USING ERRCODE = 'check_violation';
       END IF;
       RETURN NEW;
     END $$`.execute(db);
