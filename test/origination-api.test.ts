@@ -474,6 +474,19 @@ describe('applications', () => {
     refused(await bob.query(PAGE, { first: 101 }), 'BAD_USER_INPUT', 'first must be between 1 and 100');
   });
 
+  it('read a page with its assessments, loans and enterprises in a fixed number of statements', async () => {
+    const LIST = 'query($first: Int) { applications(first: $first) { edges { node { state enterprise { name } assessment { grade reasonCodes { code } } loan { limit { amount } } } } } }';
+    const statementsFor = async (first: number) => {
+      const before = testStore.store.statementCount();
+      ok(await bob.query(LIST, { first }));
+      return testStore.store.statementCount() - before;
+    };
+    // The page, then one statement each for the enterprises, the assessments and the loans.
+    const ten = await statementsFor(10);
+    expect(ten).toBe(4);
+    expect(await statementsFor(100)).toBe(ten);
+  });
+
   it('expire when left open past the product\'s time', async () => {
     const draft = await create(alice, 3, '90000');
     clock.shift = 31 * DAY;

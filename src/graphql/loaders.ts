@@ -14,6 +14,8 @@ import {
   type SourceFreshnessRow,
 } from '../store/facts.js';
 import { findInvoiceMonths, type InvoiceMonthRow } from '../store/invoices.js';
+import { findFrozenAssessments, findLoans } from '../origination/service.js';
+import type { FrozenAssessment } from '../origination/snapshot.js';
 import { loadProfilesAsOf, type ProfileAsOf } from '../store/profiles-as-of.js';
 import { findRelatedEnterprises, type RelatedEnterpriseRow } from '../store/related-enterprises.js';
 import {
@@ -26,6 +28,7 @@ import type {
   CourtCaseRow,
   EnforcementRow,
   EnterpriseRow,
+  LoanRow,
   PersonRow,
   RelationRow,
   TaxFilingRow,
@@ -125,6 +128,14 @@ export function createLoaders(db: Db) {
     sourceFreshness: new DataLoader<string, SourceFreshnessRow[]>(async (ids) =>
       groupBy(ids, await findSourceFreshness(db, ids), (row) => row.enterpriseId),
     ),
+    assessmentOfApplication: new DataLoader<string, FrozenAssessment | null>(async (ids) => {
+      const found = await findFrozenAssessments(db, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    loanOfApplication: new DataLoader<string, LoanRow | null>(async (ids) => {
+      const found = await findLoans(db, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
   };
 }
 

@@ -267,12 +267,7 @@ export class OriginationService {
   }
 
   async frozenAssessment(applicationId: string): Promise<FrozenAssessment | null> {
-    const row = await this.db.selectFrom('applicationAssessment').select('snapshot').where('applicationId', '=', applicationId).executeTakeFirst();
-    return row ? (row.snapshot as FrozenAssessment) : null;
-  }
-
-  async loanOf(applicationId: string): Promise<LoanRow | undefined> {
-    return this.db.selectFrom('loan').selectAll().where('applicationId', '=', applicationId).executeTakeFirst();
+    return (await findFrozenAssessments(this.db, [applicationId])).get(applicationId) ?? null;
   }
 
   /** Latest first, keyset-paged on the id. */
@@ -393,6 +388,18 @@ export class OriginationService {
       { action: 'BOOK_LOAN', subjectType: 'Loan', subjectId: loan.id, enterpriseId: loan.enterpriseId, after: { applicationId: application.id, amount: fenToDecimal(loan.amountFen), limit: fenToDecimal(loan.limitFen), status: loan.status } },
     ]);
   }
+}
+
+/** The frozen assessments of applications, by application id. */
+export async function findFrozenAssessments(db: Db, applicationIds: readonly string[]): Promise<Map<string, FrozenAssessment>> {
+  const rows = await db.selectFrom('applicationAssessment').select(['applicationId', 'snapshot']).where('applicationId', 'in', [...applicationIds]).execute();
+  return new Map(rows.map((row) => [row.applicationId, row.snapshot as FrozenAssessment]));
+}
+
+/** The loans booked from applications, by application id. */
+export async function findLoans(db: Db, applicationIds: readonly string[]): Promise<Map<string, LoanRow>> {
+  const rows = await db.selectFrom('loan').selectAll().where('applicationId', 'in', [...applicationIds]).execute();
+  return new Map(rows.map((row) => [row.applicationId, row]));
 }
 
 function againstModel(decision: 'APPROVE' | 'DECLINE', application: ApplicationRow): boolean {

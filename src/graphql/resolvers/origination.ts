@@ -71,12 +71,12 @@ export const originationResolvers: Resolvers = {
       if (!['DRAFT', 'AWAITING_CONSENT'].includes(application.state)) return [];
       return origination.missingScopes(application.enterpriseId, risk.product(application.product));
     },
-    assessment: async (application, _, { origination }) => {
-      const frozen = await origination.frozenAssessment(application.id);
+    assessment: async (application, _, { loaders }) => {
+      const frozen = await loaders.assessmentOfApplication.load(application.id);
       return frozen ? thawAssessment(frozen) : null;
     },
     decision: (application) => (application.decision === null ? null : application),
-    loan: async (application, _, { origination }) => (application.state === 'APPROVED' ? ((await origination.loanOf(application.id)) ?? null) : null),
+    loan: (application, _, { loaders }) => (application.state === 'APPROVED' ? loaders.loanOfApplication.load(application.id) : null),
   },
   ApplicationDecisionRecord: {
     decision: (application) => application.decision!,
