@@ -5,6 +5,8 @@ import { bindFromEnvironment } from '../ingest/connector-config.js';
 import type { BoundConnector } from '../ingest/engine.js';
 import { bindConnector, connectors, type ReliabilityOptions } from '../ingest/registry.js';
 import { loadRiskConfig, type RiskConfig } from '../risk/config.js';
+import { loadSignalConfig } from '../monitoring/config.js';
+import { MonitoringService } from '../monitoring/service.js';
 import { OriginationService } from '../origination/service.js';
 import { RiskService } from '../risk/service.js';
 import type { Store } from '../store/database.js';
@@ -18,6 +20,7 @@ export interface HubServices {
   origination: OriginationService;
   /** Audit lines of reads, group-committed. */
   auditLog: AuditLog;
+  monitoring: MonitoringService;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
@@ -68,7 +71,14 @@ export function createServices(
   const now = options.now ?? (() => new Date());
   const ingest = new IngestService(store, connectors, bound, options);
   const risk = new RiskService(store.db, options.riskConfig ?? loadRiskConfig(), now);
-  return { store, ingest, risk, origination: new OriginationService(store.db, ingest, risk, now), auditLog: new AuditLog(store.db) };
+  return {
+    store,
+    ingest,
+    risk,
+    origination: new OriginationService(store.db, ingest, risk, now),
+    auditLog: new AuditLog(store.db),
+    monitoring: new MonitoringService(store.db, loadSignalConfig(), now),
+  };
 }
 
 export function createContext(services: HubServices, { viewer, requestId, purpose }: RequestIdentity): GraphQLContext {

@@ -1,6 +1,6 @@
 import { InputError } from '../common/errors.js';
 import type { QuarantinedRecordRow, SyncRunRow } from '../store/ingest-records.js';
-import type { ApplicationRow, AuditEventRow, EnterpriseRow } from '../store/schema.js';
+import type { AlertRow, ApplicationRow, AuditEventRow, EnterpriseRow } from '../store/schema.js';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -17,6 +17,7 @@ export type SyncRunConnectionModel = ConnectionModel<SyncRunRow>;
 export type QuarantinedRecordConnectionModel = ConnectionModel<QuarantinedRecordRow>;
 export type ApplicationConnectionModel = ConnectionModel<ApplicationRow>;
 export type AuditEventConnectionModel = ConnectionModel<AuditEventRow>;
+export type AlertConnectionModel = ConnectionModel<AlertRow>;
 
 /** The Relay fields of every connection, from its model. */
 export const connectionResolvers = {

@@ -6,6 +6,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { applyAuthorization } from './authorization.js';
 import { enterpriseResolvers } from './resolvers/enterprise.js';
 import { ingestResolvers } from './resolvers/ingest.js';
+import { monitoringResolvers } from './resolvers/monitoring.js';
 import { originationResolvers } from './resolvers/origination.js';
 import { riskResolvers } from './resolvers/risk.js';
 import { sourceResolvers } from './resolvers/sources.js';
@@ -34,6 +35,7 @@ const resolvers: Resolvers[] = [
   sourceResolvers,
   riskResolvers,
   originationResolvers,
+  monitoringResolvers,
 ];
 
 export function buildSchema() {

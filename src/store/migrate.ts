@@ -5,6 +5,7 @@ import * as unverifiedEnterprise from './migrations/0003-unverified-enterprise.j
 import * as currentVersionKeyOrder from './migrations/0004-current-version-key-order.js';
 import * as pointInTimeIndexes from './migrations/0005-point-in-time-indexes.js';
 import * as origination from './migrations/0006-origination.js';
+import * as alerts from './migrations/0007-alerts.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-current-version-key-order': currentVersionKeyOrder,
   '0005-point-in-time-indexes': pointInTimeIndexes,
   '0006-origination': origination,
+  '0007-alerts': alerts,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

@@ -318,6 +318,28 @@ export interface LoanTable {
   maturesOn: DateString;
 }
 
+export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | 'ESCALATED';
+
+export interface MonitoringRefreshTable {
+  enterpriseId: string;
+  refreshedAt: Timestamp;
+}
+
+export interface AlertTable {
+  id: Id;
+  enterpriseId: string;
+  code: string;
+  severity: 'INFO' | 'WARNING' | 'CRITICAL';
+  signalKey: string;
+  evidence: unknown;
+  recommendedAction: 'WATCH' | 'REDUCE_LIMIT' | 'FREEZE' | 'RECALL';
+  detectedAt: Timestamp;
+  status: Generated<AlertStatus>;
+  assignee: string | null;
+  resolutionNote: string | null;
+  updatedAt: Timestamp;
+}
+
 export interface Database {
   syncRun: SyncRunTable;
   enterprise: EnterpriseTable;
@@ -341,6 +363,8 @@ export interface Database {
   application: ApplicationTable;
   applicationAssessment: ApplicationAssessmentTable;
   loan: LoanTable;
+  monitoringRefresh: MonitoringRefreshTable;
+  alert: AlertTable;
 }
 
 export type EnterpriseRow = Selectable<EnterpriseTable>;
@@ -354,5 +378,6 @@ export type UtilityBillRow = Selectable<UtilityBillTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type ApplicationRow = Selectable<ApplicationTable>;
 export type LoanRow = Selectable<LoanTable>;
+export type AlertRow = Selectable<AlertTable>;
 export type NewEnterprise = Insertable<EnterpriseTable>;
 export type ProvenanceRow = Selectable<Provenance>;

@@ -1,0 +1,47 @@
+import { NotFoundError } from '../../common/errors.js';
+import type { Resolvers } from '../../generated/graphql.js';
+import { fromGlobalId, toGlobalId } from '../ids.js';
+import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
+
+const ALERT_CURSOR = 'alert';
+
+export const monitoringResolvers: Resolvers = {
+  Query: {
+    alert: async (_, { id }, { monitoring }) => (await monitoring.find(fromGlobalId('Alert', id))) ?? null,
+    alerts: async (_, { filter, first, after }, { monitoring }) => {
+      const size = checkPageSize(first);
+      const beforeId = decodeCursor(ALERT_CURSOR, after);
+      const criteria = {
+        status: filter?.status,
+        severity: filter?.severity,
+        assignee: filter?.assignee,
+        enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
+      };
+      const page = await monitoring.page(criteria, size, beforeId);
+      return {
+        nodes: page.rows,
+        cursorOf: (alert) => encodeCursor(ALERT_CURSOR, alert.id),
+        hasNextPage: page.hasNextPage,
+        totalCount: () => monitoring.count(criteria),
+      };
+    },
+  },
+  Mutation: {
+    refreshMonitoring: (_, __, { monitoring, actor }) => monitoring.refresh(actor),
+    acknowledgeAlert: (_, { id }, { monitoring, actor }) => monitoring.acknowledge(actor, fromGlobalId('Alert', id)),
+    assignAlert: (_, { id, user }, { monitoring, actor }) => monitoring.assign(actor, fromGlobalId('Alert', id), user),
+    resolveAlert: (_, { id, note }, { monitoring, actor }) => monitoring.resolve(actor, fromGlobalId('Alert', id), note),
+    escalateAlert: (_, { id }, { monitoring, actor }) => monitoring.escalate(actor, fromGlobalId('Alert', id)),
+  },
+  AlertConnection: connectionResolvers,
+  Alert: {
+    id: (alert) => toGlobalId('Alert', alert.id),
+    enterprise: async (alert, _, { loaders }) => {
+      const enterprise = await loaders.enterpriseById.load(alert.enterpriseId);
+      if (!enterprise) throw new NotFoundError('the enterprise is no longer in the store');
+      return enterprise;
+    },
+    createdAt: (alert) => alert.detectedAt,
+    signal: (alert) => ({ code: alert.code, severity: alert.severity, evidence: alert.evidence, detectedAt: alert.detectedAt }),
+  },
+};

@@ -1,0 +1,141 @@
+import { sql } from 'kysely';
+import { seedDemo } from './support/demo.js';
+import { startTestHub, type GraphQLClient, type GraphQLResponse, type TestHub } from './support/hub.js';
+import { openTestStore, type TestStore } from './support/store.js';
+
+/**
+ * Monitoring over HTTP as the credit officers' screens use it: a refresh of the loan book
+ * raises each new signal once as an alert, and alerts are handled along their lifecycle.
+ */
+let testStore: TestStore;
+let hub: TestHub;
+let rita: GraphQLClient; // RISK_MANAGER
+let alice: GraphQLClient; // ANALYST
+let booked: string[];
+
+beforeAll(async () => {
+  testStore = await openTestStore();
+  await seedDemo(testStore.store, 40);
+  hub = await startTestHub(testStore.store);
+  rita = hub.as('rita', 'RISK_MANAGER');
+  alice = hub.as('alice', 'ANALYST');
+  // A loan book: every other enterprise of the portfolio has a live line of 500,000.00.
+  const db = testStore.store.db;
+  const enterprises = (await db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
+  booked = enterprises.filter((_, i) => i % 2 === 0);
+  for (const enterpriseId of booked) {
+    const application = await db
+      .insertInto('application')
+      .values({ enterpriseId, product: 'invoice-loan', amountFen: 50_000_000n, termMonths: 12, autoApproveMaxFen: 20_000_000n, seniorApprovalFen: 80_000_000n, createdBy: 'seed', expiresAt: new Date(Date.now() + 86_400_000) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('loan')
+      .values({ applicationId: application.id, enterpriseId, product: 'invoice-loan', amountFen: 50_000_000n, limitFen: 50_000_000n, termMonths: 12, rateBps: 450, openedAt: new Date('2026-06-01T00:00:00Z'), maturesOn: '2027-06-01' })
+      .execute();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.stop();
+  await testStore?.dispose();
+});
+
+function ok<T>(response: GraphQLResponse<T>): T {
+  expect(response.errors).toBeUndefined();
+  return response.data!;
+}
+
+const REFRESH = 'mutation { refreshMonitoring { enterprises signals raised } }';
+const ALERTS = `query($filter: AlertFilter, $first: Int, $after: String) { alerts(filter: $filter, first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor }
+  edges { node { id status assignee recommendedAction resolutionNote createdAt enterprise { id uscc } signal { code severity evidence detectedAt } } } } }`;
+type AlertView = { id: string; status: string; assignee: string | null; recommendedAction: string; resolutionNote: string | null; enterprise: { id: string; uscc: string }; signal: { code: string; severity: string; evidence: { source: string } } };
+type Alerts = { alerts: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: AlertView }[] } };
+
+describe('refreshing the loan book', () => {
+  let first: { enterprises: number; signals: number; raised: number };
+
+  it('raises the signals of every enterprise with a live loan as alerts, each once', async () => {
+    first = ok(await rita.query<{ refreshMonitoring: typeof first }>(REFRESH)).refreshMonitoring;
+    expect(first.enterprises).toBe(booked.length);
+    expect(first.raised).toBe(first.signals);
+    expect(first.raised).toBeGreaterThan(0);
+    const alerts = ok(await rita.query<Alerts>(ALERTS, { first: 100 })).alerts;
+    expect(alerts.totalCount).toBe(first.raised);
+    const bookedUsccs = new Set((await testStore.store.db.selectFrom('enterprise').select('uscc').where('id', 'in', booked).execute()).map((row) => row.uscc));
+    for (const { node } of alerts.edges) {
+      expect(bookedUsccs.has(node.enterprise.uscc)).toBe(true);
+      expect(node).toMatchObject({ status: 'OPEN', assignee: null, signal: { evidence: { source: expect.any(String) } } });
+    }
+
+    // Nothing new upstream: a second refresh raises nothing.
+    expect(ok(await rita.query<{ refreshMonitoring: typeof first }>(REFRESH)).refreshMonitoring).toMatchObject({ enterprises: booked.length, raised: 0 });
+    expect(ok(await rita.query<Alerts>(ALERTS, { first: 1 })).alerts.totalCount).toBe(first.raised);
+  });
+
+  it('raises what is new since the previous refresh', async () => {
+    const enterpriseId = booked[1]!;
+    await testStore.store.db
+      .insertInto('abnormalOperation')
+      .values({ enterpriseId, reason: '通过登记的住所或者经营场所无法联系', listedOn: new Date().toISOString().slice(0, 10), source: 'registry', externalId: `ABN-${enterpriseId}-new`, payloadHash: 'h', observedAt: new Date() })
+      .execute();
+    expect(ok(await rita.query<{ refreshMonitoring: typeof first }>(REFRESH)).refreshMonitoring).toMatchObject({ raised: 1 });
+    const [latest] = ok(await rita.query<Alerts>(ALERTS, { first: 1 })).alerts.edges;
+    expect(latest!.node).toMatchObject({ status: 'OPEN', recommendedAction: 'REDUCE_LIMIT', signal: { code: 'ABNORMAL_OPERATIONS', severity: 'WARNING', evidence: { source: 'registry' } } });
+    expect(Buffer.from(latest!.node.enterprise.id, 'base64url').toString()).toBe(`Enterprise:${enterpriseId}`);
+  });
+
+  it('is for risk managers and administrators', async () => {
+    const response = await alice.query(REFRESH);
+    expect(response.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('alerts', () => {
+  const ACK = 'mutation($id: ID!) { acknowledgeAlert(id: $id) { status } }';
+  const RESOLVE = 'mutation($id: ID!, $note: String!) { resolveAlert(id: $id, note: $note) { status resolutionNote } }';
+  const ESCALATE = 'mutation($id: ID!) { escalateAlert(id: $id) { status } }';
+  const ASSIGN = 'mutation($id: ID!, $user: String!) { assignAlert(id: $id, user: $user) { status assignee } }';
+  const auditCount = async () => (await testStore.store.db.selectFrom('auditEvent').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n;
+
+  it('are filtered and paged', async () => {
+    const all = ok(await alice.query<Alerts>(ALERTS, { first: 100 })).alerts;
+    const firstPage = ok(await alice.query<Alerts>(ALERTS, { first: 2 })).alerts;
+    const secondPage = ok(await alice.query<Alerts>(ALERTS, { first: 2, after: firstPage.pageInfo.endCursor })).alerts;
+    expect([...firstPage.edges, ...secondPage.edges].map((edge) => edge.node.id)).toEqual(all.edges.slice(0, 4).map((edge) => edge.node.id));
+    const critical = ok(await alice.query<Alerts>(ALERTS, { filter: { severity: 'CRITICAL' }, first: 100 })).alerts;
+    expect(critical.edges.every((edge) => edge.node.signal.severity === 'CRITICAL')).toBe(true);
+    const one = all.edges[0]!.node.enterprise.id;
+    const ofOne = ok(await alice.query<Alerts>(ALERTS, { filter: { enterpriseId: one }, first: 100 })).alerts;
+    expect(ofOne.totalCount).toBe(all.edges.filter((edge) => edge.node.enterprise.id === one).length);
+    expect((await hub.as('dave', 'DATA_ENGINEER').query(ALERTS, { first: 1 })).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  });
+
+  it('go OPEN → ACKNOWLEDGED → RESOLVED with a note, or ESCALATED; anything else is INVALID_STATE and changes nothing', async () => {
+    const [a, b] = ok(await alice.query<Alerts>(ALERTS, { filter: { status: 'OPEN' }, first: 2 })).alerts.edges.map((edge) => edge.node.id);
+    const before = await auditCount();
+    expect((await alice.query(RESOLVE, { id: a, note: '已核实' })).errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' } });
+    expect((await alice.query(ESCALATE, { id: a })).errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' } });
+    expect((await hub.as('bob', 'APPROVER').query(ACK, { id: a })).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect(await auditCount()).toBe(before);
+
+    expect(ok(await alice.query(ASSIGN, { id: a, user: 'alice' }))).toEqual({ assignAlert: { status: 'OPEN', assignee: 'alice' } });
+    expect(ok(await alice.query(ACK, { id: a }))).toEqual({ acknowledgeAlert: { status: 'ACKNOWLEDGED' } });
+    expect((await alice.query(ACK, { id: a })).errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' } });
+    expect((await alice.query(RESOLVE, { id: a, note: '  ' })).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(ok(await alice.query(RESOLVE, { id: a, note: '企业已补缴电费，经营正常' }))).toEqual({ resolveAlert: { status: 'RESOLVED', resolutionNote: '企业已补缴电费，经营正常' } });
+    expect((await alice.query(ASSIGN, { id: a, user: 'bob' })).errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' } });
+
+    ok(await rita.query(ACK, { id: b }));
+    expect(ok(await rita.query(ESCALATE, { id: b }))).toEqual({ escalateAlert: { status: 'ESCALATED' } });
+
+    const trail = ok(await rita.query<{ auditEvents: { edges: { node: { actor: string; action: string } }[] } }>('query($id: ID) { auditEvents(filter: { subject: $id }) { edges { node { actor action } } } }', { id: a }));
+    expect(trail.auditEvents.edges.map((edge) => [edge.node.actor, edge.node.action]).reverse()).toEqual([
+      ['rita', 'RAISE_ALERT'],
+      ['alice', 'ASSIGN_ALERT'],
+      ['alice', 'ACKNOWLEDGE_ALERT'],
+      ['alice', 'RESOLVE_ALERT'],
+    ]);
+  });
+});
