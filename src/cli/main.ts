@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemActor } from '../audit/audit.js';
 import { ROLES, type Role } from '../auth/roles.js';
-import { createAuthenticator, parseTtl, resolveTokenKeys, signToken, type TokenKeys } from '../auth/tokens.js';
+import { createAuthenticator, parseTtl, resolveTokenKeys, signToken } from '../auth/tokens.js';
 import { loadConfig } from '../config/config.js';
 import { createServices } from '../graphql/context.js';
 import { startHub, type Hub } from '../server/hub.js';
@@ -233,7 +233,7 @@ async function isEmpty(store: Store): Promise<boolean> {
 }
 
 /** A token per role for the demo's people, valid for a working day. */
-async function demoTokens(secret: Extract<TokenKeys, { kind: 'secret' }>['secret']): Promise<Map<Role, string>> {
+async function demoTokens(secret: Uint8Array): Promise<Map<Role, string>> {
   const tokens = new Map<Role, string>();
   for (const role of ROLES) tokens.set(role, await signToken(secret, { user: `demo-${role.toLowerCase().replaceAll('_', '-')}`, roles: [role] }, 8 * 3600));
   return tokens;

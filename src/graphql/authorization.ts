@@ -2,7 +2,7 @@ import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
 import { PERSONAL_DATA_ROLES, hasAnyRole, type Role } from '../auth/roles.js';
 import { ForbiddenError } from '../common/errors.js';
-import { maskName } from '../profile/person.js';
+import { maskName, maskWholly } from '../profile/person.js';
 import type { GraphQLContext } from './context.js';
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
@@ -52,7 +52,7 @@ function maskPersonal(field: GraphQLFieldConfig<unknown, GraphQLContext>, kind: 
     async resolve(source, args, context, info) {
       const value: unknown = await resolve(source, args, context, info);
       if (typeof value !== 'string') return value;
-      if (!hasAnyRole(context.viewer, PERSONAL_DATA_ROLES)) return kind === 'NAME' ? maskName(value) : '*'.repeat(value.length);
+      if (!hasAnyRole(context.viewer, PERSONAL_DATA_ROLES)) return kind === 'NAME' ? maskName(value) : maskWholly(value);
       context.personalReads.add(`${typeName}:${(source as { id: string }).id}`);
       return value;
     },

@@ -402,7 +402,8 @@ export async function findLoans(db: Db, applicationIds: readonly string[]): Prom
   return new Map(rows.map((row) => [row.applicationId, row]));
 }
 
-function againstModel(decision: 'APPROVE' | 'DECLINE', application: ApplicationRow): boolean {
+/** A decision against the model's advice: declining what it approves, approving what it declines or above its limit. */
+export function againstModel(decision: 'APPROVE' | 'DECLINE', application: ApplicationRow): boolean {
   if (decision === 'DECLINE') return application.recommendedDecision === 'APPROVE';
   return (
     application.recommendedDecision === 'DECLINE' ||

@@ -20,6 +20,11 @@ export function maskName(name: string): string {
   return characters[0] + '*'.repeat(Math.max(1, characters.length - 1));
 }
 
+/** Every character masked: for roles that need none of it. */
+export function maskWholly(text: string): string {
+  return '*'.repeat(text.length);
+}
+
 /** An upstream payload with the string values under `keys` (at any depth) replaced by `mask` of them. */
 export function maskKeys(value: unknown, keys: ReadonlySet<string>, mask: (text: string) => string): unknown {
   if (Array.isArray(value)) return value.map((item) => maskKeys(item, keys, mask));

@@ -1,6 +1,6 @@
 import { hasAnyRole, PERSONAL_DATA_ROLES } from '../../auth/roles.js';
 import type { Resolvers } from '../../generated/graphql.js';
-import { maskKeys, maskName } from '../../profile/person.js';
+import { maskKeys, maskName, maskWholly } from '../../profile/person.js';
 import { consentStatus, grantConsent, revokeConsent } from '../../ingest/consents.js';
 import type { EnterpriseRow } from '../../store/schema.js';
 import { countQuarantine, countSyncRuns, findInventory, pageQuarantine, pageSyncRuns } from '../../store/ingest-records.js';
@@ -75,7 +75,7 @@ export const ingestResolvers: Resolvers = {
         return record.payload;
       }
       // ID numbers were kept masked but for six and four characters; these roles see none of them.
-      return maskKeys(maskKeys(record.payload, names, maskName), idNumbers, (text) => '*'.repeat(text.length));
+      return maskKeys(maskKeys(record.payload, names, maskName), idNumbers, maskWholly);
     },
   },
   Mutation: {

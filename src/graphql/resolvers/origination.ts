@@ -2,6 +2,7 @@ import { countAuditEvents, pageAuditEvents } from '../../audit/audit.js';
 import { NotFoundError } from '../../common/errors.js';
 import { money } from '../../common/money.js';
 import type { Resolvers } from '../../generated/graphql.js';
+import { againstModel } from '../../origination/service.js';
 import { thawAssessment } from '../../origination/snapshot.js';
 import type { EnterpriseRow } from '../../store/schema.js';
 import { decodeGlobalId, fromGlobalId, toGlobalId, type NodeType } from '../ids.js';
@@ -85,10 +86,7 @@ export const originationResolvers: Resolvers = {
     deciderRole: (application) => (application.deciderRole as 'APPROVER' | 'SENIOR_APPROVER' | null) ?? null,
     decidedAt: (application) => application.decidedAt!,
     comment: (application) => application.decisionComment,
-    againstModel: (application) =>
-      application.decision === 'DECLINE'
-        ? application.recommendedDecision === 'APPROVE'
-        : application.recommendedDecision === 'DECLINE' || application.recommendedLimitFen === null || BigInt(application.amountFen) > BigInt(application.recommendedLimitFen),
+    againstModel: (application) => againstModel(application.decision!, application),
   },
   Loan: {
     id: (loan) => toGlobalId('Loan', loan.id),
