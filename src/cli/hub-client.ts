@@ -26,8 +26,10 @@ const NO_TOKEN = 'UNAUTHENTICATED: set HUB_TOKEN to a token of yours, e.g. HUB_T
  * operator's token (HUB_TOKEN), over HTTP to a running hub when HUB_URL is set (so PGlite's
  * single process is respected), and otherwise executed in-process against the store opened
  * here, after verifying the token with this deployment's keys: the same roles and audit apply.
+ * In-process, the job queue only takes jobs when `worker` is set: an operation that waits for
+ * its own jobs (a monitoring sweep) works them here, any other leaves the queue to the hub.
  */
-export async function openHubClient(config: Config): Promise<HubClient> {
+export async function openHubClient(config: Config, options: { worker?: boolean } = {}): Promise<HubClient> {
   const { url, token } = config.hub;
   if (!token) throw new Error(NO_TOKEN);
   if (url) {
@@ -55,6 +57,7 @@ export async function openHubClient(config: Config): Promise<HubClient> {
   const store = await openStore(config.store);
   try {
     const services = createServices(store, config, process.env);
+    await services.jobs.start({ work: options.worker ?? false });
     const schema = buildSchema();
     const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined });
     return {
@@ -65,7 +68,10 @@ export async function openHubClient(config: Config): Promise<HubClient> {
         if (result.errors?.length) throw new OperationError(result.errors.map((error) => format(error.toJSON(), error)));
         return result.data as T;
       },
-      close: () => store.close(),
+      async close() {
+        await services.jobs.stop();
+        await store.close();
+      },
     };
   } catch (error) {
     await store.close();

@@ -3,7 +3,8 @@ import { systemActor } from '../audit/audit.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { createAuthenticator, parseTtl, resolveTokenKeys, signToken } from '../auth/tokens.js';
 import { loadConfig } from '../config/config.js';
-import { createServices } from '../graphql/context.js';
+import { createServices, EXPIRY_TASK } from '../graphql/context.js';
+import { SWEEP_TASK } from '../monitoring/service.js';
 import { startHub, type Hub } from '../server/hub.js';
 import { createLogger } from '../server/logger.js';
 import { openStore, type Store } from '../store/database.js';
@@ -15,6 +16,7 @@ import { generatePortfolio } from '../demo/portfolio.js';
 import { environmentVariable } from '../ingest/connector-config.js';
 import { newConnector } from './new-connector.js';
 import { sync } from './sync.js';
+import { refresh } from './refresh.js';
 import { exportFeatures } from './export-features.js';
 import { fitScorecardCommand } from './fit-scorecard.js';
 
@@ -42,7 +44,11 @@ program
     // In the demo the upstreams are the sandboxes, on loopback, serving the generated portfolio.
     const portfolio = config.demo.enabled ? generatePortfolio({ seed: config.demo.seed, enterprises: config.demo.enterprises, clock: config.demo.clock }) : undefined;
     const upstreams = portfolio ? await startDemoUpstreams(portfolio, config.demo.sandboxFaults) : undefined;
-    const services = createServices(store, { personIdSalt: config.personIdSalt, ...(upstreams ? { upstreams: upstreams.configs } : {}) }, process.env);
+    const services = createServices(
+      store,
+      { ...config, jobs: { ...config.jobs, onError: (error) => logger.error({ err: error }, 'job queue error') }, ...(upstreams ? { upstreams: upstreams.configs } : {}) },
+      process.env,
+    );
     const running: { hub?: Hub } = {};
     let stopping: Promise<void> | undefined;
     // Idempotent: tsx relays the signal the terminal already sent to its whole group, so the
@@ -51,6 +57,7 @@ program
       stopping ??= (async () => {
         logger.info({ signal }, 'shutting down');
         await running.hub?.stop();
+        await services.jobs.stop();
         await upstreams?.close();
         await store.close();
         process.exit(0);
@@ -63,14 +70,14 @@ program
       await registerDemoEnterprises(store, portfolio);
       logger.info({ sandboxes: Object.fromEntries([...upstreams.sandboxes].map(([id, sandbox]) => [id, sandbox.url])) }, 'demo upstreams listening');
     }
-    // Applications left open past their product's time expire; issue 6's job queue will own this.
-    const sweep = () =>
-      services.origination.expireDue(systemActor('expiry of applications left open')).then(
-        (expired) => expired > 0 && logger.info({ expired }, 'applications expired'),
-        (error: unknown) => logger.error({ err: error }, 'the expiry sweep failed'),
-      );
-    void sweep();
-    setInterval(sweep, 3600_000).unref();
+    // This process is the hub's worker too: it takes the queue's jobs and keeps its schedules.
+    await services.jobs.start({
+      work: true,
+      schedules: [
+        { task: SWEEP_TASK, cron: config.monitoring.schedule, tz: 'Asia/Shanghai', data: { actor: systemActor('scheduled monitoring sweep') } },
+        { task: EXPIRY_TASK, cron: '0 * * * *', tz: 'Asia/Shanghai' },
+      ],
+    });
     const keys = resolveTokenKeys(config.auth, config.dataDir);
     running.hub = await startHub({ config, services, authenticator: createAuthenticator(keys), logger });
     const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
@@ -147,6 +154,13 @@ program
   .action(async (options: { all?: boolean; enterprise?: string; source?: string[] }) => {
     const ok = await sync(loadConfig(), options);
     if (!ok) process.exitCode = 1;
+  });
+
+program
+  .command('refresh')
+  .description('sweep the loan book now: pull the sources of every enterprise with a live loan, raise new signals as alerts, print them (through the hub when HUB_URL is set; otherwise this process works the sweep\'s jobs)')
+  .action(async () => {
+    await refresh(loadConfig(), (line) => console.log(line));
   });
 
 program

@@ -43,6 +43,18 @@ const environmentSchema = z.object({
   JWT_AUDIENCE: optional(z.string().min(1)),
   HUB_URL: optional(z.string().url()),
   HUB_TOKEN: optional(z.string().min(1)),
+  /** When the loan book is swept (cron: minute hour day month weekday, China Standard Time). */
+  MONITORING_SCHEDULE: z
+    .string()
+    .trim()
+    .regex(/^\S+( \S+){4}$/, 'must be a cron expression of five fields, e.g. "0 2 * * *"')
+    .default('0 2 * * *'),
+  /** Enterprises a monitoring batch job pulls and judges together. */
+  MONITORING_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  /** How long a worker may hold a monitoring batch before it counts as lost and is retried. */
+  MONITORING_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+  /** How often the job queue reclaims lost jobs and archives finished ones. */
+  JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type Config = {
@@ -58,6 +70,8 @@ export type Config = {
   auth: AuthConfig;
   /** The running hub CLI commands go through (HUB_URL), and the token they act with (HUB_TOKEN). */
   hub: { url: string | undefined; token: string | undefined };
+  jobs: { maintenanceIntervalSeconds: number };
+  monitoring: { schedule: string; batchSize: number; leaseSeconds: number };
 };
 
 /** How tokens are verified; `development` is a random secret kept in DATA_DIR (src/auth/tokens.ts). */
@@ -119,5 +133,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         ? { kind: 'jwks', url: env.JWKS_URL, issuer: env.JWT_ISSUER!, audience: env.JWT_AUDIENCE! }
         : { kind: 'development' },
     hub: { url: env.HUB_URL, token: env.HUB_TOKEN },
+    jobs: { maintenanceIntervalSeconds: env.JOBS_MAINTENANCE_SECONDS },
+    monitoring: { schedule: env.MONITORING_SCHEDULE, batchSize: env.MONITORING_BATCH_SIZE, leaseSeconds: env.MONITORING_LEASE_SECONDS },
   };
 }

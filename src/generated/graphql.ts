@@ -68,6 +68,8 @@ export type AlertFilter = {
   enterpriseId?: InputMaybe<Scalars['ID']['input']>;
   severity?: InputMaybe<Severity>;
   status?: InputMaybe<AlertStatus>;
+  /** Raised by this sweep (RefreshSummary.sweepId). */
+  sweepId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type AlertStatus =
@@ -579,7 +581,11 @@ export type Mutation = {
   /** Marks open applications past their expiry EXPIRED now (the hub also does so hourly); returns how many. */
   expireApplications: Scalars['Int']['output'];
   grantConsent: Consent;
-  /** Compares every enterprise with a live loan now with its previous refresh and raises new signals as alerts. */
+  /**
+   * Sweeps the book now, as the schedule does: pulls the sources of every enterprise with a live
+   * loan, compares each with its previous refresh, raises new signals as alerts, and answers when
+   * the sweep is done.
+   */
   refreshMonitoring: RefreshSummary;
   /** ACKNOWLEDGED → RESOLVED, saying how. */
   resolveAlert: Alert;
@@ -887,13 +893,19 @@ export type RecommendedAction =
   | 'REDUCE_LIMIT'
   | 'WATCH';
 
+/** One sweep of the loan book: a job of the queue, run in batches. */
 export type RefreshSummary = {
   __typename?: 'RefreshSummary';
   /** Enterprises with an ACTIVE or FROZEN loan. */
   enterprises: Scalars['Int']['output'];
+  /** Pulls that failed or were refused for want of consent: those enterprises were judged on what the store held. */
+  failedPulls: Scalars['Int']['output'];
+  finishedAt: Scalars['DateTime']['output'];
   /** Alerts new in this refresh: signals seen before raise nothing. */
   raised: Scalars['Int']['output'];
   signals: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  sweepId: Scalars['ID']['output'];
 };
 
 export type RelatedEnterprise = {
@@ -1809,8 +1821,12 @@ export type ReasonCodeResolvers<ContextType = GraphQLContext, ParentType extends
 
 export type RefreshSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RefreshSummary'] = ResolversParentTypes['RefreshSummary']> = {
   enterprises?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failedPulls?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  finishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   raised?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   signals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sweepId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type RelatedEnterpriseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RelatedEnterprise'] = ResolversParentTypes['RelatedEnterprise']> = {

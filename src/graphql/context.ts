@@ -1,16 +1,20 @@
-import { AuditLog, type Actor } from '../audit/audit.js';
+import { AuditLog, systemActor, type Actor } from '../audit/audit.js';
 import type { Viewer } from '../auth/roles.js';
 import { IngestService } from '../ingest/service.js';
 import { bindFromEnvironment } from '../ingest/connector-config.js';
 import type { BoundConnector } from '../ingest/engine.js';
 import { bindConnector, connectors, type ReliabilityOptions } from '../ingest/registry.js';
 import { loadRiskConfig, type RiskConfig } from '../risk/config.js';
+import { JobQueue, type JobQueueOptions } from '../jobs/queue.js';
 import { loadSignalConfig } from '../monitoring/config.js';
-import { MonitoringService } from '../monitoring/service.js';
+import { MonitoringService, type MonitoringOptions } from '../monitoring/service.js';
 import { OriginationService } from '../origination/service.js';
 import { RiskService } from '../risk/service.js';
 import type { Store } from '../store/database.js';
 import { createLoaders, type Loaders } from './loaders.js';
+
+/** Applications left open past their product's time expire: a job, hourly. */
+export const EXPIRY_TASK = 'application-expiry';
 
 /** The hub's long-lived services, shared by every request. */
 export interface HubServices {
@@ -21,6 +25,8 @@ export interface HubServices {
   /** Audit lines of reads, group-committed. */
   auditLog: AuditLog;
   monitoring: MonitoringService;
+  /** The job queue every service defines its tasks on; started by whoever runs the hub. */
+  jobs: JobQueue;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
@@ -57,6 +63,8 @@ export function createServices(
     riskConfig?: RiskConfig;
     /** The hub's clock; tests move it to expire applications. */
     now?: () => Date;
+    jobs?: JobQueueOptions;
+    monitoring?: MonitoringOptions;
   },
   environment: NodeJS.ProcessEnv = {},
 ): HubServices {
@@ -71,13 +79,17 @@ export function createServices(
   const now = options.now ?? (() => new Date());
   const ingest = new IngestService(store, connectors, bound, options);
   const risk = new RiskService(store.db, options.riskConfig ?? loadRiskConfig(), now);
+  const jobs = new JobQueue(store, options.jobs);
+  const origination = new OriginationService(store.db, ingest, risk, now);
+  jobs.define(EXPIRY_TASK, { policy: 'singleton', retryLimit: 3, leaseSeconds: 300, handler: async () => ({ expired: await origination.expireDue(systemActor('expiry of applications left open')) }) });
   return {
     store,
     ingest,
     risk,
-    origination: new OriginationService(store.db, ingest, risk, now),
+    origination,
     auditLog: new AuditLog(store.db),
-    monitoring: new MonitoringService(store.db, loadSignalConfig(), now),
+    monitoring: new MonitoringService(store.db, ingest, jobs, loadSignalConfig(), now, options.monitoring),
+    jobs,
   };
 }
 

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
+import type { IngestService } from '../ingest/service.js';
+import type { JobQueue } from '../jobs/queue.js';
 import type { Db } from '../store/database.js';
 import { loadProfilesAsOf, type ProfileAsOf } from '../store/profiles-as-of.js';
 import type { AlertRow, AlertStatus } from '../store/schema.js';
@@ -12,86 +16,211 @@ export interface AlertFilter {
   severity?: 'INFO' | 'WARNING' | 'CRITICAL' | null;
   enterpriseId?: string | null;
   assignee?: string | null;
+  sweepId?: string | null;
 }
 
 export interface RefreshSummary {
+  sweepId: string;
+  startedAt: Date;
+  finishedAt: Date;
   enterprises: number;
+  /** Pulls that failed or were refused (no valid consent): those enterprises were judged on what the store held. */
+  failedPulls: number;
   signals: number;
   raised: number;
 }
 
-/** Enterprises whose profiles are read together. */
-const BATCH = 500;
+/** A raised alert, as subscribers hear of it once its transaction has committed. */
+export type AlertRaised = AlertRow;
+
+export const SWEEP_TASK = 'monitoring-sweep';
+export const BATCH_TASK = 'monitoring-batch';
+interface SweepJob {
+  actor: Actor;
+}
+interface BatchJob {
+  sweepId: string;
+  batch: number;
+  enterpriseIds: string[];
+  actor: Actor;
+}
+
+export interface MonitoringOptions {
+  /** Enterprises a batch job pulls and judges together. @default 500 */
+  batchSize?: number;
+  /** Enterprises whose sources a batch pulls at once. @default 4 */
+  pullConcurrency?: number;
+  /** How long a worker may hold a batch before it is retried elsewhere. @default 1800 */
+  leaseSeconds?: number;
+}
+
 const MAX_NOTE = 2000;
 
 /**
- * Post-loan monitoring over the store: a refresh compares each enterprise with a live loan as
- * of now with what its previous refresh saw, and raises each new signal once as an alert.
+ * Post-loan monitoring over the store. A sweep is a job of the queue: it splits every
+ * enterprise with a live loan into batch jobs, and each batch pulls the enterprises' sources,
+ * compares each profile now with what its previous refresh saw, and raises each new signal once
+ * as an alert, in one transaction with the batch's own row. A batch retried after a crash, or a
+ * sweep run twice, raises nothing twice.
  */
 export class MonitoringService {
+  /** Every alert raised in this process, after its transaction committed. */
+  readonly raised = new EventEmitter<{ alert: [AlertRaised] }>();
+  private readonly batchSize: number;
+  private readonly pullConcurrency: number;
+
   constructor(
     private readonly db: Db,
+    private readonly ingest: IngestService,
+    private readonly jobs: JobQueue,
     private readonly config: SignalConfig,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: MonitoringOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pullConcurrency = options.pullConcurrency ?? 4;
+    this.raised.setMaxListeners(0);
+    jobs.define<SweepJob>(SWEEP_TASK, { policy: 'singleton', retryLimit: 5, leaseSeconds: 300, handler: (data, job) => this.planSweep(job.id, data.actor) });
+    jobs.define<BatchJob>(BATCH_TASK, { policy: 'standard', retryLimit: 5, leaseSeconds: options.leaseSeconds ?? 1800, handler: (data) => this.refreshBatch(data) });
+  }
 
-  /** One sweep over the book: every enterprise with an ACTIVE or FROZEN loan. */
-  async refresh(actor: Actor): Promise<RefreshSummary> {
+  /** Sends a sweep over the whole book and waits until every batch of it is done. */
+  async refresh(actor: Actor, timeoutMs = 30 * 60_000): Promise<RefreshSummary> {
+    const id = await this.jobs.send(SWEEP_TASK, { actor });
+    const deadline = Date.now() + timeoutMs;
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+      const summary = await this.sweep(id);
+      if (summary?.finishedAt) return summary as RefreshSummary;
+      const state = await this.jobs.state(SWEEP_TASK, id);
+      if (state === 'failed' || state === 'cancelled') throw new Error(`monitoring sweep ${id} ${state}`);
+      if (Date.now() > deadline) throw new Error(`monitoring sweep ${id} is still running after ${timeoutMs / 1000} s; no worker may be taking jobs`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /** A sweep and what its finished batches found; `finishedAt` once every batch is done. */
+  async sweep(id: string): Promise<(Omit<RefreshSummary, 'finishedAt'> & { finishedAt: Date | null }) | undefined> {
+    const row = await this.db
+      .selectFrom('monitoringSweep as s')
+      .leftJoin('monitoringSweepBatch as b', 'b.sweepId', 's.id')
+      .select([
+        's.id',
+        's.startedAt',
+        's.enterprises',
+        's.batches',
+        sql<string>`count(b.batch)`.as('done'),
+        sql<Date | null>`max(b.finished_at)`.as('lastFinishedAt'),
+        sql<string>`coalesce(sum(b.failed_pulls), 0)`.as('failedPulls'),
+        sql<string>`coalesce(sum(b.signals), 0)`.as('signals'),
+        sql<string>`coalesce(sum(b.raised), 0)`.as('raised'),
+      ])
+      .where('s.id', '=', id)
+      .groupBy('s.id')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const finished = Number(row.done) === row.batches;
+    return {
+      sweepId: row.id,
+      startedAt: row.startedAt,
+      finishedAt: finished ? (row.lastFinishedAt ?? row.startedAt) : null,
+      enterprises: row.enterprises,
+      failedPulls: Number(row.failedPulls),
+      signals: Number(row.signals),
+      raised: Number(row.raised),
+    };
+  }
+
+  /** The sweep job: the book as it stands, split into batch jobs sent with the sweep's row, once. */
+  private async planSweep(id: string, actor: Actor): Promise<void> {
+    const book = await this.db.selectFrom('loan').select('enterpriseId').distinct().where('status', 'in', ['ACTIVE', 'FROZEN']).orderBy('enterpriseId').execute();
+    const batches: string[][] = [];
+    for (let start = 0; start < book.length; start += this.batchSize) batches.push(book.slice(start, start + this.batchSize).map((loan) => loan.enterpriseId));
+    await this.db.transaction().execute(async (trx) => {
+      const planned = await trx
+        .insertInto('monitoringSweep')
+        .values({ id, requestedBy: actor.user, startedAt: this.now(), enterprises: book.length, batches: batches.length })
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      // A retry of a sweep that already committed its batches sends none again.
+      if (!planned) return;
+      await this.jobs.insert(
+        BATCH_TASK,
+        batches.map((enterpriseIds, batch) => ({ id: randomUUID(), data: { sweepId: id, batch, enterpriseIds, actor } satisfies BatchJob })),
+        trx,
+      );
+    });
+    this.jobs.wake(BATCH_TASK);
+  }
+
+  /** A batch job: pull, judge, and raise, all recorded with the batch's row or not at all. */
+  private async refreshBatch({ sweepId, batch, enterpriseIds, actor }: BatchJob): Promise<void> {
+    const done = () => this.db.selectFrom('monitoringSweepBatch').select('batch').where('sweepId', '=', sweepId).where('batch', '=', batch).executeTakeFirst();
+    if (await done()) return;
+    let failedPulls = 0;
+    await this.ingest.syncMany(actor, enterpriseIds, {
+      concurrency: this.pullConcurrency,
+      onEnterprise: (runs) => (failedPulls += runs.filter((run) => run.status === 'FAILED' || run.status === 'REFUSED').length),
+    });
     const now = this.now();
-    const book = await this.db
+    const limits = await this.db
       .selectFrom('loan')
       .select(['enterpriseId', sql<string>`sum(limit_fen)::text`.as('limitFen')])
       .where('status', 'in', ['ACTIVE', 'FROZEN'])
+      .where('enterpriseId', 'in', enterpriseIds)
       .groupBy('enterpriseId')
-      .orderBy('enterpriseId')
       .execute();
-    const summary: RefreshSummary = { enterprises: book.length, signals: 0, raised: 0 };
-    for (let start = 0; start < book.length; start += BATCH) {
-      const batch = book.slice(start, start + BATCH);
-      const ids = batch.map((loan) => loan.enterpriseId);
-      const current = await loadProfilesAsOf(this.db, ids, now);
-      const previous = await this.previousProfiles(ids);
-      const found = batch.flatMap(({ enterpriseId, limitFen }) => {
-        const profile = current.get(enterpriseId);
-        if (!profile) return [];
-        return detectSignals(previous.get(enterpriseId) ?? null, profile, { limitFen: BigInt(limitFen) }, this.config).map((signal) => ({ enterpriseId, signal }));
-      });
-      summary.signals += found.length;
-      await this.db.transaction().execute(async (trx) => {
-        const raised =
-          found.length === 0
-            ? []
-            : await trx
-                .insertInto('alert')
-                .values(
-                  found.map(({ enterpriseId, signal }) => ({
-                    enterpriseId,
-                    code: signal.code,
-                    severity: signal.severity,
-                    signalKey: signal.key,
-                    evidence: JSON.stringify(signal.evidence),
-                    recommendedAction: signal.recommendedAction,
-                    detectedAt: now,
-                    updatedAt: now,
-                  })),
-                )
-                .onConflict((conflict) => conflict.columns(['enterpriseId', 'signalKey']).doNothing())
-                .returningAll()
-                .execute();
-        summary.raised += raised.length;
-        await recordAudit(
-          trx,
-          actor,
-          raised.map((alert) => ({ action: 'RAISE_ALERT', subjectType: 'Alert', subjectId: alert.id, enterpriseId: alert.enterpriseId, after: { code: alert.code, severity: alert.severity } })),
-        );
-        await trx
-          .insertInto('monitoringRefresh')
-          .values(ids.map((enterpriseId) => ({ enterpriseId, refreshedAt: now })))
-          .onConflict((conflict) => conflict.column('enterpriseId').doUpdateSet({ refreshedAt: now }))
-          .execute();
-      });
-    }
-    return summary;
+    const current = await loadProfilesAsOf(this.db, enterpriseIds, now);
+    const previous = await this.previousProfiles(enterpriseIds);
+    const found = limits.flatMap(({ enterpriseId, limitFen }) => {
+      const profile = current.get(enterpriseId);
+      if (!profile) return [];
+      return detectSignals(previous.get(enterpriseId) ?? null, profile, { limitFen: BigInt(limitFen) }, this.config).map((signal) => ({ enterpriseId, signal }));
+    });
+    const raised = await this.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .insertInto('monitoringSweepBatch')
+        .values({ sweepId, batch, finishedAt: now, enterprises: enterpriseIds.length, failedPulls, signals: found.length, raised: 0 })
+        .onConflict((conflict) => conflict.columns(['sweepId', 'batch']).doNothing())
+        .returning('batch')
+        .executeTakeFirst();
+      // Another attempt at this batch finished first: what it raised stands.
+      if (!claimed) return [];
+      const alerts =
+        found.length === 0
+          ? []
+          : await trx
+              .insertInto('alert')
+              .values(
+                found.map(({ enterpriseId, signal }) => ({
+                  enterpriseId,
+                  code: signal.code,
+                  severity: signal.severity,
+                  signalKey: signal.key,
+                  evidence: JSON.stringify(signal.evidence),
+                  recommendedAction: signal.recommendedAction,
+                  detectedAt: now,
+                  updatedAt: now,
+                  sweepId,
+                })),
+              )
+              .onConflict((conflict) => conflict.columns(['enterpriseId', 'signalKey']).doNothing())
+              .returningAll()
+              .execute();
+      await trx.updateTable('monitoringSweepBatch').set({ raised: alerts.length }).where('sweepId', '=', sweepId).where('batch', '=', batch).execute();
+      await recordAudit(
+        trx,
+        actor,
+        alerts.map((alert) => ({ action: 'RAISE_ALERT', subjectType: 'Alert', subjectId: alert.id, enterpriseId: alert.enterpriseId, after: { code: alert.code, severity: alert.severity } })),
+      );
+      await trx
+        .insertInto('monitoringRefresh')
+        .values(enterpriseIds.map((enterpriseId) => ({ enterpriseId, refreshedAt: now })))
+        .onConflict((conflict) => conflict.column('enterpriseId').doUpdateSet({ refreshedAt: now }))
+        .execute();
+      return alerts;
+    });
+    for (const alert of raised) this.raised.emit('alert', alert);
   }
 
   /** Each enterprise's profile as its previous refresh saw it, read as of that instant. */
@@ -147,6 +276,7 @@ export class MonitoringService {
     if (filter.severity) query = query.where('severity', '=', filter.severity);
     if (filter.enterpriseId) query = query.where('enterpriseId', '=', filter.enterpriseId);
     if (filter.assignee) query = query.where('assignee', '=', filter.assignee);
+    if (filter.sweepId) query = query.where('sweepId', '=', filter.sweepId);
     return query;
   }
 

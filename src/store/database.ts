@@ -19,6 +19,11 @@ export interface Store {
   statementCount(): number;
   /** True when a trivial statement succeeds within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Runs SQL text as a library wrote it (the job queue brings its own): with values, one
+   * statement; without, any number of them, e.g. a migration wrapped in BEGIN and COMMIT.
+   */
+  runSql(text: string, values?: readonly unknown[]): Promise<{ rows: unknown[] }>;
   close(): Promise<void>;
 }
 
@@ -40,12 +45,13 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     statements++;
     options.onLog?.(event);
   };
-  const { dialect, release } = config.kind === 'postgres' ? postgresDialect(config) : await embeddedDialect(config);
+  const { dialect, release, runSql } = config.kind === 'postgres' ? postgresDialect(config) : await embeddedDialect(config);
   const db = new Kysely<Database>({ dialect, log, plugins: [new CamelCasePlugin()] });
   const store: Store = {
     db,
     kind: config.kind,
     statementCount: () => statements,
+    runSql: (text, values) => runSql(db, text, values),
     async ping(timeoutMs = 2000) {
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -99,7 +105,8 @@ function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
   // process would exit. The next query gets a fresh connection or a clear error instead.
   pool.on('error', () => undefined);
   pool.on('connect', prepareReads);
-  return { dialect: new PostgresDialect({ pool }), release: () => undefined };
+  const runSql = async (_db: Db, text: string, values?: readonly unknown[]) => pool.query(text, values === undefined ? undefined : [...values]);
+  return { dialect: new PostgresDialect({ pool }), release: () => undefined, runSql };
 }
 
 /**
@@ -112,18 +119,19 @@ function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
 const MAX_PREPARED = 500;
 
 function prepareReads(client: pg.PoolClient) {
-  const query = client.query.bind(client) as (config: pg.QueryConfig | string, values?: unknown[]) => Promise<unknown>;
+  // The pool's own query() calls in with a callback after the values: passed through as given.
+  const query = client.query.bind(client) as (config: pg.QueryConfig | string, values?: unknown[], ...callback: unknown[]) => Promise<unknown>;
   const prepared = new Map<string, string>();
-  client.query = ((config: pg.QueryConfig | string, values?: unknown[]) => {
+  client.query = ((config: pg.QueryConfig | string, values?: unknown[], ...callback: unknown[]) => {
     if (typeof config === 'string' && Array.isArray(values)) {
       let name = prepared.get(config);
       if (name === undefined && prepared.size < MAX_PREPARED && /^\s*(select|with)\b/i.test(config)) {
         name = `cg_${createHash('sha1').update(config).digest('base64url')}`;
         prepared.set(config, name);
       }
-      if (name !== undefined) return query({ name, text: config, values });
+      if (name !== undefined) return query({ name, text: config, values }, undefined, ...callback);
     }
-    return query(config, values);
+    return query(config, values, ...callback);
   }) as typeof client.query;
 }
 
@@ -138,7 +146,14 @@ async function embeddedDialect(config: Extract<StoreConfig, { kind: 'pglite' }>)
       extensions: { pg_trgm },
       parsers: { [pgliteTypes.INT8]: identity, [pgliteTypes.NUMERIC]: identity, [pgliteTypes.DATE]: identity },
     });
-    return { dialect: pgliteDialect(client), release };
+    // Held on Kysely's one connection, so the text never runs inside another caller's transaction.
+    const runSql = (db: Db, text: string, values?: readonly unknown[]) =>
+      db.connection().execute(async () => {
+        if (values !== undefined && values.length > 0) return client.query(text, [...values]);
+        const results = await client.exec(text);
+        return results.at(-1) ?? { rows: [] };
+      });
+    return { dialect: pgliteDialect(client), release, runSql };
   } catch (error) {
     release();
     throw error;

@@ -6,6 +6,7 @@ import * as currentVersionKeyOrder from './migrations/0004-current-version-key-o
 import * as pointInTimeIndexes from './migrations/0005-point-in-time-indexes.js';
 import * as origination from './migrations/0006-origination.js';
 import * as alerts from './migrations/0007-alerts.js';
+import * as monitoringSweeps from './migrations/0008-monitoring-sweeps.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-point-in-time-indexes': pointInTimeIndexes,
   '0006-origination': origination,
   '0007-alerts': alerts,
+  '0008-monitoring-sweeps': monitoringSweeps,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

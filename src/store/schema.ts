@@ -338,6 +338,26 @@ export interface AlertTable {
   assignee: string | null;
   resolutionNote: string | null;
   updatedAt: Timestamp;
+  /** The sweep that raised it. */
+  sweepId: string | null;
+}
+
+export interface MonitoringSweepTable {
+  id: string;
+  requestedBy: string;
+  startedAt: Timestamp;
+  enterprises: number;
+  batches: number;
+}
+
+export interface MonitoringSweepBatchTable {
+  sweepId: string;
+  batch: number;
+  finishedAt: Timestamp;
+  enterprises: number;
+  failedPulls: number;
+  signals: number;
+  raised: number;
 }
 
 export interface Database {
@@ -365,6 +385,8 @@ export interface Database {
   loan: LoanTable;
   monitoringRefresh: MonitoringRefreshTable;
   alert: AlertTable;
+  monitoringSweep: MonitoringSweepTable;
+  monitoringSweepBatch: MonitoringSweepBatchTable;
 }
 
 export type EnterpriseRow = Selectable<EnterpriseTable>;

@@ -45,6 +45,7 @@ export async function startTestHub(
   nodeEnv: 'test' | 'production' | 'development' = 'test',
   services: HubServices = createServices(store, { personIdSalt: TEST_PERSON_ID_SALT }),
 ): Promise<TestHub> {
+  await services.jobs.start({ work: true });
   const hub = await startHub({
     config: { nodeEnv, port: 0, host: '127.0.0.1' },
     services,
@@ -86,6 +87,9 @@ export async function startTestHub(
     query: standard.query,
     as: (user, ...roles) => client(bearer({ user, roles })),
     withAuthorization: (value) => client(async () => value),
-    stop: () => hub.stop(),
+    async stop() {
+      await hub.stop();
+      await services.jobs.stop();
+    },
   };
 }

@@ -1,9 +1,14 @@
-import { NotFoundError } from '../../common/errors.js';
+import { InputError, NotFoundError } from '../../common/errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
 import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
 
 const ALERT_CURSOR = 'alert';
+
+function checkSweepId(id: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new InputError('filter.sweepId is not a sweep id', { argument: 'filter.sweepId' });
+  return id;
+}
 
 export const monitoringResolvers: Resolvers = {
   Query: {
@@ -15,6 +20,7 @@ export const monitoringResolvers: Resolvers = {
         status: filter?.status,
         severity: filter?.severity,
         assignee: filter?.assignee,
+        sweepId: filter?.sweepId ? checkSweepId(filter.sweepId) : null,
         enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
       };
       const page = await monitoring.page(criteria, size, beforeId);

@@ -1,0 +1,129 @@
+import { CompiledQuery, type Transaction } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
+
+/**
+ * The hub's job queue: pg-boss in the store's own database, in its `pgboss` schema, on the
+ * PostgreSQL server and on the embedded store alike, so the same handlers run the same way on
+ * both. Jobs are rows: they outlive the process that sent them; one whose worker dies stays
+ * leased until its lease runs out, then is retried (with backoff) by whichever worker polls next.
+ */
+export interface TaskDefinition<Data extends object> {
+  /** `singleton`: one job of the task active at a time, the rest queued behind it. */
+  policy: 'standard' | 'singleton';
+  /** Attempts after the first. */
+  retryLimit: number;
+  /** How long a worker may hold a job; past it the job counts as failed and is retried. */
+  leaseSeconds: number;
+  handler: (data: Data, job: { id: string }) => Promise<object | void>;
+}
+
+export interface JobQueueOptions {
+  /** How often an idle worker asks for work. */
+  pollingIntervalSeconds?: number;
+  /** How often expired leases are reclaimed and finished jobs archived. */
+  maintenanceIntervalSeconds?: number;
+  onError?: (error: unknown) => void;
+}
+
+export interface StartOptions {
+  /** Take jobs in this process (a worker), or only send them (an API process). */
+  work: boolean;
+  /** Cron schedules (minute precision, in `tz`) that send a task's job, held in the queue's tables. */
+  schedules?: { task: string; cron: string; tz: string; data?: object }[];
+}
+
+export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private readonly tasks = new Map<string, TaskDefinition<object>>();
+  /** This process's workers by task: woken when it sends their task a job, rather than at their next poll. */
+  private readonly workers = new Map<string, string>();
+  private started: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: JobQueueOptions = {},
+  ) {
+    this.boss = new PgBoss({
+      db: { executeSql: (text, values) => store.runSql(text, values) as Promise<{ rows: never[] }> },
+      schema: 'pgboss',
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
+      // Finished jobs are kept a week for inspection, then deleted.
+      deleteAfterDays: 7,
+    });
+    this.boss.on('error', (error) => options.onError?.(error));
+  }
+
+  define<Data extends object>(task: string, definition: TaskDefinition<Data>): void {
+    if (this.started) throw new Error(`task ${task} defined after the queue started`);
+    this.tasks.set(task, definition as TaskDefinition<object>);
+  }
+
+  /** Installs or migrates the queue's schema, creates the tasks' queues, and (for a worker) starts taking jobs. */
+  start(options: StartOptions): Promise<void> {
+    this.started ??= (async () => {
+      await this.boss.start();
+      for (const [task, definition] of this.tasks) {
+        const queue = { name: task, policy: definition.policy, retryLimit: definition.retryLimit, retryBackoff: true, retryDelay: 2, expireInSeconds: definition.leaseSeconds };
+        if (await this.boss.getQueue(task)) await this.boss.updateQueue(task, queue);
+        else await this.boss.createQueue(task, queue);
+      }
+      if (options.work) {
+        for (const [task, definition] of this.tasks) {
+          const worker = await this.boss.work<object>(task, { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1 }, async ([job]) => definition.handler(job!.data, job!));
+          this.workers.set(task, worker);
+        }
+      }
+      for (const schedule of options.schedules ?? []) await this.boss.schedule(schedule.task, schedule.cron, schedule.data ?? {}, { tz: schedule.tz });
+    })();
+    return this.started;
+  }
+
+  /** Sends a job, in `trx` when given so it exists only if that transaction commits. */
+  async send(task: string, data: object, trx?: Transaction<Database>): Promise<string> {
+    this.known(task);
+    const id = await this.boss.send(task, data, trx ? { db: transactionDb(trx) } : {});
+    if (id === null) throw new Error(`the queue refused a ${task} job`);
+    if (!trx) this.wake(task);
+    return id;
+  }
+
+  /** Sends many jobs of one task at once, in `trx` when given. */
+  async insert(task: string, jobs: { id: string; data: object }[], trx?: Transaction<Database>): Promise<void> {
+    this.known(task);
+    if (jobs.length === 0) return;
+    await this.boss.insert(
+      jobs.map((job) => ({ name: task, ...job })),
+      trx ? { db: transactionDb(trx) } : {},
+    );
+    if (!trx) this.wake(task);
+  }
+
+  async state(task: string, id: string): Promise<JobState | undefined> {
+    return (await this.boss.getJobById(task, id, { includeArchive: true }))?.state;
+  }
+
+  /** Lets running jobs finish (up to `timeoutMs`), then stops; a job cut off is retried once its lease runs out. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.started) return;
+    await this.started.catch(() => undefined);
+    await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
+  }
+
+  /** Wakes this process's worker of a task now; jobs sent in a transaction are seen once it commits, so its sender wakes them after. */
+  wake(task: string): void {
+    const worker = this.workers.get(task);
+    if (worker !== undefined) this.boss.notifyWorker(worker);
+  }
+
+  private known(task: string) {
+    if (!this.tasks.has(task)) throw new Error(`no task ${task} is defined`);
+  }
+}
+
+function transactionDb(trx: Transaction<Database>): PgBoss.Db {
+  return { executeSql: async (text, values) => trx.executeQuery(CompiledQuery.raw(text, values ?? [])) as Promise<{ rows: never[] }> };
+}
