@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { seedDemo } from './support/demo.js';
 import { startTestHub, type GraphQLClient, type GraphQLResponse, type TestHub } from './support/hub.js';
+import { bookLoans } from './support/loans.js';
 import { openTestStore, type TestStore } from './support/store.js';
 
 /**
@@ -23,17 +24,7 @@ beforeAll(async () => {
   const db = testStore.store.db;
   const enterprises = (await db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
   booked = enterprises.filter((_, i) => i % 2 === 0);
-  for (const enterpriseId of booked) {
-    const application = await db
-      .insertInto('application')
-      .values({ enterpriseId, product: 'invoice-loan', amountFen: 50_000_000n, termMonths: 12, autoApproveMaxFen: 20_000_000n, seniorApprovalFen: 80_000_000n, createdBy: 'seed', expiresAt: new Date(Date.now() + 86_400_000) })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('loan')
-      .values({ applicationId: application.id, enterpriseId, product: 'invoice-loan', amountFen: 50_000_000n, limitFen: 50_000_000n, termMonths: 12, rateBps: 450, openedAt: new Date('2026-06-01T00:00:00Z'), maturesOn: '2027-06-01' })
-      .execute();
-  }
+  await bookLoans(db, booked);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,0 +1,149 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { sources } from '../connectors/index.js';
+import { systemActor } from '../src/audit/audit.js';
+import { startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
+import { loadPortfolio } from '../src/demo/load.js';
+import { generatePortfolio, type Portfolio } from '../src/demo/portfolio.js';
+import { createServices } from '../src/graphql/context.js';
+import { environmentVariable } from '../src/ingest/connector-config.js';
+import { openStore, type Store } from '../src/store/database.js';
+import { TEST_CLOCK } from './support/demo.js';
+import { bookLoans } from './support/loans.js';
+
+/**
+ * The monitoring sweep as jobs of the queue, run by the CLI an operator types: a sweep killed
+ * mid-run (SIGKILL) and run again raises each alert once — the very alerts an uninterrupted
+ * sweep raises — and the batches the killed process left behind are finished by a later worker.
+ * Real sandboxes on loopback, a real store on disk, the real CLI.
+ */
+const SALT = 'monitoring-jobs-salt-0001';
+const BATCH = 4;
+const run = promisify(execFile);
+let portfolio: Portfolio;
+let upstreams: DemoUpstreams;
+
+beforeAll(async () => {
+  portfolio = generatePortfolio({ seed: 11, enterprises: 30, clock: TEST_CLOCK });
+  upstreams = await startDemoUpstreams(portfolio, {});
+}, 60_000);
+
+afterAll(async () => {
+  await upstreams?.close();
+});
+
+/** The portfolio in the store, consents for every source, and loans to two enterprises in three. */
+async function prepare(store: Store): Promise<void> {
+  await loadPortfolio(store, portfolio, { personIdSalt: SALT });
+  const ids = (await store.db.selectFrom('enterprise').select('id').where('source', '=', 'registry').orderBy('id').execute()).map((row) => row.id);
+  await store.db
+    .insertInto('consent')
+    .values(ids.map((enterpriseId) => ({ enterpriseId, scopes: sources.map((source) => source.connector.manifest.consentScope), purpose: '贷后监控', evidenceRef: 'test', grantedBy: 'test', expiresAt: new Date(Date.now() + 86_400_000) })))
+    .execute();
+  await bookLoans(store.db, ids.filter((_, i) => i % 3 !== 2));
+}
+
+async function alertsOf(store: Store): Promise<string[]> {
+  const rows = await store.db.selectFrom('alert').innerJoin('enterprise', 'enterprise.id', 'alert.enterpriseId').select(['enterprise.uscc', 'alert.signalKey']).execute();
+  return rows.map((row) => `${row.uscc} ${row.signalKey}`).sort();
+}
+
+const requests = () => [...upstreams.sandboxes.values()].reduce((sum, sandbox) => sum + sandbox.stats().requests, 0);
+
+it('a sweep killed mid-run and run again raises each alert once, as an uninterrupted sweep does', async () => {
+  // The reference: one uninterrupted sweep over the same book, in memory.
+  const reference = await openStore({ kind: 'pglite', dataDir: 'memory' });
+  let expected: string[];
+  let requestsPerSweep: number;
+  try {
+    await prepare(reference);
+    const services = createServices(reference, { personIdSalt: SALT, upstreams: upstreams.configs, monitoring: { batchSize: BATCH } });
+    await services.jobs.start({ work: true });
+    const before = requests();
+    const summary = await services.monitoring.refresh(systemActor('reference sweep'));
+    requestsPerSweep = requests() - before;
+    await services.jobs.stop();
+    expected = await alertsOf(reference);
+    expect(summary).toMatchObject({ enterprises: 20, failedPulls: 0, raised: expected.length });
+    expect(expected.length).toBeGreaterThan(0);
+  } finally {
+    await reference.close();
+  }
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-monitoring-jobs-'));
+  try {
+    const prepared = await openStore({ kind: 'pglite', dataDir });
+    await prepare(prepared);
+    await prepared.close();
+    const environment: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      HUB_URL: '',
+      LOG_LEVEL: 'silent',
+      PERSON_ID_SALT: SALT,
+      MONITORING_BATCH_SIZE: String(BATCH),
+      MONITORING_LEASE_SECONDS: '10',
+      JOBS_MAINTENANCE_SECONDS: '1',
+    };
+    for (const [id, config] of upstreams.configs) {
+      for (const [key, value] of Object.entries(config as Record<string, string>)) environment[environmentVariable(id, key)] = value;
+    }
+    const cli = (...args: string[]) => ['--import', 'tsx', 'src/cli/main.ts', ...args];
+    environment.HUB_TOKEN = (await run(process.execPath, cli('token', '--role', 'RISK_MANAGER', '--user', 'rita'), { env: environment })).stdout.trim();
+
+    // Half the upstream answers slowed down, so the kill lands with half the sweep's pulls done.
+    for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0.5, kinds: ['latency'], seed: 1 });
+    const start = requests();
+    const child = spawn(process.execPath, cli('refresh'), { env: environment, stdio: 'ignore' });
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && requests() - start < requestsPerSweep / 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0 });
+
+    let killedSweep: string;
+    {
+      const store = await openStore({ kind: 'pglite', dataDir });
+      try {
+        const sweeps = await store.db.selectFrom('monitoringSweep').selectAll().execute();
+        expect(sweeps).toHaveLength(1);
+        killedSweep = sweeps[0]!.id;
+        const done = await store.db.selectFrom('monitoringSweepBatch').select('batch').where('sweepId', '=', killedSweep).execute();
+        expect(done.length).toBeGreaterThan(0);
+        expect(done.length).toBeLessThan(sweeps[0]!.batches);
+      } finally {
+        await store.close();
+      }
+    }
+
+    const { stdout } = await run(process.execPath, cli('refresh'), { env: environment });
+    expect(stdout).toMatch(/^sweep [0-9a-f-]{36}: 20 enterprises with a live loan in [\d.]+ s; \d+ signals, \d+ new alerts\n/);
+
+    // A later worker (here, in process) takes the killed sweep's batches over once their leases
+    // run out; they find their alerts raised already and raise none again.
+    const store = await openStore({ kind: 'pglite', dataDir });
+    try {
+      const services = createServices(store, { personIdSalt: SALT, upstreams: upstreams.configs, jobs: { maintenanceIntervalSeconds: 1 }, monitoring: { batchSize: BATCH, leaseSeconds: 10 } });
+      await services.jobs.start({ work: true });
+      const until = Date.now() + 60_000;
+      while (!(await services.monitoring.sweep(killedSweep))?.finishedAt && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 200));
+      await services.jobs.stop();
+      expect((await services.monitoring.sweep(killedSweep))?.finishedAt).toBeInstanceOf(Date);
+
+      expect(await alertsOf(store)).toEqual(expected);
+      const audited = await sql<{ n: string }>`SELECT count(*) AS n FROM audit_event WHERE action = 'RAISE_ALERT'`.execute(store.db);
+      expect(Number(audited.rows[0]!.n)).toBe(expected.length);
+      const refreshed = await store.db.selectFrom('monitoringRefresh').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      expect(Number(refreshed.n)).toBe(20);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 240_000);
