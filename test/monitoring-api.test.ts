@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { Role } from '../src/auth/roles.js';
 import { seedDemo } from './support/demo.js';
-import { startTestHub, type GraphQLClient, type GraphQLResponse, type TestHub } from './support/hub.js';
+import { startTestHub, testToken, type GraphQLClient, type GraphQLResponse, type TestHub } from './support/hub.js';
 import { bookLoans } from './support/loans.js';
 import { openTestStore, type TestStore } from './support/store.js';
 
@@ -80,6 +83,68 @@ describe('refreshing the loan book', () => {
   it('is for risk managers and administrators', async () => {
     const response = await alice.query(REFRESH);
     expect(response.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('live alerts over graphql-ws', () => {
+  const SUBSCRIBE = 'subscription($min: Severity) { alertRaised(minSeverity: $min) { id status enterprise { uscc legalRepresentative { name } } signal { code severity } } }';
+  type Raised = { alertRaised: { id: string; status: string; enterprise: { uscc: string; legalRepresentative: { name: string } | null }; signal: { code: string; severity: string } } };
+  const open = async (authorization: string | undefined) => {
+    let closing!: (event: { code: number; reason: string }) => void;
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => (closing = resolve));
+    const client = createClient({
+      url: `${hub.hub.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: authorization === undefined ? {} : { authorization },
+      retryAttempts: 0,
+      lazy: false,
+      on: { closed: (event) => closing(event as { code: number; reason: string }) },
+      onNonLazyError: () => undefined,
+    });
+    return { client, closed };
+  };
+  const bearer = async (user: string, ...roles: Role[]) => `Bearer ${await testToken({ user, roles })}`;
+
+  it('reach a subscriber on a real websocket when a refresh raises them, filtered by severity', async () => {
+    const { client: warnings } = await open(await bearer('ann', 'ANALYST'));
+    const { client: critical } = await open(await bearer('ann', 'ANALYST'));
+    const seenWarnings = warnings.iterate<Raised>({ query: SUBSCRIBE, variables: { min: 'WARNING' } });
+    const seenCritical = critical.iterate<Raised>({ query: SUBSCRIBE, variables: { min: 'CRITICAL' } });
+    const next = seenWarnings.next();
+    const criticalNext = seenCritical.next();
+    // The subscriptions are registered before the refresh starts.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const enterpriseId = booked[2]!;
+    await testStore.store.db
+      .insertInto('abnormalOperation')
+      .values({ enterpriseId, reason: '公示企业信息隐瞒真实情况、弄虚作假', listedOn: new Date().toISOString().slice(0, 10), source: 'registry', externalId: `ABN-${enterpriseId}-live`, payloadHash: 'h', observedAt: new Date() })
+      .execute();
+    const summary = ok(await rita.query<{ refreshMonitoring: { sweepId: string; raised: number } }>('mutation { refreshMonitoring { sweepId raised } }')).refreshMonitoring;
+    expect(summary.raised).toBe(1);
+    const event = await next;
+    expect(event.done).toBe(false);
+    const alert = (event.value as { data: Raised }).data.alertRaised;
+    const [stored] = ok(await rita.query<Alerts>(ALERTS, { filter: { sweepId: summary.sweepId }, first: 10 })).alerts.edges;
+    expect(alert).toMatchObject({ id: stored!.node.id, status: 'OPEN', signal: { code: 'ABNORMAL_OPERATIONS', severity: 'WARNING' } });
+    // The legal representative's name, read in clear by an analyst, is audited as over HTTP.
+    const reads = await testStore.store.db.selectFrom('auditEvent').select('subjectType').where('action', '=', 'READ_PERSONAL_DATA').where('actor', '=', 'ann').execute();
+    expect(reads.length).toBe(alert.enterprise.legalRepresentative ? 1 : 0);
+    // A WARNING is below the other subscriber's floor.
+    expect(await Promise.race([criticalNext.then(() => 'event'), new Promise((resolve) => setTimeout(() => resolve('none'), 300))])).toBe('none');
+    await warnings.dispose();
+    await critical.dispose();
+  });
+
+  it('need a valid token in connectionParams, and a role that reads alerts', async () => {
+    const missing = await open(undefined);
+    expect(await missing.closed).toMatchObject({ code: 4401, reason: expect.stringContaining('UNAUTHENTICATED') });
+    const forged = await open('Bearer a.b.c');
+    expect(await forged.closed).toMatchObject({ code: 4401, reason: expect.stringContaining('UNAUTHENTICATED') });
+
+    const { client } = await open(await bearer('dave', 'DATA_ENGINEER'));
+    const refused = client.iterate({ query: SUBSCRIBE });
+    expect(await refused.next()).toMatchObject({ value: { errors: [{ path: ['alertRaised'], extensions: { code: 'FORBIDDEN' } }] } });
+    await client.dispose();
   });
 });
 

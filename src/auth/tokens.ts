@@ -20,7 +20,13 @@ const claimsSchema = z.object({
 
 /** Turns a bearer token into who is acting, or refuses it with UNAUTHENTICATED. */
 export interface Authenticator {
-  verify(token: string): Promise<Viewer>;
+  verify(token: string): Promise<Verified>;
+}
+
+/** Who a token speaks for, and until when (ms since the epoch, with the clock tolerance). */
+export interface Verified {
+  viewer: Viewer;
+  untilMs: number;
 }
 
 /** How the hub verifies tokens: a shared secret it also signs with, or an identity provider's JWKS. */
@@ -43,9 +49,9 @@ export function createAuthenticator(keys: TokenKeys): Authenticator {
   // A token is immutable and carries its expiry, so its verification holds until then: a client
   // sends the same token with every request, and checking its signature each time (about
   // 0.1 ms in jose) would cost more than many queries.
-  const verified = new Map<string, { viewer: Viewer; untilMs: number }>();
+  const verified = new Map<string, Verified>();
 
-  async function verifyOnce(token: string): Promise<{ viewer: Viewer; untilMs: number }> {
+  async function verifyOnce(token: string): Promise<Verified> {
     let payload: JWTPayload;
     try {
       ({ payload } = await verify(token));
@@ -63,11 +69,11 @@ export function createAuthenticator(keys: TokenKeys): Authenticator {
   return {
     async verify(token) {
       const known = verified.get(token);
-      if (known && Date.now() < known.untilMs) return known.viewer;
+      if (known && Date.now() < known.untilMs) return known;
       const fresh = await verifyOnce(token);
       if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
       verified.set(token, fresh);
-      return fresh.viewer;
+      return fresh;
     },
   };
 }

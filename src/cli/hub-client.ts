@@ -49,7 +49,7 @@ export async function openHubClient(config: Config, options: { worker?: boolean 
       close: async () => undefined,
     };
   }
-  const viewer = await createAuthenticator(resolveTokenKeys(config.auth, config.dataDir))
+  const { viewer } = await createAuthenticator(resolveTokenKeys(config.auth, config.dataDir))
     .verify(token)
     .catch((error: Error) => {
       throw new Error(`UNAUTHENTICATED: HUB_TOKEN: ${error.message}`);

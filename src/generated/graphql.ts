@@ -1061,6 +1061,17 @@ export type SourceState =
   /** Heard from, but longer ago than the source's maximum age. */
   | 'STALE';
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each alert as a refresh raises it, at or above minSeverity; over graphql-ws on /graphql. */
+  alertRaised: Alert;
+};
+
+
+export type SubscriptionAlertRaisedArgs = {
+  minSeverity?: InputMaybe<Severity>;
+};
+
 /** One sync of one source for one enterprise. fetched = stored + duplicates + quarantined. */
 export type SyncRun = {
   __typename?: 'SyncRun';
@@ -1340,6 +1351,7 @@ export type ResolversTypes = {
   SourceFreshness: ResolverTypeWrapper<SourceFreshness>;
   SourceState: SourceState;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SyncRun: ResolverTypeWrapper<SyncRunRow>;
   SyncRunConnection: ResolverTypeWrapper<SyncRunConnectionModel>;
   SyncRunEdge: ResolverTypeWrapper<Omit<SyncRunEdge, 'node'> & { node: ResolversTypes['SyncRun'] }>;
@@ -1421,6 +1433,7 @@ export type ResolversParentTypes = {
   SourceCoverage: SourceCoverage;
   SourceFreshness: SourceFreshness;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   SyncRun: SyncRunRow;
   SyncRunConnection: SyncRunConnectionModel;
   SyncRunEdge: Omit<SyncRunEdge, 'node'> & { node: ResolversParentTypes['SyncRun'] };
@@ -1891,6 +1904,10 @@ export type SourceFreshnessResolvers<ContextType = GraphQLContext, ParentType ex
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  alertRaised?: SubscriptionResolver<ResolversTypes['Alert'], "alertRaised", ParentType, ContextType, RequireFields<SubscriptionAlertRaisedArgs, 'minSeverity'>>;
+};
+
 export type SyncRunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SyncRun'] = ResolversParentTypes['SyncRun']> = {
   connector?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2011,6 +2028,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Signal?: SignalResolvers<ContextType>;
   SourceCoverage?: SourceCoverageResolvers<ContextType>;
   SourceFreshness?: SourceFreshnessResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SyncRun?: SyncRunResolvers<ContextType>;
   SyncRunConnection?: SyncRunConnectionResolvers<ContextType>;
   SyncRunEdge?: SyncRunEdgeResolvers<ContextType>;

@@ -32,14 +32,27 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
 
 function requireRoles(field: GraphQLFieldConfig<unknown, GraphQLContext>, roles: readonly Role[], coordinate: string): GraphQLFieldConfig<unknown, GraphQLContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
+  const check = (context: GraphQLContext) => {
+    if (!hasAnyRole(context.viewer, roles)) {
+      throw new ForbiddenError(`${coordinate} is for ${roles.join(', ')}; this token has ${context.viewer.roles.join(', ')}`, { allowedRoles: roles });
+    }
+  };
+  const { subscribe } = field;
   return {
     ...field,
     resolve(source, args, context, info) {
-      if (!hasAnyRole(context.viewer, roles)) {
-        throw new ForbiddenError(`${coordinate} is for ${roles.join(', ')}; this token has ${context.viewer.roles.join(', ')}`, { allowedRoles: roles });
-      }
+      check(context);
       return resolve(source, args, context, info);
     },
+    // A subscription is refused when it starts, not event by event.
+    ...(subscribe
+      ? {
+          subscribe(source, args, context, info) {
+            check(context);
+            return subscribe(source, args, context, info);
+          },
+        }
+      : {}),
   };
 }
 

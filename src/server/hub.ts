@@ -13,6 +13,7 @@ import type { Config } from '../config/config.js';
 import { auditPersonalReads, createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { createErrorFormatter } from './errors.js';
+import { serveSubscriptions } from './subscriptions.js';
 import type { Logger } from './logger.js';
 
 export interface Hub {
@@ -29,23 +30,31 @@ export interface HubOptions {
   logger: Logger;
 }
 
-/** The HTTP side of the hub: GraphQL at /graphql and liveness at /healthz, on one port. */
+/** The HTTP side of the hub: GraphQL at /graphql (subscriptions over graphql-ws on the same path) and liveness at /healthz, on one port. */
 export async function startHub({ config, services, authenticator, logger }: HubOptions): Promise<Hub> {
   const { store } = services;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const exposeInternals = config.nodeEnv === 'development';
+  const schema = buildSchema();
+  const formatError = createErrorFormatter({
+    exposeInternals,
+    logUnexpected: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
+  });
+  const subscriptions = serveSubscriptions({ httpServer, schema, services, authenticator, formatError, logger });
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    schema,
     includeStacktraceInErrorResponses: exposeInternals,
     introspection: config.nodeEnv !== 'production',
-    formatError: createErrorFormatter({
-      exposeInternals,
-      logUnexpected: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
-    }),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return { drainServer: async () => void (await subscriptions.dispose()) };
+        },
+      },
       // The hub sets no cache hints; the plugin would still wrap every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
       {
@@ -120,7 +129,7 @@ function authenticate(authenticator: Authenticator): RequestHandler {
     };
     if (!match) return refuse(header ? 'the Authorization header is not a bearer JWT' : 'a bearer token is required (Authorization: Bearer <JWT>)');
     authenticator.verify(match[1]!).then(
-      (viewer) => {
+      ({ viewer }) => {
         response.locals.viewer = viewer;
         response.locals.requestId = requestId;
         next();

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Viewer } from '../auth/roles.js';
+import type { Authenticator } from '../auth/tokens.js';
+import { HubError } from '../common/errors.js';
+import { auditPersonalReads, createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
+import type { Logger } from './logger.js';
+
+type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** The most a WebSocket close reason holds, in bytes. */
+const MAX_REASON = 123;
+
+/**
+ * GraphQL subscriptions over graphql-ws on the HTTP server's port and path (`/graphql`). The
+ * client authenticates in `connectionParams: { authorization: 'Bearer <JWT>' }`; without a valid
+ * token the socket closes with 4401 and the reason. A socket lives no longer than its token.
+ * Each operation gets a request's context, so roles, masking and the audit of personal data
+ * apply to every event as to every answer over HTTP.
+ */
+export function serveSubscriptions(options: { httpServer: Server; schema: GraphQLSchema; services: HubServices; authenticator: Authenticator; formatError: FormatError; logger: Logger }) {
+  const { httpServer, schema, services, authenticator, formatError, logger } = options;
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const refuse = (socket: { close(code: number, reason: string): void }, message: string) => socket.close(CloseCode.Unauthorized, Buffer.from(`UNAUTHENTICATED: ${message}`).subarray(0, MAX_REASON).toString());
+  const format = (errors: readonly { originalError?: unknown; toJSON(): GraphQLFormattedError }[]) =>
+    // Errors with no cause are the operation's own (it does not parse or validate): the caller's to fix.
+    errors.map((error) => (error.originalError ? formatError(error.toJSON(), error) : { ...error.toJSON(), extensions: { code: 'BAD_USER_INPUT' } }));
+
+  return useServer<Record<string, unknown> | undefined, { viewer: Viewer; requestId: string }>(
+    {
+      schema,
+      async onConnect(ctx) {
+        const header = ctx.connectionParams?.authorization;
+        const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header.trim()) : null;
+        if (!match) {
+          refuse(ctx.extra.socket, 'connectionParams.authorization must be "Bearer <JWT>"');
+          return false;
+        }
+        try {
+          const { viewer, untilMs } = await authenticator.verify(match[1]!);
+          ctx.extra.viewer = viewer;
+          ctx.extra.requestId = randomUUID();
+          const expiry = setTimeout(() => refuse(ctx.extra.socket, 'the token has expired'), Math.min(Math.max(0, untilMs - Date.now()), 2 ** 31 - 1));
+          ctx.extra.socket.once('close', () => clearTimeout(expiry));
+          return true;
+        } catch (error) {
+          if (!(error instanceof HubError)) throw error;
+          refuse(ctx.extra.socket, error.message);
+          return false;
+        }
+      },
+      context: (ctx) => createContext(services, { viewer: ctx.extra.viewer!, requestId: ctx.extra.requestId!, purpose: null }),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      async onNext(_ctx, _id, _payload, args, result) {
+        try {
+          await auditPersonalReads(args.contextValue as GraphQLContext, args.operationName ?? null);
+        } catch (error) {
+          logger.error({ err: error }, 'could not audit the personal data a subscription event read');
+          return { errors: [{ message: 'the event could not be audited', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+        }
+        return result.errors ? { ...result, errors: format(result.errors) } : undefined;
+      },
+    },
+    wsServer,
+  );
+}
