@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Viewer } from '../auth/roles.js';
 import type { Db } from '../store/database.js';
-import type { AuditEventRow, Database } from '../store/schema.js';
+import { latestFirst } from '../store/latest-first.js';
+import type { Database } from '../store/schema.js';
 
 /**
  * Who does something, and why: the viewer of the request (or the hub itself), the purpose the
@@ -114,10 +115,7 @@ function filtered(db: Db, filter: AuditFilter) {
 
 /** Latest first, keyset-paged on the id. */
 export async function pageAuditEvents(db: Db, filter: AuditFilter, size: number, beforeId: string | undefined) {
-  let query = filtered(db, filter).selectAll();
-  if (beforeId) query = query.where('id', '<', beforeId);
-  const rows: AuditEventRow[] = await query.orderBy('id', 'desc').limit(size + 1).execute();
-  return { rows: rows.slice(0, size), hasNextPage: rows.length > size };
+  return latestFirst(filtered(db, filter).selectAll(), size, beforeId);
 }
 
 export async function countAuditEvents(db: Db, filter: AuditFilter): Promise<number> {

@@ -7,6 +7,8 @@ import { bindConnector, connectors, type ReliabilityOptions } from '../ingest/re
 import { loadRiskConfig, type RiskConfig } from '../risk/config.js';
 import { JobQueue, type JobQueueOptions } from '../jobs/queue.js';
 import { loadSignalConfig } from '../monitoring/config.js';
+import { LimitActions } from '../monitoring/limits.js';
+import { PortfolioService } from '../monitoring/portfolio.js';
 import { MonitoringService, type MonitoringOptions } from '../monitoring/service.js';
 import { OriginationService } from '../origination/service.js';
 import { RiskService } from '../risk/service.js';
@@ -25,6 +27,8 @@ export interface HubServices {
   /** Audit lines of reads, group-committed. */
   auditLog: AuditLog;
   monitoring: MonitoringService;
+  limits: LimitActions;
+  portfolio: PortfolioService;
   /** The job queue every service defines its tasks on; started by whoever runs the hub. */
   jobs: JobQueue;
 }
@@ -89,6 +93,8 @@ export function createServices(
     origination,
     auditLog: new AuditLog(store.db),
     monitoring: new MonitoringService(store.db, ingest, jobs, loadSignalConfig(), now, options.monitoring),
+    limits: new LimitActions(store.db, now),
+    portfolio: new PortfolioService(store.db, risk, now),
     jobs,
   };
 }

@@ -25,9 +25,11 @@ import {
   type RelationWithHolder,
 } from '../store/relations.js';
 import type {
+  AlertRow,
   CourtCaseRow,
   EnforcementRow,
   EnterpriseRow,
+  LimitActionRow,
   LoanRow,
   PersonRow,
   RelationRow,
@@ -134,6 +136,20 @@ export function createLoaders(db: Db) {
     }),
     loanOfApplication: new DataLoader<string, LoanRow | null>(async (ids) => {
       const found = await findLoans(db, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    loanById: new DataLoader<string, LoanRow | null>(async (ids) => {
+      const rows = await db.selectFrom('loan').selectAll().where('id', 'in', [...ids]).execute();
+      const found = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    limitActionsOfLoan: new DataLoader<string, LimitActionRow[]>(async (ids) => {
+      const rows = await db.selectFrom('limitAction').selectAll().where('loanId', 'in', [...ids]).orderBy('id', 'desc').execute();
+      return ids.map((id) => rows.filter((row) => row.loanId === id));
+    }),
+    alertById: new DataLoader<string, AlertRow | null>(async (ids) => {
+      const rows = await db.selectFrom('alert').selectAll().where('id', 'in', [...ids]).execute();
+      const found = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     }),
   };

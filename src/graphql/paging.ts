@@ -1,6 +1,6 @@
 import { InputError } from '../common/errors.js';
 import type { QuarantinedRecordRow, SyncRunRow } from '../store/ingest-records.js';
-import type { AlertRow, ApplicationRow, AuditEventRow, EnterpriseRow } from '../store/schema.js';
+import type { AlertRow, ApplicationRow, AuditEventRow, EnterpriseRow, LimitActionRow, LoanRow } from '../store/schema.js';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -18,6 +18,8 @@ export type QuarantinedRecordConnectionModel = ConnectionModel<QuarantinedRecord
 export type ApplicationConnectionModel = ConnectionModel<ApplicationRow>;
 export type AuditEventConnectionModel = ConnectionModel<AuditEventRow>;
 export type AlertConnectionModel = ConnectionModel<AlertRow>;
+export type LimitActionConnectionModel = ConnectionModel<LimitActionRow>;
+export type LoanConnectionModel = ConnectionModel<LoanRow>;
 
 /** The Relay fields of every connection, from its model. */
 export const connectionResolvers = {

@@ -6,6 +6,7 @@ import { InputError, InvalidStateError, NotFoundError } from '../common/errors.j
 import type { IngestService } from '../ingest/service.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Db } from '../store/database.js';
+import { latestFirst } from '../store/latest-first.js';
 import { loadProfilesAsOf, type ProfileAsOf } from '../store/profiles-as-of.js';
 import type { AlertRow, AlertStatus } from '../store/schema.js';
 import type { SignalConfig } from './config.js';
@@ -259,10 +260,7 @@ export class MonitoringService {
 
   /** Latest first, keyset-paged on the id. */
   async page(filter: AlertFilter, size: number, beforeId: string | undefined) {
-    let query = this.filtered(filter).selectAll();
-    if (beforeId) query = query.where('id', '<', beforeId);
-    const rows = await query.orderBy('id', 'desc').limit(size + 1).execute();
-    return { rows: rows.slice(0, size), hasNextPage: rows.length > size };
+    return latestFirst(this.filtered(filter).selectAll(), size, beforeId);
   }
 
   async count(filter: AlertFilter): Promise<number> {

@@ -10,6 +10,7 @@ import type { Product } from '../risk/config.js';
 import { FEATURES } from '../risk/features/catalog.js';
 import type { RiskService } from '../risk/service.js';
 import type { Db } from '../store/database.js';
+import { latestFirst } from '../store/latest-first.js';
 import { loadProfilesAsOf } from '../store/profiles-as-of.js';
 import type { ApplicationRow, ApplicationState, Database, LoanRow } from '../store/schema.js';
 import { freezeAssessment, type FrozenAssessment } from './snapshot.js';
@@ -20,6 +21,11 @@ export interface CreateApplication {
   /** A decimal string in yuan. */
   amount: string;
   termMonths: number;
+}
+
+export interface LoanFilter {
+  status?: LoanRow['status'] | null;
+  enterpriseId?: string | null;
 }
 
 export interface ApplicationFilter {
@@ -272,10 +278,24 @@ export class OriginationService {
 
   /** Latest first, keyset-paged on the id. */
   async page(filter: ApplicationFilter, size: number, beforeId: string | undefined) {
-    let query = this.filtered(filter).selectAll();
-    if (beforeId) query = query.where('id', '<', beforeId);
-    const rows = await query.orderBy('id', 'desc').limit(size + 1).execute();
-    return { rows: rows.slice(0, size), hasNextPage: rows.length > size };
+    return latestFirst(this.filtered(filter).selectAll(), size, beforeId);
+  }
+
+  /** The loan book, latest first. */
+  async pageLoans(filter: LoanFilter, size: number, beforeId: string | undefined) {
+    return latestFirst(this.filteredLoans(filter).selectAll(), size, beforeId);
+  }
+
+  async countLoans(filter: LoanFilter): Promise<number> {
+    const row = await this.filteredLoans(filter).select(sql<string>`count(*)`.as('count')).executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  private filteredLoans(filter: LoanFilter) {
+    let query = this.db.selectFrom('loan');
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.enterpriseId) query = query.where('enterpriseId', '=', filter.enterpriseId);
+    return query;
   }
 
   async count(filter: ApplicationFilter): Promise<number> {

@@ -7,6 +7,7 @@ import * as pointInTimeIndexes from './migrations/0005-point-in-time-indexes.js'
 import * as origination from './migrations/0006-origination.js';
 import * as alerts from './migrations/0007-alerts.js';
 import * as monitoringSweeps from './migrations/0008-monitoring-sweeps.js';
+import * as limitActions from './migrations/0009-limit-actions.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-origination': origination,
   '0007-alerts': alerts,
   '0008-monitoring-sweeps': monitoringSweeps,
+  '0009-limit-actions': limitActions,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

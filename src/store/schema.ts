@@ -360,6 +360,24 @@ export interface MonitoringSweepBatchTable {
   raised: number;
 }
 
+export type LimitActionKind = 'FREEZE' | 'REDUCE' | 'UNFREEZE';
+export type LimitActionStatus = 'PROPOSED' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+
+export interface LimitActionTable {
+  id: Id;
+  loanId: string;
+  kind: LimitActionKind;
+  newLimitFen: Fen | null;
+  reason: string;
+  alertId: string | null;
+  proposedBy: string;
+  proposedAt: Timestamp;
+  status: Generated<LimitActionStatus>;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  decisionNote: string | null;
+}
+
 export interface Database {
   syncRun: SyncRunTable;
   enterprise: EnterpriseTable;
@@ -387,6 +405,7 @@ export interface Database {
   alert: AlertTable;
   monitoringSweep: MonitoringSweepTable;
   monitoringSweepBatch: MonitoringSweepBatchTable;
+  limitAction: LimitActionTable;
 }
 
 export type EnterpriseRow = Selectable<EnterpriseTable>;
@@ -401,5 +420,6 @@ export type AuditEventRow = Selectable<AuditEventTable>;
 export type ApplicationRow = Selectable<ApplicationTable>;
 export type LoanRow = Selectable<LoanTable>;
 export type AlertRow = Selectable<AlertTable>;
+export type LimitActionRow = Selectable<LimitActionTable>;
 export type NewEnterprise = Insertable<EnterpriseTable>;
 export type ProvenanceRow = Selectable<Provenance>;

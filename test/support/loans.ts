@@ -1,16 +1,16 @@
 import type { Db } from '../../src/store/database.js';
 
-/** A loan book as origination leaves it: for each enterprise an approved application and an ACTIVE line of 500,000.00. */
-export async function bookLoans(db: Db, enterpriseIds: readonly string[]): Promise<void> {
+/** A loan book as origination leaves it: for each enterprise an approved application and an ACTIVE line, by default 500,000.00 drawn of 500,000.00. */
+export async function bookLoans(db: Db, enterpriseIds: readonly string[], { amountFen = 50_000_000n, limitFen = amountFen }: { amountFen?: bigint; limitFen?: bigint } = {}): Promise<void> {
   for (const enterpriseId of enterpriseIds) {
     const application = await db
       .insertInto('application')
-      .values({ enterpriseId, product: 'invoice-loan', amountFen: 50_000_000n, termMonths: 12, autoApproveMaxFen: 20_000_000n, seniorApprovalFen: 80_000_000n, createdBy: 'seed', expiresAt: new Date(Date.now() + 86_400_000) })
+      .values({ enterpriseId, product: 'invoice-loan', amountFen, termMonths: 12, autoApproveMaxFen: 20_000_000n, seniorApprovalFen: 80_000_000n, createdBy: 'seed', expiresAt: new Date(Date.now() + 86_400_000) })
       .returning('id')
       .executeTakeFirstOrThrow();
     await db
       .insertInto('loan')
-      .values({ applicationId: application.id, enterpriseId, product: 'invoice-loan', amountFen: 50_000_000n, limitFen: 50_000_000n, termMonths: 12, rateBps: 450, openedAt: new Date('2026-06-01T00:00:00Z'), maturesOn: '2027-06-01' })
+      .values({ applicationId: application.id, enterpriseId, product: 'invoice-loan', amountFen, limitFen, termMonths: 12, rateBps: 450, openedAt: new Date('2026-06-01T00:00:00Z'), maturesOn: '2027-06-01' })
       .execute();
   }
 }

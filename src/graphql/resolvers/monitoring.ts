@@ -1,11 +1,15 @@
 import { on } from 'node:events';
 import { InputError, NotFoundError } from '../../common/errors.js';
+import { money } from '../../common/money.js';
+import { GRADE_ORDER, slices } from '../../monitoring/portfolio.js';
 import type { AlertRow } from '../../store/schema.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
 import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
 
 const ALERT_CURSOR = 'alert';
+const LOAN_CURSOR = 'loan';
+const LIMIT_ACTION_CURSOR = 'limit-action';
 const SEVERITY_RANK = { INFO: 0, WARNING: 1, CRITICAL: 2 } as const;
 
 /**
@@ -39,6 +43,19 @@ function checkSweepId(id: string): string {
 
 export const monitoringResolvers: Resolvers = {
   Query: {
+    loans: async (_, { filter, first, after }, { origination }) => {
+      const size = checkPageSize(first);
+      const criteria = { status: filter?.status, enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null };
+      const page = await origination.pageLoans(criteria, size, decodeCursor(LOAN_CURSOR, after));
+      return { nodes: page.rows, cursorOf: (loan) => encodeCursor(LOAN_CURSOR, loan.id), hasNextPage: page.hasNextPage, totalCount: () => origination.countLoans(criteria) };
+    },
+    limitActions: async (_, { filter, first, after }, { limits }) => {
+      const size = checkPageSize(first);
+      const criteria = { status: filter?.status, loanId: filter?.loanId ? fromGlobalId('Loan', filter.loanId, 'filter.loanId') : null };
+      const page = await limits.page(criteria, size, decodeCursor(LIMIT_ACTION_CURSOR, after));
+      return { nodes: page.rows, cursorOf: (action) => encodeCursor(LIMIT_ACTION_CURSOR, action.id), hasNextPage: page.hasNextPage, totalCount: () => limits.count(criteria) };
+    },
+    portfolio: (_, __, { portfolio }) => portfolio.snapshot(),
     alert: async (_, { id }, { monitoring }) => (await monitoring.find(fromGlobalId('Alert', id))) ?? null,
     alerts: async (_, { filter, first, after }, { monitoring }) => {
       const size = checkPageSize(first);
@@ -60,6 +77,14 @@ export const monitoringResolvers: Resolvers = {
     },
   },
   Mutation: {
+    freezeLimit: (_, { loanId, reason, alertId }, { limits, actor }) =>
+      limits.propose(actor, { loanId: fromGlobalId('Loan', loanId, 'loanId'), kind: 'FREEZE', reason, alertId: alertId ? fromGlobalId('Alert', alertId, 'alertId') : null }),
+    reduceLimit: (_, { loanId, newLimit, reason, alertId }, { limits, actor }) =>
+      limits.propose(actor, { loanId: fromGlobalId('Loan', loanId, 'loanId'), kind: 'REDUCE', newLimit, reason, alertId: alertId ? fromGlobalId('Alert', alertId, 'alertId') : null }),
+    unfreezeLimit: (_, { loanId, reason }, { limits, actor }) => limits.propose(actor, { loanId: fromGlobalId('Loan', loanId, 'loanId'), kind: 'UNFREEZE', reason }),
+    approveLimitAction: (_, { id, note }, { limits, actor }) => limits.approve(actor, fromGlobalId('LimitAction', id), note),
+    rejectLimitAction: (_, { id, note }, { limits, actor }) => limits.reject(actor, fromGlobalId('LimitAction', id), note),
+    withdrawLimitAction: (_, { id }, { limits, actor }) => limits.withdraw(actor, fromGlobalId('LimitAction', id)),
     refreshMonitoring: (_, __, { monitoring, actor }) => monitoring.refresh(actor),
     acknowledgeAlert: (_, { id }, { monitoring, actor }) => monitoring.acknowledge(actor, fromGlobalId('Alert', id)),
     assignAlert: (_, { id, user }, { monitoring, actor }) => monitoring.assign(actor, fromGlobalId('Alert', id), user),
@@ -76,6 +101,33 @@ export const monitoringResolvers: Resolvers = {
     },
   },
   AlertConnection: connectionResolvers,
+  LoanConnection: connectionResolvers,
+  LimitActionConnection: connectionResolvers,
+  Loan: {
+    limitActions: (loan, _, { loaders }) => loaders.limitActionsOfLoan.load(loan.id),
+  },
+  LimitAction: {
+    id: (action) => toGlobalId('LimitAction', action.id),
+    loan: async (action, _, { loaders }) => (await loaders.loanById.load(action.loanId))!,
+    newLimit: (action) => money(action.newLimitFen),
+    alert: (action, _, { loaders }) => (action.alertId ? loaders.alertById.load(action.alertId) : null),
+  },
+  Portfolio: {
+    loans: (model) => model.book.length,
+    enterprises: (model) => new Set(model.book.map((loan) => loan.enterpriseId)).size,
+    exposure: (model) => money(model.book.reduce((sum, loan) => sum + loan.limitFen, 0n))!,
+    byGrade: (model) => slices(model, (loan) => model.grades.get(loan.id)!, GRADE_ORDER),
+    byIndustry: (model) => slices(model, (loan) => loan.industryCode ?? 'UNKNOWN'),
+    byRegion: (model) => slices(model, (loan) => loan.regionCode),
+    gradeMigration: (model, { from, to }, { portfolio }) => {
+      const until = to ?? model.asOf;
+      if (from.getTime() >= until.getTime()) throw new InputError('from must be before to', { argument: 'from' });
+      if (until.getTime() > model.asOf.getTime()) throw new InputError('to is in the future', { argument: 'to' });
+      return portfolio.migration(model.book, from, until);
+    },
+  },
+  PortfolioSlice: { exposure: (slice) => money(slice.exposureFen)! },
+  GradeMigration: { exposure: (cell) => money(cell.exposureFen)! },
   Alert: {
     id: (alert) => toGlobalId('Alert', alert.id),
     enterprise: async (alert, _, { loaders }) => {
