@@ -63,6 +63,12 @@ describe('refreshing the loan book', () => {
       expect(node).toMatchObject({ status: 'OPEN', assignee: null, signal: { evidence: { source: expect.any(String) } } });
     }
 
+    // Enterprises related to one with a CRITICAL alert are flagged in the same sweep, after every batch.
+    const critical = new Set(alerts.edges.filter(({ node }) => node.signal.severity === 'CRITICAL').map(({ node }) => node.enterprise.uscc));
+    const related = alerts.edges.filter(({ node }) => node.signal.code === 'RELATED_CRITICAL_ALERT');
+    expect(related.length).toBeGreaterThan(0);
+    for (const { node } of related) expect(critical.has((node.signal.evidence as unknown as { relatedUscc: string }).relatedUscc)).toBe(true);
+
     // Nothing new upstream: a second refresh raises nothing.
     expect(ok(await rita.query<{ refreshMonitoring: typeof first }>(REFRESH)).refreshMonitoring).toMatchObject({ enterprises: booked.length, raised: 0 });
     expect(ok(await rita.query<Alerts>(ALERTS, { first: 1 })).alerts.totalCount).toBe(first.raised);

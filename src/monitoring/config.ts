@@ -23,6 +23,10 @@ export const signalConfigSchema = z.object({
   powerDrop: z.object({ warningDrop: share, criticalDrop: share }),
   /** A utility bill still unpaid this many days past due. */
   utilityOverdue: z.object({ warningDays: z.number().int().positive() }),
+  /** The model's grade for the loan's product down by a grade or more; critical from this many grades (or to the worst). */
+  scoreGrade: z.object({ criticalDrop: z.number().int().min(2).max(4) }),
+  /** How far along shareholdings and shared people a CRITICAL alert of another enterprise counts. */
+  relatedAlert: z.object({ depth: z.number().int().min(1).max(3) }),
 });
 export type SignalConfig = z.infer<typeof signalConfigSchema>;
 

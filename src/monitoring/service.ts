@@ -5,12 +5,14 @@ import { recordAudit, type Actor } from '../audit/audit.js';
 import { InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
 import type { IngestService } from '../ingest/service.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { RiskService } from '../risk/service.js';
+import { findRelatedEnterprises } from '../store/related-enterprises.js';
 import type { Db } from '../store/database.js';
 import { latestFirst } from '../store/latest-first.js';
 import { loadProfilesAsOf, type ProfileAsOf } from '../store/profiles-as-of.js';
 import type { AlertRow, AlertStatus } from '../store/schema.js';
 import type { SignalConfig } from './config.js';
-import { detectSignals } from './signals.js';
+import { detectSignals, relatedCriticalAlerts, type LoanContext, type RelatedCritical, type Signal } from './signals.js';
 
 export interface AlertFilter {
   status?: AlertStatus | null;
@@ -36,7 +38,12 @@ export type AlertRaised = AlertRow;
 
 export const SWEEP_TASK = 'monitoring-sweep';
 export const BATCH_TASK = 'monitoring-batch';
+export const RELATED_TASK = 'monitoring-related';
 interface SweepJob {
+  actor: Actor;
+}
+interface RelatedJob {
+  sweepId: string;
   actor: Actor;
 }
 interface BatchJob {
@@ -73,6 +80,7 @@ export class MonitoringService {
   constructor(
     private readonly db: Db,
     private readonly ingest: IngestService,
+    private readonly risk: RiskService,
     private readonly jobs: JobQueue,
     private readonly config: SignalConfig,
     private readonly now: () => Date = () => new Date(),
@@ -82,6 +90,7 @@ export class MonitoringService {
     this.pullConcurrency = options.pullConcurrency ?? 4;
     this.raised.setMaxListeners(0);
     jobs.define<SweepJob>(SWEEP_TASK, { policy: 'singleton', retryLimit: 5, leaseSeconds: 300, handler: (data, job) => this.planSweep(job.id, data.actor) });
+    jobs.define<RelatedJob>(RELATED_TASK, { policy: 'standard', retryLimit: 5, leaseSeconds: 600, handler: (data) => this.relatedPhase(data) });
     jobs.define<BatchJob>(BATCH_TASK, { policy: 'standard', retryLimit: 5, leaseSeconds: options.leaseSeconds ?? 1800, handler: (data) => this.refreshBatch(data) });
   }
 
@@ -119,7 +128,8 @@ export class MonitoringService {
       .groupBy('s.id')
       .executeTakeFirst();
     if (!row) return undefined;
-    const finished = Number(row.done) === row.batches;
+    // Every batch, then the closing phase.
+    const finished = Number(row.done) === row.batches + 1;
     return {
       sweepId: row.id,
       startedAt: row.startedAt,
@@ -145,6 +155,7 @@ export class MonitoringService {
         .executeTakeFirst();
       // A retry of a sweep that already committed its batches sends none again.
       if (!planned) return;
+      if (batches.length === 0) await this.jobs.send(RELATED_TASK, { sweepId: id, actor } satisfies RelatedJob, trx);
       await this.jobs.insert(
         BATCH_TASK,
         batches.map((enterpriseIds, batch) => ({ id: randomUUID(), data: { sweepId: id, batch, enterpriseIds, actor } satisfies BatchJob })),
@@ -152,40 +163,55 @@ export class MonitoringService {
       );
     });
     this.jobs.wake(BATCH_TASK);
+    this.jobs.wake(RELATED_TASK);
   }
 
   /** A batch job: pull, judge, and raise, all recorded with the batch's row or not at all. */
   private async refreshBatch({ sweepId, batch, enterpriseIds, actor }: BatchJob): Promise<void> {
-    const done = () => this.db.selectFrom('monitoringSweepBatch').select('batch').where('sweepId', '=', sweepId).where('batch', '=', batch).executeTakeFirst();
-    if (await done()) return;
+    if (await this.phaseDone(sweepId, batch)) return;
     let failedPulls = 0;
     await this.ingest.syncMany(actor, enterpriseIds, {
       concurrency: this.pullConcurrency,
       onEnterprise: (runs) => (failedPulls += runs.filter((run) => run.status === 'FAILED' || run.status === 'REFUSED').length),
     });
     const now = this.now();
-    const limits = await this.db
-      .selectFrom('loan')
-      .select(['enterpriseId', sql<string>`sum(limit_fen)::text`.as('limitFen')])
-      .where('status', 'in', ['ACTIVE', 'FROZEN'])
-      .where('enterpriseId', 'in', enterpriseIds)
-      .groupBy('enterpriseId')
-      .execute();
-    const current = await loadProfilesAsOf(this.db, enterpriseIds, now);
-    const previous = await this.previousProfiles(enterpriseIds);
-    const found = limits.flatMap(({ enterpriseId, limitFen }) => {
-      const profile = current.get(enterpriseId);
-      if (!profile) return [];
-      return detectSignals(previous.get(enterpriseId) ?? null, profile, { limitFen: BigInt(limitFen) }, this.config).map((signal) => ({ enterpriseId, signal }));
-    });
+    const found = await this.detect(enterpriseIds, now);
+    await this.commitPhase({ sweepId, phase: batch, enterprises: enterpriseIds.length, failedPulls, found, actor, now, refreshed: enterpriseIds });
+    // The last batch done starts the sweep's closing phase (should two finish at once, the phase runs once).
+    const sweep = await this.db.selectFrom('monitoringSweep').select('batches').where('id', '=', sweepId).executeTakeFirstOrThrow();
+    const done = await this.db.selectFrom('monitoringSweepBatch').select(sql<string>`count(*)`.as('n')).where('sweepId', '=', sweepId).executeTakeFirstOrThrow();
+    if (Number(done.n) === sweep.batches) await this.jobs.send(RELATED_TASK, { sweepId, actor } satisfies RelatedJob);
+  }
+
+  /**
+   * A sweep's closing phase, once every batch is done: enterprises of the book related (along
+   * shareholdings and shared people) to one with an unresolved CRITICAL alert, including those
+   * this sweep raised. Its row is phase number `batches`.
+   */
+  private async relatedPhase({ sweepId, actor }: RelatedJob): Promise<void> {
+    const sweep = await this.db.selectFrom('monitoringSweep').select('batches').where('id', '=', sweepId).executeTakeFirstOrThrow();
+    if (await this.phaseDone(sweepId, sweep.batches)) return;
+    const book = (await this.db.selectFrom('loan').select('enterpriseId').distinct().where('status', 'in', ['ACTIVE', 'FROZEN']).execute()).map((row) => row.enterpriseId);
+    const related = await this.relatedCritical(book);
+    const found = [...related].flatMap(([enterpriseId, relatedCritical]) => relatedCriticalAlerts(relatedCritical).map((signal) => ({ enterpriseId, signal })));
+    await this.commitPhase({ sweepId, phase: sweep.batches, enterprises: related.size, failedPulls: 0, found, actor, now: this.now(), refreshed: [] });
+  }
+
+  private async phaseDone(sweepId: string, phase: number): Promise<boolean> {
+    return (await this.db.selectFrom('monitoringSweepBatch').select('batch').where('sweepId', '=', sweepId).where('batch', '=', phase).executeTakeFirst()) !== undefined;
+  }
+
+  /** A phase's alerts, their audit lines, the refresh instants and the phase's own row: all or nothing, once. */
+  private async commitPhase(phase: { sweepId: string; phase: number; enterprises: number; failedPulls: number; found: { enterpriseId: string; signal: Signal }[]; actor: Actor; now: Date; refreshed: readonly string[] }): Promise<void> {
+    const { sweepId, found, actor, now } = phase;
     const raised = await this.db.transaction().execute(async (trx) => {
       const claimed = await trx
         .insertInto('monitoringSweepBatch')
-        .values({ sweepId, batch, finishedAt: now, enterprises: enterpriseIds.length, failedPulls, signals: found.length, raised: 0 })
+        .values({ sweepId, batch: phase.phase, finishedAt: now, enterprises: phase.enterprises, failedPulls: phase.failedPulls, signals: found.length, raised: 0 })
         .onConflict((conflict) => conflict.columns(['sweepId', 'batch']).doNothing())
         .returning('batch')
         .executeTakeFirst();
-      // Another attempt at this batch finished first: what it raised stands.
+      // Another attempt at this phase finished first: what it raised stands.
       if (!claimed) return [];
       const alerts =
         found.length === 0
@@ -208,20 +234,101 @@ export class MonitoringService {
               .onConflict((conflict) => conflict.columns(['enterpriseId', 'signalKey']).doNothing())
               .returningAll()
               .execute();
-      await trx.updateTable('monitoringSweepBatch').set({ raised: alerts.length }).where('sweepId', '=', sweepId).where('batch', '=', batch).execute();
+      await trx.updateTable('monitoringSweepBatch').set({ raised: alerts.length }).where('sweepId', '=', sweepId).where('batch', '=', phase.phase).execute();
       await recordAudit(
         trx,
         actor,
         alerts.map((alert) => ({ action: 'RAISE_ALERT', subjectType: 'Alert', subjectId: alert.id, enterpriseId: alert.enterpriseId, after: { code: alert.code, severity: alert.severity } })),
       );
-      await trx
-        .insertInto('monitoringRefresh')
-        .values(enterpriseIds.map((enterpriseId) => ({ enterpriseId, refreshedAt: now })))
-        .onConflict((conflict) => conflict.column('enterpriseId').doUpdateSet({ refreshedAt: now }))
-        .execute();
+      if (phase.refreshed.length > 0) {
+        await trx
+          .insertInto('monitoringRefresh')
+          .values(phase.refreshed.map((enterpriseId) => ({ enterpriseId, refreshedAt: now })))
+          .onConflict((conflict) => conflict.column('enterpriseId').doUpdateSet({ refreshedAt: now }))
+          .execute();
+      }
       return alerts;
     });
     for (const alert of raised) this.raised.emit('alert', alert);
+  }
+
+  /** The signals of a batch: each enterprise now against its previous refresh, and its loans. */
+  private async detect(enterpriseIds: readonly string[], now: Date) {
+    // Each enterprise's lines, the largest first: its product is the one graded.
+    const loans = await this.db
+      .selectFrom('loan')
+      .select(['enterpriseId', 'product', 'limitFen'])
+      .where('status', 'in', ['ACTIVE', 'FROZEN'])
+      .where('enterpriseId', 'in', [...enterpriseIds])
+      .orderBy('enterpriseId')
+      .orderBy(sql`limit_fen`, 'desc')
+      .execute();
+    const current = await loadProfilesAsOf(this.db, enterpriseIds, now);
+    const previous = await this.previousProfiles(enterpriseIds);
+    const provenance = await this.provenance(enterpriseIds);
+    const linesOf = new Map<string, typeof loans>();
+    for (const loan of loans) linesOf.set(loan.enterpriseId, [...(linesOf.get(loan.enterpriseId) ?? []), loan]);
+    const found: { enterpriseId: string; signal: Signal }[] = [];
+    for (const enterpriseId of enterpriseIds) {
+      const lines = linesOf.get(enterpriseId) ?? [];
+      const profile = current.get(enterpriseId);
+      if (lines.length === 0 || !profile) continue;
+      const product = this.risk.products.find((candidate) => candidate.id === lines[0]!.product);
+      const before = previous.get(enterpriseId) ?? null;
+      const context: LoanContext = {
+        limitFen: lines.reduce((sum, loan) => sum + BigInt(loan.limitFen), 0n),
+        ...(product ? { grades: { product: product.id, previous: before && this.risk.assess(before, product).grade, current: this.risk.assess(profile, product).grade } } : {}),
+      };
+      for (const signal of detectSignals(before, profile, context, this.config)) {
+        // Where the facts came from: the source's latest completed sync of this enterprise.
+        const run = provenance.get(`${enterpriseId}:${signal.evidence.source}`);
+        found.push({ enterpriseId, signal: { ...signal, evidence: { ...signal.evidence, ...(run ? { syncRunId: run.id, syncedAt: run.finishedAt } : {}) } } });
+      }
+    }
+    return found;
+  }
+
+  /** For each of these enterprises, the related enterprises with a CRITICAL alert not resolved. */
+  private async relatedCritical(enterpriseIds: readonly string[]): Promise<Map<string, RelatedCritical[]>> {
+    const alerted = await this.db
+      .selectFrom('alert')
+      .select(['id', 'enterpriseId', 'code', 'signalKey'])
+      .where('severity', '=', 'CRITICAL')
+      .where('status', '<>', 'RESOLVED')
+      .orderBy('id')
+      .execute();
+    const byEnterprise = new Map<string, RelatedCritical[]>();
+    if (alerted.length === 0) return byEnterprise;
+    // Relations run both ways, so walking out from the few alerted enterprises finds the batch's.
+    const batch = new Set(enterpriseIds);
+    const roots = [...new Set(alerted.map((alert) => alert.enterpriseId))];
+    const named = new Map((await this.db.selectFrom('enterprise').select(['id', 'uscc', 'name']).where('id', 'in', roots).execute()).map((row) => [row.id, row]));
+    for (const walk of await findRelatedEnterprises(this.db, roots, this.config.relatedAlert.depth)) {
+      const target = walk.enterprise.id;
+      if (walk.distance === 0 || !batch.has(target)) continue;
+      const source = named.get(walk.rootId)!;
+      const list = byEnterprise.get(target) ?? [];
+      for (const alert of alerted.filter((candidate) => candidate.enterpriseId === walk.rootId)) {
+        list.push({ enterpriseId: walk.rootId, uscc: source.uscc, name: source.name, distance: walk.distance, code: alert.code, signalKey: alert.signalKey });
+      }
+      byEnterprise.set(target, list);
+    }
+    return byEnterprise;
+  }
+
+  /** The latest completed sync run per enterprise and source. */
+  private async provenance(enterpriseIds: readonly string[]): Promise<Map<string, { id: string; finishedAt: Date | null }>> {
+    const runs = await this.db
+      .selectFrom('syncRun')
+      .select(['id', 'enterpriseId', 'source', 'finishedAt'])
+      .distinctOn(['enterpriseId', 'source'])
+      .where('enterpriseId', 'in', [...enterpriseIds])
+      .where('status', 'in', ['SUCCEEDED', 'PARTIAL'])
+      .orderBy('enterpriseId')
+      .orderBy('source')
+      .orderBy('id', 'desc')
+      .execute();
+    return new Map(runs.map((run) => [`${run.enterpriseId}:${run.source}`, run]));
   }
 
   /** Each enterprise's profile as its previous refresh saw it, read as of that instant. */

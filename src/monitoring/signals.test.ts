@@ -1,7 +1,8 @@
 import { craftProfile, daysBefore, monthBefore, salesMonths } from '../../test/support/profile.js';
+import type { Grade } from '../risk/config.js';
 import type { ProfileAsOf } from '../store/profiles-as-of.js';
 import { loadSignalConfig, signalConfigSchema } from './config.js';
-import { detectSignals, type Signal } from './signals.js';
+import { detectSignals, relatedCriticalAlerts, type Signal } from './signals.js';
 
 /** Each detector at its threshold: it fires just past it, not just before. */
 const config = loadSignalConfig();
@@ -145,6 +146,40 @@ describe('registry', () => {
     expect(codes(detect(listed))).toEqual(['ABNORMAL_OPERATIONS/WARNING']);
     expect(detect(listed, listed)).toEqual([]);
     expect(detect({ abnormalOperations: [{ listedOn: daysBefore(3), removedOn: daysBefore(1) }] })).toEqual([]);
+  });
+});
+
+describe("the model's grade", () => {
+  const graded = (previous: Grade | null, current: Grade) => detectSignals(craftProfile({}), craftProfile({}), { ...loan, grades: { product: 'invoice-loan', previous, current } }, config);
+  it.each([
+    ['B', 'B', []],
+    ['C', 'B', []],
+    ['B', 'C', ['SCORE_GRADE_DOWN/WARNING']],
+    ['B', 'D', ['SCORE_GRADE_DOWN/CRITICAL']],
+    ['D', 'E', ['SCORE_GRADE_DOWN/CRITICAL']],
+  ] as const)('from %s to %s gives %j', (previous, current, expected) => {
+    expect(codes(graded(previous, current))).toEqual(expected);
+  });
+
+  it('is not compared on a first refresh, and names the product and both grades', () => {
+    expect(graded(null, 'E')).toEqual([]);
+    expect(graded('A', 'B')[0]).toMatchObject({ recommendedAction: 'REDUCE_LIMIT', evidence: { source: 'model', product: 'invoice-loan', previousGrade: 'A', grade: 'B', grades: 1 } });
+  });
+});
+
+describe('related enterprises', () => {
+  it('each CRITICAL alert of a related enterprise is a signal to watch, once per alert', () => {
+    const related = { enterpriseId: '7', uscc: '91320505MA1XXXXXX1', name: '苏州某某有限公司', distance: 2, code: 'DISHONEST_DEBTOR', signalKey: 'DISHONEST_DEBTOR:ENTERPRISE:2026-10-12:D' };
+    const found = relatedCriticalAlerts([related]);
+    expect(found).toEqual([
+      {
+        code: 'RELATED_CRITICAL_ALERT',
+        severity: 'WARNING',
+        key: `RELATED_CRITICAL_ALERT:${related.uscc}:DISHONEST_DEBTOR:ENTERPRISE:2026-10-12:D`,
+        evidence: { source: 'monitoring', relatedUscc: related.uscc, relatedName: related.name, distance: 2, alertCode: 'DISHONEST_DEBTOR' },
+        recommendedAction: 'WATCH',
+      },
+    ]);
   });
 });
 

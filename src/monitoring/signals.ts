@@ -2,6 +2,7 @@ import { formatMonth, monthOfDay, parseDay, parseMonth } from '../common/calenda
 import { decimalToFen, fenToDecimal } from '../common/money.js';
 import type { ProfileAsOf } from '../store/profiles-as-of.js';
 import type { TaxGrade } from '../store/schema.js';
+import { GRADES, type Grade } from '../risk/config.js';
 import type { SignalConfig } from './config.js';
 
 export type SignalSeverity = 'INFO' | 'WARNING' | 'CRITICAL';
@@ -21,9 +22,22 @@ export interface Signal {
   recommendedAction: RecommendedAction;
 }
 
-/** What the detectors need to know of the loan. */
+/** What the detectors need to know of the loan and the book around it. */
 export interface LoanContext {
   limitFen: bigint;
+  /** The model's grade for the loan's product as the previous refresh saw it (null on the first), and now. */
+  grades?: { product: string; previous: Grade | null; current: Grade };
+}
+
+/** An enterprise related to the one judged (within the configured depth) that has a CRITICAL alert not resolved. */
+export interface RelatedCritical {
+  enterpriseId: string;
+  uscc: string;
+  name: string;
+  distance: number;
+  /** The related enterprise's alert: its code and signal key. */
+  code: string;
+  signalKey: string;
 }
 
 const ACTION: Record<SignalSeverity, RecommendedAction> = { INFO: 'WATCH', WARNING: 'REDUCE_LIMIT', CRITICAL: 'FREEZE' };
@@ -48,6 +62,7 @@ export function detectSignals(previous: ProfileAsOf | null, current: ProfileAsOf
     ...utilityOverdue(current, config),
     ...legalRepresentativeChange(previous, current),
     ...abnormalOperations(previous, current),
+    ...scoreGradeDown(current, loan, config),
   ];
 }
 
@@ -204,4 +219,24 @@ function abnormalOperations(previous: ProfileAsOf | null, current: ProfileAsOf):
   return current.abnormalOperations
     .filter((listing) => listing.removedOn === null && !known.has(listing.listedOn))
     .map((listing) => signal('ABNORMAL_OPERATIONS', 'WARNING', listing.listedOn, { source: 'registry', listedOn: listing.listedOn }));
+}
+
+/** The model's grade for the loan's product fell by a grade or more since the previous refresh. */
+function scoreGradeDown(current: ProfileAsOf, loan: LoanContext, config: SignalConfig): Signal[] {
+  if (!loan.grades?.previous) return [];
+  const { product, previous, current: now } = loan.grades;
+  const fell = GRADES.indexOf(now) - GRADES.indexOf(previous);
+  if (fell < 1) return [];
+  const severity = fell >= config.scoreGrade.criticalDrop || now === GRADES.at(-1) ? 'CRITICAL' : 'WARNING';
+  return [signal('SCORE_GRADE_DOWN', severity, `${product}:${current.asOfDay.slice(0, 7)}:${previous}>${now}`, { source: 'model', product, previousGrade: previous, grade: now, grades: fell })];
+}
+
+/**
+ * Related enterprises with a CRITICAL alert: trouble travels along shareholdings and shared
+ * people. Judged once a sweep has raised every enterprise's own alerts, not with the others.
+ */
+export function relatedCriticalAlerts(relatedCritical: readonly RelatedCritical[]): Signal[] {
+  return relatedCritical.map((related) =>
+    signal('RELATED_CRITICAL_ALERT', 'WARNING', `${related.uscc}:${related.signalKey}`, { source: 'monitoring', relatedUscc: related.uscc, relatedName: related.name, distance: related.distance, alertCode: related.code }, 'WATCH'),
+  );
 }
