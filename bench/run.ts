@@ -16,6 +16,7 @@ import { auditPersonalReads, createContext, createServices } from '../src/graphq
 import { buildSchema } from '../src/graphql/schema.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { benchIngest } from './ingest.js';
+import { benchMonitoring } from './monitoring.js';
 import { benchRisk } from './risk.js';
 import { BENCH_VIEWER, measure, prepareBackend, round, startHubProcess, type Measurement as LoadMeasurement } from './support.js';
 
@@ -129,13 +130,14 @@ function load(url: string, name: QueryName, usccs: string[]) {
 }
 
 
-/** `npm run bench` runs them all; `npm run bench -- api`, `-- ingest` or `-- risk` one of them. */
+/** `npm run bench` runs them all; `npm run bench -- api`, `-- ingest`, `-- risk` or `-- monitoring` one of them. */
 async function run() {
   const which = process.argv[2] ?? 'all';
-  if (!['all', 'api', 'ingest', 'risk'].includes(which)) throw new Error(`unknown benchmark ${which}: api, ingest, risk or none for all`);
+  if (!['all', 'api', 'ingest', 'risk', 'monitoring'].includes(which)) throw new Error(`unknown benchmark ${which}: api, ingest, risk, monitoring or none for all`);
   if (which === 'all' || which === 'api') await main();
   if (which === 'all' || which === 'ingest') console.log(JSON.stringify({ ingest: await benchIngest() }, null, 2));
   if (which === 'all' || which === 'risk') console.log(JSON.stringify({ risk: await benchRisk() }, null, 2));
+  if (which === 'all' || which === 'monitoring') console.log(JSON.stringify({ monitoring: await benchMonitoring() }, null, 2));
 }
 
 run().catch((error: unknown) => {
