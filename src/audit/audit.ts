@@ -34,8 +34,8 @@ export interface AuditEntry {
  * line commit together or not at all. The table refuses updates and deletes (migration 0006).
  */
 export async function recordAudit(db: Db | Transaction<Database>, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.insertInto('auditEvent').values(auditRows(actor, entries)).execute();
+  // A statement takes at most 65,535 parameters: ten a line.
+  for (let start = 0; start < entries.length; start += 1000) await db.insertInto('auditEvent').values(auditRows(actor, entries.slice(start, start + 1000))).execute();
 }
 
 function auditRows(actor: Actor, entries: readonly AuditEntry[]) {

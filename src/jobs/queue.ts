@@ -73,7 +73,14 @@ export class JobQueue {
       }
       if (options.work) {
         for (const [task, definition] of this.tasks) {
-          const worker = await this.boss.work<object>(task, { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1 }, async ([job]) => definition.handler(job!.data, job!));
+          // A worker that just finished a job asks for the next at once, not after its polling interval.
+          const worker = await this.boss.work<object>(task, { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
+            try {
+              return await definition.handler(job!.data, job!);
+            } finally {
+              this.wake(task);
+            }
+          });
           this.workers.set(task, worker);
         }
       }
@@ -100,6 +107,12 @@ export class JobQueue {
       trx ? { db: transactionDb(trx) } : {},
     );
     if (!trx) this.wake(task);
+  }
+
+  /** Whether a job of these tasks whose data has `field` = `value` failed for good (its retries spent). */
+  async failed(tasks: readonly string[], field: string, value: string): Promise<boolean> {
+    const { rows } = await this.store.runSql(`SELECT 1 FROM pgboss.job WHERE name = any($1) AND state = 'failed' AND data->>$2 = $3 LIMIT 1`, [tasks, field, value]);
+    return rows.length > 0;
   }
 
   async state(task: string, id: string): Promise<JobState | undefined> {

@@ -103,6 +103,7 @@ export class MonitoringService {
       if (summary?.finishedAt) return summary as RefreshSummary;
       const state = await this.jobs.state(SWEEP_TASK, id);
       if (state === 'failed' || state === 'cancelled') throw new Error(`monitoring sweep ${id} ${state}`);
+      if (await this.jobs.failed([BATCH_TASK, RELATED_TASK], 'sweepId', id)) throw new Error(`monitoring sweep ${id}: a part of it failed after every retry; the job queue's tables say why`);
       if (Date.now() > deadline) throw new Error(`monitoring sweep ${id} is still running after ${timeoutMs / 1000} s; no worker may be taking jobs`);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -213,13 +214,14 @@ export class MonitoringService {
         .executeTakeFirst();
       // Another attempt at this phase finished first: what it raised stands.
       if (!claimed) return [];
-      const alerts =
-        found.length === 0
-          ? []
-          : await trx
+      const alerts: AlertRow[] = [];
+      // A statement takes at most 65,535 parameters: nine an alert.
+      for (let start = 0; start < found.length; start += 1000) {
+        alerts.push(
+          ...(await trx
               .insertInto('alert')
               .values(
-                found.map(({ enterpriseId, signal }) => ({
+                found.slice(start, start + 1000).map(({ enterpriseId, signal }) => ({
                   enterpriseId,
                   code: signal.code,
                   severity: signal.severity,
@@ -233,7 +235,9 @@ export class MonitoringService {
               )
               .onConflict((conflict) => conflict.columns(['enterpriseId', 'signalKey']).doNothing())
               .returningAll()
-              .execute();
+              .execute()),
+        );
+      }
       await trx.updateTable('monitoringSweepBatch').set({ raised: alerts.length }).where('sweepId', '=', sweepId).where('batch', '=', phase.phase).execute();
       await recordAudit(
         trx,
@@ -307,11 +311,10 @@ export class MonitoringService {
       const target = walk.enterprise.id;
       if (walk.distance === 0 || !batch.has(target)) continue;
       const source = named.get(walk.rootId)!;
-      const list = byEnterprise.get(target) ?? [];
-      for (const alert of alerted.filter((candidate) => candidate.enterpriseId === walk.rootId)) {
-        list.push({ enterpriseId: walk.rootId, uscc: source.uscc, name: source.name, distance: walk.distance, code: alert.code, signalKey: alert.signalKey });
-      }
-      byEnterprise.set(target, list);
+      // One signal per related enterprise, for its earliest CRITICAL alert still standing: a new
+      // one comes only once that is resolved and another is raised.
+      const alert = alerted.find((candidate) => candidate.enterpriseId === walk.rootId)!;
+      byEnterprise.set(target, [...(byEnterprise.get(target) ?? []), { enterpriseId: walk.rootId, uscc: source.uscc, name: source.name, distance: walk.distance, code: alert.code, signalKey: alert.signalKey }]);
     }
     return byEnterprise;
   }
