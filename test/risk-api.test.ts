@@ -4,6 +4,7 @@ import { toGlobalId } from '../src/graphql/ids.js';
 import { FEATURES } from '../src/risk/features/catalog.js';
 import { computeFeatureVectors } from '../src/risk/features/compute.js';
 import type { Db } from '../src/store/database.js';
+import { loadEventsAsOf, loadProfilesAsOf } from '../src/store/profiles-as-of.js';
 import { seedDemo } from './support/demo.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { openTestStore, type TestStore } from './support/store.js';
@@ -211,6 +212,22 @@ describe('feature serving', () => {
     await computeFeatureVectors(db, ids, asOf);
     expect(statements).toBe(few);
     expect(few).toBe(1);
+  });
+});
+
+describe('profiles as of T', () => {
+  it("read for monitoring's comparison, hold the same events as the whole profile", async () => {
+    const ids = (await testStore.store.db.selectFrom('enterprise').select('id').execute()).map((row) => row.id);
+    for (const at of ['2025-06-01T00:00:00Z', AS_OF]) {
+      const whole = await loadProfilesAsOf(testStore.store.db, ids, new Date(at));
+      const events = await loadEventsAsOf(testStore.store.db, ids, new Date(at));
+      expect(events.size).toBe(whole.size);
+      for (const [id, profile] of whole) {
+        const { enterpriseId, uscc, asOf, asOfDay, enterprise, registryChanges, abnormalOperations, relations, taxRatings, courtCases, enforcements } = profile;
+        expect(events.get(id)).toMatchObject({ enterpriseId, uscc, asOf, asOfDay, enterprise, registryChanges, abnormalOperations, relations, taxRatings, courtCases, enforcements });
+      }
+      expect([...whole.values()].some((profile) => profile.courtCases.length > 0 && profile.taxRatings.length > 0)).toBe(true);
+    }
   });
 });
 

@@ -5,11 +5,12 @@ import { recordAudit, type Actor } from '../audit/audit.js';
 import { InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
 import type { IngestService } from '../ingest/service.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { Grade } from '../risk/config.js';
 import type { RiskService } from '../risk/service.js';
 import { findRelatedEnterprises } from '../store/related-enterprises.js';
 import type { Db } from '../store/database.js';
 import { latestFirst } from '../store/latest-first.js';
-import { loadProfilesAsOf, type ProfileAsOf } from '../store/profiles-as-of.js';
+import { loadEventsAsOf, loadProfilesAsOf, type EventProfile } from '../store/profiles-as-of.js';
 import type { AlertRow, AlertStatus } from '../store/schema.js';
 import type { SignalConfig } from './config.js';
 import { detectSignals, relatedCriticalAlerts, type LoanContext, type RelatedCritical, type Signal } from './signals.js';
@@ -41,6 +42,12 @@ export const BATCH_TASK = 'monitoring-batch';
 export const RELATED_TASK = 'monitoring-related';
 interface SweepJob {
   actor: Actor;
+}
+/** What a refresh records of an enterprise besides the instant. */
+interface Refreshed {
+  enterpriseId: string;
+  product: string | null;
+  grade: Grade | null;
 }
 interface RelatedJob {
   sweepId: string;
@@ -176,8 +183,8 @@ export class MonitoringService {
       onEnterprise: (runs) => (failedPulls += runs.filter((run) => run.status === 'FAILED' || run.status === 'REFUSED').length),
     });
     const now = this.now();
-    const found = await this.detect(enterpriseIds, now);
-    await this.commitPhase({ sweepId, phase: batch, enterprises: enterpriseIds.length, failedPulls, found, actor, now, refreshed: enterpriseIds });
+    const { found, graded } = await this.detect(enterpriseIds, now);
+    await this.commitPhase({ sweepId, phase: batch, enterprises: enterpriseIds.length, failedPulls, found, actor, now, refreshed: graded });
     // The last batch done starts the sweep's closing phase (should two finish at once, the phase runs once).
     const sweep = await this.db.selectFrom('monitoringSweep').select('batches').where('id', '=', sweepId).executeTakeFirstOrThrow();
     const done = await this.db.selectFrom('monitoringSweepBatch').select(sql<string>`count(*)`.as('n')).where('sweepId', '=', sweepId).executeTakeFirstOrThrow();
@@ -203,7 +210,7 @@ export class MonitoringService {
   }
 
   /** A phase's alerts, their audit lines, the refresh instants and the phase's own row: all or nothing, once. */
-  private async commitPhase(phase: { sweepId: string; phase: number; enterprises: number; failedPulls: number; found: { enterpriseId: string; signal: Signal }[]; actor: Actor; now: Date; refreshed: readonly string[] }): Promise<void> {
+  private async commitPhase(phase: { sweepId: string; phase: number; enterprises: number; failedPulls: number; found: { enterpriseId: string; signal: Signal }[]; actor: Actor; now: Date; refreshed: readonly Refreshed[] }): Promise<void> {
     const { sweepId, found, actor, now } = phase;
     const raised = await this.db.transaction().execute(async (trx) => {
       const claimed = await trx
@@ -247,8 +254,8 @@ export class MonitoringService {
       if (phase.refreshed.length > 0) {
         await trx
           .insertInto('monitoringRefresh')
-          .values(phase.refreshed.map((enterpriseId) => ({ enterpriseId, refreshedAt: now })))
-          .onConflict((conflict) => conflict.column('enterpriseId').doUpdateSet({ refreshedAt: now }))
+          .values(phase.refreshed.map((refreshed) => ({ ...refreshed, refreshedAt: now })))
+          .onConflict((conflict) => conflict.column('enterpriseId').doUpdateSet((excluded) => ({ refreshedAt: now, product: excluded.ref('excluded.product'), grade: excluded.ref('excluded.grade') })))
           .execute();
       }
       return alerts;
@@ -268,20 +275,28 @@ export class MonitoringService {
       .orderBy(sql`limit_fen`, 'desc')
       .execute();
     const current = await loadProfilesAsOf(this.db, enterpriseIds, now);
-    const previous = await this.previousProfiles(enterpriseIds);
+    const { previous, grades } = await this.previousRefresh(enterpriseIds);
     const provenance = await this.provenance(enterpriseIds);
     const linesOf = new Map<string, typeof loans>();
     for (const loan of loans) linesOf.set(loan.enterpriseId, [...(linesOf.get(loan.enterpriseId) ?? []), loan]);
     const found: { enterpriseId: string; signal: Signal }[] = [];
+    const graded: Refreshed[] = [];
     for (const enterpriseId of enterpriseIds) {
       const lines = linesOf.get(enterpriseId) ?? [];
       const profile = current.get(enterpriseId);
-      if (lines.length === 0 || !profile) continue;
+      if (lines.length === 0 || !profile) {
+        graded.push({ enterpriseId, product: null, grade: null });
+        continue;
+      }
       const product = this.risk.products.find((candidate) => candidate.id === lines[0]!.product);
       const before = previous.get(enterpriseId) ?? null;
+      const grade = product ? this.risk.assess(profile, product).grade : null;
+      graded.push({ enterpriseId, product: product?.id ?? null, grade });
+      // A grade is compared only with one of the same product.
+      const then = grades.get(enterpriseId);
       const context: LoanContext = {
         limitFen: lines.reduce((sum, loan) => sum + BigInt(loan.limitFen), 0n),
-        ...(product ? { grades: { product: product.id, previous: before && this.risk.assess(before, product).grade, current: this.risk.assess(profile, product).grade } } : {}),
+        ...(product && grade ? { grades: { product: product.id, previous: then?.product === product.id ? then.grade : null, current: grade } } : {}),
       };
       for (const signal of detectSignals(before, profile, context, this.config)) {
         // Where the facts came from: the source's latest completed sync of this enterprise.
@@ -289,7 +304,7 @@ export class MonitoringService {
         found.push({ enterpriseId, signal: { ...signal, evidence: { ...signal.evidence, ...(run ? { syncRunId: run.id, syncedAt: run.finishedAt } : {}) } } });
       }
     }
-    return found;
+    return { found, graded };
   }
 
   /** For each of these enterprises, the related enterprises with a CRITICAL alert not resolved. */
@@ -334,15 +349,20 @@ export class MonitoringService {
     return new Map(runs.map((run) => [`${run.enterpriseId}:${run.source}`, run]));
   }
 
-  /** Each enterprise's profile as its previous refresh saw it, read as of that instant. */
-  private async previousProfiles(ids: readonly string[]): Promise<Map<string, ProfileAsOf>> {
+  /**
+   * What each enterprise's previous refresh saw: its events, read as of that instant (the
+   * monthly series are judged on their own, now), and the grade it recorded.
+   */
+  private async previousRefresh(ids: readonly string[]) {
     const rows = await this.db.selectFrom('monitoringRefresh').selectAll().where('enterpriseId', 'in', [...ids]).execute();
     const byInstant = new Map<number, string[]>();
     for (const row of rows) byInstant.set(row.refreshedAt.getTime(), [...(byInstant.get(row.refreshedAt.getTime()) ?? []), row.enterpriseId]);
-    const profiles = new Map<string, ProfileAsOf>();
-    for (const [instant, group] of byInstant) for (const [id, profile] of await loadProfilesAsOf(this.db, group, new Date(instant))) profiles.set(id, profile);
-    return profiles;
+    const previous = new Map<string, EventProfile>();
+    for (const [instant, group] of byInstant) for (const [id, profile] of await loadEventsAsOf(this.db, group, new Date(instant))) previous.set(id, profile);
+    const grades = new Map(rows.map((row) => [row.enterpriseId, { product: row.product, grade: row.grade }]));
+    return { previous, grades };
   }
+
 
   acknowledge(actor: Actor, id: string) {
     return this.move(actor, id, 'ACKNOWLEDGE_ALERT', ['OPEN'], { status: 'ACKNOWLEDGED' });

@@ -1,6 +1,6 @@
 import { formatMonth, monthOfDay, parseDay, parseMonth } from '../common/calendar.js';
 import { decimalToFen, fenToDecimal } from '../common/money.js';
-import type { ProfileAsOf } from '../store/profiles-as-of.js';
+import type { EventProfile, ProfileAsOf } from '../store/profiles-as-of.js';
 import type { TaxGrade } from '../store/schema.js';
 import { GRADES, type Grade } from '../risk/config.js';
 import type { SignalConfig } from './config.js';
@@ -48,11 +48,11 @@ const DAY_MS = 86_400_000;
 const bp = (share: number) => BigInt(Math.round(share * 10_000));
 
 /**
- * The early-warning signals of one enterprise: its profile now against the one the previous
+ * The early-warning signals of one enterprise: its profile now against the events the previous
  * refresh saw (null on the first), so that "new" means new since then. Pure: the same profiles
  * and configuration always give the same signals, in the same order.
  */
-export function detectSignals(previous: ProfileAsOf | null, current: ProfileAsOf, loan: LoanContext, config: SignalConfig): Signal[] {
+export function detectSignals(previous: EventProfile | null, current: ProfileAsOf, loan: LoanContext, config: SignalConfig): Signal[] {
   return [
     ...invoiceDrop(current, config),
     ...taxGradeDown(previous, current, config),
@@ -93,13 +93,13 @@ function invoiceDrop(current: ProfileAsOf, config: SignalConfig): Signal[] {
   ];
 }
 
-function latestGrade(profile: ProfileAsOf | null) {
+function latestGrade(profile: EventProfile | null) {
   if (!profile || profile.taxRatings.length === 0) return null;
   return profile.taxRatings.reduce((latest, rating) => (rating.year > latest.year ? rating : latest));
 }
 
 /** The latest tax credit grade fell to a watched grade since the previous refresh. */
-function taxGradeDown(previous: ProfileAsOf | null, current: ProfileAsOf, config: SignalConfig): Signal[] {
+function taxGradeDown(previous: EventProfile | null, current: ProfileAsOf, config: SignalConfig): Signal[] {
   const now = latestGrade(current);
   if (!now) return [];
   const before = latestGrade(previous);
@@ -114,7 +114,7 @@ function taxGradeDown(previous: ProfileAsOf | null, current: ProfileAsOf, config
  * enterprise, its legal representative or a shareholder of 20% or more, new since the previous
  * refresh; a flag added to a known case is new too.
  */
-function newEnforcements(previous: ProfileAsOf | null, current: ProfileAsOf, loan: LoanContext, config: SignalConfig): Signal[] {
+function newEnforcements(previous: EventProfile | null, current: ProfileAsOf, loan: LoanContext, config: SignalConfig): Signal[] {
   const keyOf = (e: ProfileAsOf['enforcements'][number]) => `${e.subject}:${e.filedOn}:${e.dishonestDebtor ? 'D' : ''}${e.consumptionRestriction ? 'R' : ''}`;
   const known = new Set((previous?.enforcements ?? []).filter((e) => e.status === 'OPEN').map(keyOf));
   return current.enforcements
@@ -135,7 +135,7 @@ function newEnforcements(previous: ProfileAsOf | null, current: ProfileAsOf, loa
 }
 
 /** A suit against the enterprise from the configured claim up, new since the previous refresh. */
-function newLawsuits(previous: ProfileAsOf | null, current: ProfileAsOf, config: SignalConfig): Signal[] {
+function newLawsuits(previous: EventProfile | null, current: ProfileAsOf, config: SignalConfig): Signal[] {
   const keyOf = (c: ProfileAsOf['courtCases'][number]) => `${c.filedOn}:${c.cause}:${c.amountFen ?? ''}`;
   const known = new Set((previous?.courtCases ?? []).map(keyOf));
   const minimum = decimalToFen(config.lawsuit.minAmount);
@@ -201,12 +201,12 @@ function utilityOverdue(current: ProfileAsOf, config: SignalConfig): Signal[] {
     );
 }
 
-function legalRepresentative(profile: ProfileAsOf): string | null {
+function legalRepresentative(profile: EventProfile): string | null {
   return profile.relations.find((r) => r.type === 'LEGAL_REPRESENTATIVE' && r.fromPersonId !== null)?.fromPersonId ?? null;
 }
 
 /** The legal representative is someone else than at the previous refresh. */
-function legalRepresentativeChange(previous: ProfileAsOf | null, current: ProfileAsOf): Signal[] {
+function legalRepresentativeChange(previous: EventProfile | null, current: ProfileAsOf): Signal[] {
   const before = previous && legalRepresentative(previous);
   const now = legalRepresentative(current);
   if (!before || !now || before === now) return [];
@@ -214,7 +214,7 @@ function legalRepresentativeChange(previous: ProfileAsOf | null, current: Profil
 }
 
 /** A listing for abnormal operations that the previous refresh did not see. */
-function abnormalOperations(previous: ProfileAsOf | null, current: ProfileAsOf): Signal[] {
+function abnormalOperations(previous: EventProfile | null, current: ProfileAsOf): Signal[] {
   const known = new Set((previous?.abnormalOperations ?? []).map((listing) => listing.listedOn));
   return current.abnormalOperations
     .filter((listing) => listing.removedOn === null && !known.has(listing.listedOn))

@@ -112,12 +112,28 @@ export interface ProfileAsOf {
  * from the result.
  */
 export async function loadProfilesAsOf(db: Db, enterpriseIds: readonly string[], asOf: Date): Promise<Map<string, ProfileAsOf>> {
+  return load(db, enterpriseIds, asOf, 'all');
+}
+
+/**
+ * The events of a profile as of T, and nothing of its monthly series (filings, bills,
+ * invoices, headcount), which are most of a profile's cost: what monitoring compares with to
+ * tell what is new. The series come back empty; the type keeps them out of reach.
+ */
+export type EventProfile = Pick<ProfileAsOf, 'enterpriseId' | 'uscc' | 'asOf' | 'asOfDay' | 'enterprise' | 'registryChanges' | 'abnormalOperations' | 'relations' | 'taxRatings' | 'courtCases' | 'enforcements'>;
+
+export async function loadEventsAsOf(db: Db, enterpriseIds: readonly string[], asOf: Date): Promise<Map<string, EventProfile>> {
+  return load(db, enterpriseIds, asOf, 'events');
+}
+
+async function load(db: Db, enterpriseIds: readonly string[], asOf: Date, facts: Facts): Promise<Map<string, ProfileAsOf>> {
   const profiles = new Map<string, ProfileAsOf>();
   if (enterpriseIds.length === 0) return profiles;
-  let compiled = compiledQueries.get(db);
+  const cache = compiledQueries[facts];
+  let compiled = cache.get(db);
   if (!compiled) {
-    compiled = profileQuery().compile(db);
-    compiledQueries.set(db, compiled);
+    compiled = profileQuery(facts).compile(db);
+    cache.set(db, compiled);
   }
   const values = { [IDS]: enterpriseIds, [T]: asOf.toISOString(), [DAY]: asOf.toISOString().slice(0, 10) } as Record<string, unknown>;
   const result = await db.executeQuery<ProfileRow>(CompiledQuery.raw(compiled.sql, compiled.parameters.map((marker) => values[marker as string])));
@@ -133,9 +149,18 @@ export async function loadProfilesAsOf(db: Db, enterpriseIds: readonly string[],
 const IDS = '\u0000ids';
 const T = '\u0000asOf';
 const DAY = '\u0000asOfDay';
-const compiledQueries = new WeakMap<Db, CompiledQuery>();
+type Facts = 'all' | 'events';
+const compiledQueries: Record<Facts, WeakMap<Db, CompiledQuery>> = { all: new WeakMap(), events: new WeakMap() };
 
-function profileQuery() {
+/** The parts (and the columns) an EventProfile is read from. */
+const EVENT_PARTS = new WeakSet<RawBuilder<unknown>>();
+const EVENT_COLUMNS = ['changes', 'abnormal', 'relations', 'ratings', 'cases', 'enforcements'];
+function event(fragment: RawBuilder<unknown>) {
+  EVENT_PARTS.add(fragment);
+  return fragment;
+}
+
+function profileQuery(facts: Facts) {
   const ids = sql`any(${sql.val(IDS)}::bigint[])`;
   const t = sql`${T}::timestamptz`;
   const day = sql`${DAY}::date`;
@@ -147,36 +172,36 @@ function profileQuery() {
     sql`${sql.raw(name)} AS (SELECT ${sql.ref(key)} AS enterprise_id, json_agg(json_build_array(${tuple}) ${order}) AS v ${from} GROUP BY 1)`;
 
   const parts = [
-    part('changes', sql`field, before_value, after_value, changed_on`,
-      sql`FROM registry_change c WHERE enterprise_id = ${ids} AND ${visible('c')} AND changed_on <= ${day}`, 'enterprise_id', sql`ORDER BY changed_on, id`),
-    part('abnormal', sql`listed_on, CASE WHEN removed_on <= ${day} THEN removed_on END`,
-      sql`FROM abnormal_operation a WHERE enterprise_id = ${ids} AND ${visible('a')} AND listed_on <= ${day}`),
-    part('relations', sql`type, from_person_id::text, from_enterprise_id::text, share_ratio, valid_from`,
-      sql`FROM relation r WHERE to_enterprise_id = ${ids} AND ${inForce('r')}`, 'to_enterprise_id', sql`ORDER BY id`),
+    event(part('changes', sql`field, before_value, after_value, changed_on`,
+      sql`FROM registry_change c WHERE enterprise_id = ${ids} AND ${visible('c')} AND changed_on <= ${day}`, 'enterprise_id', sql`ORDER BY changed_on, id`)),
+    event(part('abnormal', sql`listed_on, CASE WHEN removed_on <= ${day} THEN removed_on END`,
+      sql`FROM abnormal_operation a WHERE enterprise_id = ${ids} AND ${visible('a')} AND listed_on <= ${day}`)),
+    event(part('relations', sql`type, from_person_id::text, from_enterprise_id::text, share_ratio, valid_from`,
+      sql`FROM relation r WHERE to_enterprise_id = ${ids} AND ${inForce('r')}`, 'to_enterprise_id', sql`ORDER BY id`)),
     part('filings', sql`period_start, period_end, declared_revenue_fen::text, tax_paid_fen::text, late, zero_filing`,
       sql`FROM tax_filing f WHERE enterprise_id = ${ids} AND ${visible('f')} AND period_end <= ${day} AND tax_type = 'VAT'
             AND period_end >= ${day} - interval '27 months'`),
-    part('ratings', sql`year, grade, published_on`,
-      sql`FROM tax_rating r WHERE enterprise_id = ${ids} AND ${visible('r')} AND published_on <= ${day}`),
+    event(part('ratings', sql`year, grade, published_on`,
+      sql`FROM tax_rating r WHERE enterprise_id = ${ids} AND ${visible('r')} AND published_on <= ${day}`)),
     part('arrears', sql`amount_fen::text, since, status`,
       sql`FROM tax_arrears a WHERE enterprise_id = ${ids} AND ${visible('a')} AND since <= ${day}`),
-    part('cases', sql`case_kind, cause, party_role, amount_fen::text, filed_on, status`,
-      sql`FROM court_case c WHERE enterprise_id = ${ids} AND ${visible('c')} AND filed_on <= ${day}`),
-    sql`key_party AS (
+    event(part('cases', sql`case_kind, cause, party_role, amount_fen::text, filed_on, status`,
+      sql`FROM court_case c WHERE enterprise_id = ${ids} AND ${visible('c')} AND filed_on <= ${day}`)),
+    event(sql`key_party AS (
       SELECT to_enterprise_id AS enterprise_id, from_person_id, from_enterprise_id,
              CASE WHEN type = 'LEGAL_REPRESENTATIVE' THEN 'LEGAL_REPRESENTATIVE' ELSE 'MAJOR_SHAREHOLDER' END AS subject
       FROM relation r WHERE to_enterprise_id = ${ids} AND ${inForce('r')}
-        AND (type = 'LEGAL_REPRESENTATIVE' OR (type = 'SHAREHOLDER' AND share_ratio >= 0.2)))`,
-    sql`enforcement_hit AS (
+        AND (type = 'LEGAL_REPRESENTATIVE' OR (type = 'SHAREHOLDER' AND share_ratio >= 0.2)))`),
+    event(sql`enforcement_hit AS (
       SELECT f.enterprise_id, 'ENTERPRISE' AS subject, f.id FROM enforcement f
       WHERE f.enterprise_id = ${ids} AND f.person_id IS NULL AND ${visible('f')}
       UNION
       SELECT k.enterprise_id, k.subject, f.id FROM key_party k JOIN enforcement f ON f.person_id = k.from_person_id WHERE ${visible('f')}
       UNION
       SELECT k.enterprise_id, k.subject, f.id FROM key_party k JOIN enforcement f ON f.enterprise_id = k.from_enterprise_id AND f.person_id IS NULL
-      WHERE ${visible('f')})`,
-    part('enforcements', sql`h.subject, f.outstanding_fen::text, f.filed_on, CASE WHEN f.closed_on > ${day} THEN 'OPEN' ELSE f.status END, f.dishonest_debtor, f.consumption_restriction`,
-      sql`FROM enforcement_hit h JOIN enforcement f ON f.id = h.id WHERE f.filed_on <= ${day}`, 'h.enterprise_id'),
+      WHERE ${visible('f')})`),
+    event(part('enforcements', sql`h.subject, f.outstanding_fen::text, f.filed_on, CASE WHEN f.closed_on > ${day} THEN 'OPEN' ELSE f.status END, f.dishonest_debtor, f.consumption_restriction`,
+      sql`FROM enforcement_hit h JOIN enforcement f ON f.id = h.id WHERE f.filed_on <= ${day}`, 'h.enterprise_id')),
     part('bills', sql`utility, period, consumption, billed_fen::text, due_on, CASE WHEN paid_on <= ${day} THEN paid_on END`,
       sql`FROM utility_bill b WHERE enterprise_id = ${ids} AND ${visible('b')} AND period <= ${day}
             AND (period >= ${day} - interval '13 months' OR (utility = 'ELECTRICITY' AND period >= ${day} - interval '28 months')
@@ -223,11 +248,12 @@ function profileQuery() {
     ...relatedWithEnforcement(ids, visible, inForce, day),
     sql`seen AS (SELECT enterprise_id::bigint AS enterprise_id, json_object_agg(source, last_seen) AS v FROM (${lastSeen(ids, t)}) s GROUP BY 1)`,
   ];
-  const joined = ['changes', 'abnormal', 'relations', 'filings', 'ratings', 'arrears', 'cases', 'enforcements', 'bills', 'invoice_months', 'first_invoice', 'buyers', 'insurance', 'related', 'seen'];
+  const columns = ['changes', 'abnormal', 'relations', 'filings', 'ratings', 'arrears', 'cases', 'enforcements', 'bills', 'invoice_months', 'first_invoice', 'buyers', 'insurance', 'related', 'seen'];
+  const joined = facts === 'all' ? columns : EVENT_COLUMNS;
   return sql<ProfileRow>`
-    WITH RECURSIVE ${sql.join(parts)}
+    WITH RECURSIVE ${sql.join(facts === 'all' ? parts : parts.filter((fragment) => EVENT_PARTS.has(fragment)))}
     SELECT e.id::text AS enterprise_id, e.uscc, e.established_on, e.status, e.registered_capital_fen,
-           ${sql.join(joined.map((name) => sql`${sql.ref(`${name}.v`)} AS ${sql.ref(name)}`))}
+           ${sql.join(columns.map((name) => (joined.includes(name) ? sql`${sql.ref(`${name}.v`)} AS ${sql.ref(name)}` : sql`NULL AS ${sql.ref(name)}`)))}
     FROM enterprise e
     ${sql.join(joined.map((name) => sql`LEFT JOIN ${sql.table(name)} ON ${sql.ref(`${name}.enterprise_id`)} = e.id`), sql` `)}
     WHERE e.id = ${ids}`;

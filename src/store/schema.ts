@@ -323,6 +323,9 @@ export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | 'ESCALATED';
 export interface MonitoringRefreshTable {
   enterpriseId: string;
   refreshedAt: Timestamp;
+  /** The product graded at that refresh (the enterprise's largest line's) and its grade. */
+  product: string | null;
+  grade: 'A' | 'B' | 'C' | 'D' | 'E' | null;
 }
 
 export interface AlertTable {

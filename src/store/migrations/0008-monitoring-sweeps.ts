@@ -26,6 +26,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       raised integer NOT NULL,
       PRIMARY KEY (sweep_id, batch)
     )`.execute(db);
+  // The model's grade at each refresh, for the next one to compare with.
+  await sql`ALTER TABLE monitoring_refresh ADD COLUMN product text, ADD COLUMN grade text CHECK (grade IN ('A', 'B', 'C', 'D', 'E'))`.execute(db);
   // Which sweep raised an alert: how `refresh` lists what it raised. Null for alerts raised before sweeps were jobs.
   await sql`ALTER TABLE alert ADD COLUMN sweep_id uuid REFERENCES monitoring_sweep (id)`.execute(db);
   await sql`CREATE INDEX alert_sweep ON alert (sweep_id, id) WHERE sweep_id IS NOT NULL`.execute(db);
@@ -33,6 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE alert DROP COLUMN sweep_id`.execute(db);
+  await sql`ALTER TABLE monitoring_refresh DROP COLUMN product, DROP COLUMN grade`.execute(db);
   await sql`DROP TABLE monitoring_sweep_batch`.execute(db);
   await sql`DROP TABLE monitoring_sweep`.execute(db);
 }
