@@ -29,6 +29,8 @@ import { loadProfilesAsOf } from '../src/store/profiles-as-of.js';
 import { median, prepareBackend, round } from './support.js';
 
 const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
+/** Which of the three to run (BENCH_MONITORING_PARTS, all by default). */
+const parts = (process.env.BENCH_MONITORING_PARTS ?? 'sweep,pulls,latency').split(',');
 const SALT = 'bench-salt-bench-salt';
 const BATCH = 500;
 const actor = systemActor('benchmark sweep');
@@ -38,9 +40,9 @@ export async function benchMonitoring(): Promise<Record<string, unknown>> {
   for (const backend of backends) {
     const enterprises = Number(process.env.BENCH_MONITORING_ENTERPRISES ?? (backend === 'postgres' ? 10_000 : 1_000));
     const result: Record<string, unknown> = {};
-    result.sweep = await withStore(backend, (store) => sweepBook(store, enterprises));
-    result.sweepWithPulls = await withStore(backend, (store) => sweepWithPulls(store, Number(process.env.BENCH_MONITORING_PULLED ?? 100)));
-    result.changeToSubscriber = await withStore(backend, (store) => changeToSubscriber(store));
+    if (parts.includes('sweep')) result.sweep = await withStore(backend, (store) => sweepBook(store, enterprises));
+    if (parts.includes('pulls')) result.sweepWithPulls = await withStore(backend, (store) => sweepWithPulls(store, Number(process.env.BENCH_MONITORING_PULLED ?? 100)));
+    if (parts.includes('latency')) result.changeToSubscriber = await withStore(backend, (store) => changeToSubscriber(store));
     report[backend] = result;
     console.error(`${backend}: ${JSON.stringify(result)}`);
   }

@@ -16,6 +16,8 @@ export interface TaskDefinition<Data extends object> {
   retryLimit: number;
   /** How long a worker may hold a job; past it the job counts as failed and is retried. */
   leaseSeconds: number;
+  /** Jobs of the task this process works at once. @default 1 */
+  workers?: number;
   handler: (data: Data, job: { id: string }) => Promise<object | void>;
 }
 
@@ -40,7 +42,7 @@ export class JobQueue {
   private readonly boss: PgBoss;
   private readonly tasks = new Map<string, TaskDefinition<object>>();
   /** This process's workers by task: woken when it sends their task a job, rather than at their next poll. */
-  private readonly workers = new Map<string, string>();
+  private readonly workers = new Map<string, string[]>();
   private started: Promise<void> | undefined;
 
   constructor(
@@ -73,15 +75,17 @@ export class JobQueue {
       }
       if (options.work) {
         for (const [task, definition] of this.tasks) {
-          // A worker that just finished a job asks for the next at once, not after its polling interval.
-          const worker = await this.boss.work<object>(task, { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
-            try {
-              return await definition.handler(job!.data, job!);
-            } finally {
-              this.wake(task);
-            }
-          });
-          this.workers.set(task, worker);
+          for (let i = 0; i < (definition.workers ?? 1); i++) {
+            // A worker that just finished a job asks for the next at once, not after its polling interval.
+            const worker = await this.boss.work<object>(task, { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
+              try {
+                return await definition.handler(job!.data, job!);
+              } finally {
+                this.wake(task);
+              }
+            });
+            this.workers.set(task, [...(this.workers.get(task) ?? []), worker]);
+          }
         }
       }
       for (const schedule of options.schedules ?? []) await this.boss.schedule(schedule.task, schedule.cron, schedule.data ?? {}, { tz: schedule.tz });
@@ -128,8 +132,7 @@ export class JobQueue {
 
   /** Wakes this process's worker of a task now; jobs sent in a transaction are seen once it commits, so its sender wakes them after. */
   wake(task: string): void {
-    const worker = this.workers.get(task);
-    if (worker !== undefined) this.boss.notifyWorker(worker);
+    for (const worker of this.workers.get(task) ?? []) this.boss.notifyWorker(worker);
   }
 
   private known(task: string) {

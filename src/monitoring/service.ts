@@ -98,7 +98,7 @@ export class MonitoringService {
     this.raised.setMaxListeners(0);
     jobs.define<SweepJob>(SWEEP_TASK, { policy: 'singleton', retryLimit: 5, leaseSeconds: 300, handler: (data, job) => this.planSweep(job.id, data.actor) });
     jobs.define<RelatedJob>(RELATED_TASK, { policy: 'standard', retryLimit: 5, leaseSeconds: 600, handler: (data) => this.relatedPhase(data) });
-    jobs.define<BatchJob>(BATCH_TASK, { policy: 'standard', retryLimit: 5, leaseSeconds: options.leaseSeconds ?? 1800, handler: (data) => this.refreshBatch(data) });
+    jobs.define<BatchJob>(BATCH_TASK, { policy: 'standard', retryLimit: 5, leaseSeconds: options.leaseSeconds ?? 1800, workers: 2, handler: (data) => this.refreshBatch(data) });
   }
 
   /** Sends a sweep over the whole book and waits until every batch of it is done. */
