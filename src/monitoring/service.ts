@@ -176,19 +176,21 @@ export class MonitoringService {
 
   /** A batch job: pull, judge, and raise, all recorded with the batch's row or not at all. */
   private async refreshBatch({ sweepId, batch, enterpriseIds, actor }: BatchJob): Promise<void> {
-    if (await this.phaseDone(sweepId, batch)) return;
-    let failedPulls = 0;
-    await this.ingest.syncMany(actor, enterpriseIds, {
-      concurrency: this.pullConcurrency,
-      onEnterprise: (runs) => (failedPulls += runs.filter((run) => run.status === 'FAILED' || run.status === 'REFUSED').length),
-    });
-    const now = this.now();
-    const { found, graded } = await this.detect(enterpriseIds, now);
-    await this.commitPhase({ sweepId, phase: batch, enterprises: enterpriseIds.length, failedPulls, found, actor, now, refreshed: graded });
-    // The last batch done starts the sweep's closing phase (should two finish at once, the phase runs once).
+    if (!(await this.phaseDone(sweepId, batch))) {
+      let failedPulls = 0;
+      await this.ingest.syncMany(actor, enterpriseIds, {
+        concurrency: this.pullConcurrency,
+        onEnterprise: (runs) => (failedPulls += runs.filter((run) => run.status === 'FAILED' || run.status === 'REFUSED').length),
+      });
+      const now = this.now();
+      const { found, graded } = await this.detect(enterpriseIds, now);
+      await this.commitPhase({ sweepId, phase: batch, enterprises: enterpriseIds.length, failedPulls, found, actor, now, refreshed: graded });
+    }
+    // Also when this batch was done already: an attempt that died between its commit and this
+    // send must not leave the sweep without its closing phase. A second send is harmless.
     const sweep = await this.db.selectFrom('monitoringSweep').select('batches').where('id', '=', sweepId).executeTakeFirstOrThrow();
-    const done = await this.db.selectFrom('monitoringSweepBatch').select(sql<string>`count(*)`.as('n')).where('sweepId', '=', sweepId).executeTakeFirstOrThrow();
-    if (Number(done.n) === sweep.batches) await this.jobs.send(RELATED_TASK, { sweepId, actor } satisfies RelatedJob);
+    const done = await this.db.selectFrom('monitoringSweepBatch').select(sql<string>`count(*)`.as('n')).where('sweepId', '=', sweepId).where('batch', '<', sweep.batches).executeTakeFirstOrThrow();
+    if (Number(done.n) === sweep.batches && !(await this.phaseDone(sweepId, sweep.batches))) await this.jobs.send(RELATED_TASK, { sweepId, actor } satisfies RelatedJob);
   }
 
   /**
@@ -255,7 +257,13 @@ export class MonitoringService {
         await trx
           .insertInto('monitoringRefresh')
           .values(phase.refreshed.map((refreshed) => ({ ...refreshed, refreshedAt: now })))
-          .onConflict((conflict) => conflict.column('enterpriseId').doUpdateSet((excluded) => ({ refreshedAt: now, product: excluded.ref('excluded.product'), grade: excluded.ref('excluded.grade') })))
+          // Batches of two sweeps may overlap: an older one committing later never winds a refresh back.
+          .onConflict((conflict) =>
+            conflict
+              .column('enterpriseId')
+              .doUpdateSet((excluded) => ({ refreshedAt: now, product: excluded.ref('excluded.product'), grade: excluded.ref('excluded.grade') }))
+              .where('monitoringRefresh.refreshedAt', '<', now),
+          )
           .execute();
       }
       return alerts;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { Server } from 'node:http';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
@@ -25,7 +26,12 @@ const MAX_REASON = 123;
 export function serveSubscriptions(options: { httpServer: Server; schema: GraphQLSchema; services: HubServices; authenticator: Authenticator; formatError: FormatError; logger: Logger }) {
   const { httpServer, schema, services, authenticator, formatError, logger } = options;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const refuse = (socket: { close(code: number, reason: string): void }, message: string) => socket.close(CloseCode.Unauthorized, Buffer.from(`UNAUTHENTICATED: ${message}`).subarray(0, MAX_REASON).toString());
+  const refuse = (socket: { close(code: number, reason: string): void }, message: string) => {
+    // Cut on a character, never inside one: a broken character would lengthen the reason past the limit.
+    let reason = `UNAUTHENTICATED: ${message}`;
+    while (Buffer.byteLength(reason) > MAX_REASON) reason = reason.slice(0, -1);
+    socket.close(CloseCode.Unauthorized, reason);
+  };
   const format = (errors: readonly { originalError?: unknown; toJSON(): GraphQLFormattedError }[]) =>
     // Errors with no cause are the operation's own (it does not parse or validate): the caller's to fix.
     errors.map((error) => (error.originalError ? formatError(error.toJSON(), error) : { ...error.toJSON(), extensions: { code: 'BAD_USER_INPUT' } }));
@@ -56,8 +62,11 @@ export function serveSubscriptions(options: { httpServer: Server; schema: GraphQ
       context: (ctx) => createContext(services, { viewer: ctx.extra.viewer!, requestId: ctx.extra.requestId!, purpose: null }),
       onError: (_ctx, _id, _payload, errors) => format(errors),
       async onNext(_ctx, _id, _payload, args, result) {
+        const context = args.contextValue as GraphQLContext;
+        // A subscription's context lives as long as it does: each event reads the store afresh.
+        for (const loader of Object.values(context.loaders)) if (loader instanceof DataLoader) loader.clearAll();
         try {
-          await auditPersonalReads(args.contextValue as GraphQLContext, args.operationName ?? null);
+          await auditPersonalReads(context, args.operationName ?? null);
         } catch (error) {
           logger.error({ err: error }, 'could not audit the personal data a subscription event read');
           return { errors: [{ message: 'the event could not be audited', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
