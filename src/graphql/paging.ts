@@ -31,6 +31,21 @@ export const connectionResolvers = {
   totalCount: <T>(connection: ConnectionModel<T>) => connection.totalCount(),
 };
 
+/**
+ * A latest-first connection keyed on ids (`latestFirst` in the store): the page after the
+ * cursor `after`, its cursors of `kind`, and the count, run only when asked for.
+ */
+export async function latestFirstConnection<T extends { id: string }>(
+  kind: string,
+  { first, after }: { first?: number | null; after?: string | null },
+  read: (size: number, beforeId: string | undefined) => Promise<{ rows: T[]; hasNextPage: boolean }>,
+  count: () => Promise<number>,
+): Promise<ConnectionModel<T>> {
+  const size = checkPageSize(first);
+  const page = await read(size, decodeCursor(kind, after));
+  return { nodes: page.rows, cursorOf: (node) => encodeCursor(kind, node.id), hasNextPage: page.hasNextPage, totalCount: count };
+}
+
 export function checkPageSize(first: number | null | undefined): number {
   const size = first ?? 20;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {

@@ -3,6 +3,7 @@ import { GRADES, type Grade } from '../risk/config.js';
 import type { RiskService } from '../risk/service.js';
 import type { Db } from '../store/database.js';
 import { loadProfilesAsOf } from '../store/profiles-as-of.js';
+import type { SignalSeverity } from './signals.js';
 
 /** A live loan with what the book is sliced by. */
 export interface BookLoan {
@@ -29,7 +30,7 @@ export interface PortfolioModel {
   book: BookLoan[];
   /** Each loan's grade for its product as of `asOf`. */
   grades: Map<string, GradeOrUnrated>;
-  openAlerts: { severity: 'INFO' | 'WARNING' | 'CRITICAL'; count: number }[];
+  openAlerts: { severity: SignalSeverity; count: number }[];
 }
 
 export interface Migration {

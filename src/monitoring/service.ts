@@ -13,11 +13,11 @@ import { latestFirst } from '../store/latest-first.js';
 import { loadEventsAsOf, loadProfilesAsOf, type EventProfile } from '../store/profiles-as-of.js';
 import type { AlertRow, AlertStatus } from '../store/schema.js';
 import type { SignalConfig } from './config.js';
-import { detectSignals, relatedCriticalAlerts, type LoanContext, type RelatedCritical, type Signal } from './signals.js';
+import { detectSignals, relatedCriticalAlerts, type LoanContext, type RelatedCritical, type Signal, type SignalSeverity } from './signals.js';
 
 export interface AlertFilter {
   status?: AlertStatus | null;
-  severity?: 'INFO' | 'WARNING' | 'CRITICAL' | null;
+  severity?: SignalSeverity | null;
   enterpriseId?: string | null;
   assignee?: string | null;
   sweepId?: string | null;

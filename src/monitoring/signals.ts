@@ -1,12 +1,12 @@
 import { formatMonth, monthOfDay, parseDay, parseMonth } from '../common/calendar.js';
 import { decimalToFen, fenToDecimal } from '../common/money.js';
 import type { EventProfile, ProfileAsOf } from '../store/profiles-as-of.js';
-import type { TaxGrade } from '../store/schema.js';
+import type { AlertRow, TaxGrade } from '../store/schema.js';
 import { GRADES, type Grade } from '../risk/config.js';
 import type { SignalConfig } from './config.js';
 
-export type SignalSeverity = 'INFO' | 'WARNING' | 'CRITICAL';
-export type RecommendedAction = 'WATCH' | 'REDUCE_LIMIT' | 'FREEZE' | 'RECALL';
+export type SignalSeverity = AlertRow['severity'];
+export type RecommendedAction = AlertRow['recommendedAction'];
 
 /** Something in an enterprise's data that a credit officer should look at, and why. */
 export interface Signal {

@@ -5,11 +5,8 @@ import { GRADE_ORDER, slices } from '../../monitoring/portfolio.js';
 import type { AlertRow } from '../../store/schema.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
-import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
+import { connectionResolvers, latestFirstConnection } from '../paging.js';
 
-const ALERT_CURSOR = 'alert';
-const LOAN_CURSOR = 'loan';
-const LIMIT_ACTION_CURSOR = 'limit-action';
 const SEVERITY_RANK = { INFO: 0, WARNING: 1, CRITICAL: 2 } as const;
 
 /**
@@ -43,23 +40,17 @@ function checkSweepId(id: string): string {
 
 export const monitoringResolvers: Resolvers = {
   Query: {
-    loans: async (_, { filter, first, after }, { origination }) => {
-      const size = checkPageSize(first);
+    loans: (_, { filter, first, after }, { origination }) => {
       const criteria = { status: filter?.status, enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null };
-      const page = await origination.pageLoans(criteria, size, decodeCursor(LOAN_CURSOR, after));
-      return { nodes: page.rows, cursorOf: (loan) => encodeCursor(LOAN_CURSOR, loan.id), hasNextPage: page.hasNextPage, totalCount: () => origination.countLoans(criteria) };
+      return latestFirstConnection('loan', { first, after }, (size, beforeId) => origination.pageLoans(criteria, size, beforeId), () => origination.countLoans(criteria));
     },
-    limitActions: async (_, { filter, first, after }, { limits }) => {
-      const size = checkPageSize(first);
+    limitActions: (_, { filter, first, after }, { limits }) => {
       const criteria = { status: filter?.status, loanId: filter?.loanId ? fromGlobalId('Loan', filter.loanId, 'filter.loanId') : null };
-      const page = await limits.page(criteria, size, decodeCursor(LIMIT_ACTION_CURSOR, after));
-      return { nodes: page.rows, cursorOf: (action) => encodeCursor(LIMIT_ACTION_CURSOR, action.id), hasNextPage: page.hasNextPage, totalCount: () => limits.count(criteria) };
+      return latestFirstConnection('limit-action', { first, after }, (size, beforeId) => limits.page(criteria, size, beforeId), () => limits.count(criteria));
     },
     portfolio: (_, __, { portfolio }) => portfolio.snapshot(),
     alert: async (_, { id }, { monitoring }) => (await monitoring.find(fromGlobalId('Alert', id))) ?? null,
-    alerts: async (_, { filter, first, after }, { monitoring }) => {
-      const size = checkPageSize(first);
-      const beforeId = decodeCursor(ALERT_CURSOR, after);
+    alerts: (_, { filter, first, after }, { monitoring }) => {
       const criteria = {
         status: filter?.status,
         severity: filter?.severity,
@@ -67,13 +58,7 @@ export const monitoringResolvers: Resolvers = {
         sweepId: filter?.sweepId ? checkSweepId(filter.sweepId) : null,
         enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
       };
-      const page = await monitoring.page(criteria, size, beforeId);
-      return {
-        nodes: page.rows,
-        cursorOf: (alert) => encodeCursor(ALERT_CURSOR, alert.id),
-        hasNextPage: page.hasNextPage,
-        totalCount: () => monitoring.count(criteria),
-      };
+      return latestFirstConnection('alert', { first, after }, (size, beforeId) => monitoring.page(criteria, size, beforeId), () => monitoring.count(criteria));
     },
   },
   Mutation: {

@@ -6,34 +6,22 @@ import { againstModel } from '../../origination/service.js';
 import { thawAssessment } from '../../origination/snapshot.js';
 import type { EnterpriseRow } from '../../store/schema.js';
 import { decodeGlobalId, fromGlobalId, toGlobalId, type NodeType } from '../ids.js';
-import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
+import { connectionResolvers, latestFirstConnection } from '../paging.js';
 
-const APPLICATION_CURSOR = 'application';
-const AUDIT_CURSOR = 'audit-event';
 
 export const originationResolvers: Resolvers = {
   Query: {
     application: async (_, { id }, { origination }) => (await origination.find(fromGlobalId('Application', id))) ?? null,
-    applications: async (_, { filter, first, after }, { origination }) => {
-      const size = checkPageSize(first);
-      const beforeId = decodeCursor(APPLICATION_CURSOR, after);
+    applications: (_, { filter, first, after }, { origination }) => {
       const criteria = {
         state: filter?.state,
         product: filter?.product,
         assignee: filter?.assignee,
         enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
       };
-      const page = await origination.page(criteria, size, beforeId);
-      return {
-        nodes: page.rows,
-        cursorOf: (application) => encodeCursor(APPLICATION_CURSOR, application.id),
-        hasNextPage: page.hasNextPage,
-        totalCount: () => origination.count(criteria),
-      };
+      return latestFirstConnection('application', { first, after }, (size, beforeId) => origination.page(criteria, size, beforeId), () => origination.count(criteria));
     },
-    auditEvents: async (_, { filter, first, after }, { store }) => {
-      const size = checkPageSize(first);
-      const beforeId = decodeCursor(AUDIT_CURSOR, after);
+    auditEvents: (_, { filter, first, after }, { store }) => {
       const subject = filter?.subject ? decodeGlobalId(filter.subject, 'filter.subject') : null;
       const criteria = {
         actor: filter?.actor,
@@ -44,13 +32,7 @@ export const originationResolvers: Resolvers = {
         to: filter?.to,
         enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
       };
-      const page = await pageAuditEvents(store.db, criteria, size, beforeId);
-      return {
-        nodes: page.rows,
-        cursorOf: (event) => encodeCursor(AUDIT_CURSOR, event.id),
-        hasNextPage: page.hasNextPage,
-        totalCount: () => countAuditEvents(store.db, criteria),
-      };
+      return latestFirstConnection('audit-event', { first, after }, (size, beforeId) => pageAuditEvents(store.db, criteria, size, beforeId), () => countAuditEvents(store.db, criteria));
     },
   },
   Mutation: {
