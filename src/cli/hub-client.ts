@@ -6,6 +6,7 @@ import { auditPersonalReads, createContext, createServices } from '../graphql/co
 import { buildSchema } from '../graphql/schema.js';
 import { createErrorFormatter } from '../server/errors.js';
 import { openStore } from '../store/database.js';
+import { openDemoWorld, type DemoWorld } from '../demo/world.js';
 
 export class OperationError extends Error {
   constructor(readonly errors: readonly GraphQLFormattedError[]) {
@@ -27,9 +28,11 @@ const NO_TOKEN = 'UNAUTHENTICATED: set HUB_TOKEN to a token of yours, e.g. HUB_T
  * single process is respected), and otherwise executed in-process against the store opened
  * here, after verifying the token with this deployment's keys: the same roles and audit apply.
  * In-process, the job queue only takes jobs when `worker` is set: an operation that waits for
- * its own jobs (a monitoring sweep) works them here, any other leaves the queue to the hub.
+ * its own jobs (a monitoring sweep) works them here, any other leaves the queue to the hub; and
+ * with `demo` set, when the store is the demo's (DEMO=true), the demo's sandboxes and clock run
+ * here as `serve` runs them, for operations that pull sources or move the demo on.
  */
-export async function openHubClient(config: Config, options: { worker?: boolean } = {}): Promise<HubClient> {
+export async function openHubClient(config: Config, options: { worker?: boolean; demo?: boolean } = {}): Promise<HubClient> {
   const { url, token } = config.hub;
   if (!token) throw new Error(NO_TOKEN);
   if (url) {
@@ -55,8 +58,10 @@ export async function openHubClient(config: Config, options: { worker?: boolean 
       throw new Error(`UNAUTHENTICATED: HUB_TOKEN: ${error.message}`);
     });
   const store = await openStore(config.store);
+  let world: DemoWorld | undefined;
   try {
-    const services = createServices(store, config, process.env);
+    world = options.demo && config.demo.enabled ? await openDemoWorld(store, config.demo) : undefined;
+    const services = createServices(store, { ...config, ...(world ? { demoWorld: world } : {}) }, process.env);
     await services.jobs.start({ work: options.worker ?? false });
     const schema = buildSchema();
     const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined });
@@ -70,10 +75,12 @@ export async function openHubClient(config: Config, options: { worker?: boolean 
       },
       async close() {
         await services.jobs.stop();
+        await world?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await world?.close();
     await store.close();
     throw error;
   }

@@ -11,12 +11,15 @@ import { openStore, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { runOperation } from './hub-client.js';
 import { seedDemoPortfolio } from './seed-demo.js';
-import { enterprisesToFill, fillThroughConnectors, registerDemoEnterprises, startDemoUpstreams } from '../demo/fill.js';
-import { generatePortfolio } from '../demo/portfolio.js';
+import { startDemoUpstreams } from '../demo/fill.js';
+import { prepareDemo } from '../demo/prepare.js';
+import { demoStory, openDemoWorld } from '../demo/world.js';
 import { environmentVariable } from '../ingest/connector-config.js';
 import { newConnector } from './new-connector.js';
 import { sync } from './sync.js';
 import { refresh } from './refresh.js';
+import { simulate } from './simulate.js';
+import { DEMO_STORY_MONTHS } from '../demo/clock.js';
 import { exportFeatures } from './export-features.js';
 import { fitScorecardCommand } from './fit-scorecard.js';
 
@@ -41,12 +44,11 @@ program
     const config = loadConfig();
     const logger = createLogger(config);
     const store = await openStore(config.store);
-    // In the demo the upstreams are the sandboxes, on loopback, serving the generated portfolio.
-    const portfolio = config.demo.enabled ? generatePortfolio({ seed: config.demo.seed, enterprises: config.demo.enterprises, clock: config.demo.clock }) : undefined;
-    const upstreams = portfolio ? await startDemoUpstreams(portfolio, config.demo.sandboxFaults) : undefined;
+    // In the demo the upstreams are the sandboxes, on loopback, serving the generated story as of the demo's clock.
+    const world = config.demo.enabled ? await openDemoWorld(store, config.demo) : undefined;
     const services = createServices(
       store,
-      { ...config, jobs: { ...config.jobs, onError: (error) => logger.error({ err: error }, 'job queue error') }, ...(upstreams ? { upstreams: upstreams.configs } : {}) },
+      { ...config, jobs: { ...config.jobs, onError: (error) => logger.error({ err: error }, 'job queue error') }, ...(world ? { demoWorld: world } : {}) },
       process.env,
     );
     const running: { hub?: Hub } = {};
@@ -58,7 +60,7 @@ program
         logger.info({ signal }, 'shutting down');
         await running.hub?.stop();
         await services.jobs.stop();
-        await upstreams?.close();
+        await world?.close();
         await store.close();
         process.exit(0);
       })();
@@ -66,9 +68,8 @@ program
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
 
-    if (portfolio && upstreams) {
-      await registerDemoEnterprises(store, portfolio);
-      logger.info({ sandboxes: Object.fromEntries([...upstreams.sandboxes].map(([id, sandbox]) => [id, sandbox.url])) }, 'demo upstreams listening');
+    if (world) {
+      logger.info({ sandboxes: Object.fromEntries([...world.upstreams.sandboxes].map(([id, sandbox]) => [id, sandbox.url])), clock: world.clock.current }, 'demo upstreams listening');
     }
     // This process is the hub's worker too: it takes the queue's jobs and keeps its schedules.
     await services.jobs.start({
@@ -83,19 +84,17 @@ program
     const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
     const tokens = config.nodeEnv === 'production' || keys.kind !== 'secret' ? undefined : await demoTokens(keys.secret);
     printWelcome(running.hub.url, sample?.uscc, tokens);
-    if (upstreams) {
-      // The API answers while the store fills; a fill cut short resumes on the next start.
-      const pending = await enterprisesToFill(store, [...upstreams.configs.keys()]);
-      if (pending.length > 0) {
-        logger.info({ enterprises: pending.length }, 'demo fill: syncing every source through the connectors');
-        fillThroughConnectors(services.ingest, pending, {
-          concurrency: 4,
-          report: (done, total) => logger.info(`demo fill: ${done}/${total} enterprises synced`),
-        }).then(
-          (summary) => logger.info(summary, 'demo fill complete'),
-          (error: unknown) => logger.error({ err: error }, 'demo fill failed'),
-        );
-      }
+    if (world) {
+      // The API answers while the demo is prepared; a preparation cut short finishes on the next start.
+      prepareDemo(services, world, { info: (message, fields) => logger.info(fields ?? {}, message) }).then(
+        (prepared) => {
+          if (prepared) {
+            const { olderLoans, currentLoans, sweep } = prepared;
+            logger.info({ olderLoans, currentLoans, alerts: sweep.raised, clock: world.clock.current.upstreamsAsOf }, 'demo ready: npm run cli -- simulate --months 1 moves it a month on');
+          }
+        },
+        (error: unknown) => logger.error({ err: error }, 'demo preparation failed'),
+      );
     }
   });
 
@@ -164,13 +163,20 @@ program
   });
 
 program
+  .command('simulate')
+  .description("move the demo on a month at a time: the upstream sandboxes serve the story a month later, the book is swept, and the alerts raised are printed (through the hub when HUB_URL is set; a HUB_TOKEN of RISK_MANAGER or ADMIN)")
+  .requiredOption('--months <n>', `how many months, up to the story's end (${DEMO_STORY_MONTHS} months after DEMO_CLOCK)`, wholeNumber(1, DEMO_STORY_MONTHS))
+  .action(async (options: { months: number }) => {
+    await simulate(loadConfig(), options.months, (line) => console.log(line));
+  });
+
+program
   .command('sandboxes')
-  .description("run every upstream's sandbox for the demo portfolio (DEMO_SEED, DEMO_ENTERPRISES, DEMO_CLOCK, SANDBOX_FAULTS) and print the CONNECTOR_* settings that point a hub at them")
+  .description("run every upstream's sandbox for the demo's story as of DEMO_CLOCK (DEMO_SEED, DEMO_ENTERPRISES, SANDBOX_FAULTS) and print the CONNECTOR_* settings that point a hub at them")
   .option('--json', 'print the connector configurations as one line of JSON instead')
   .action(async (options: { json?: boolean }) => {
     const config = loadConfig();
-    const portfolio = generatePortfolio({ seed: config.demo.seed, enterprises: config.demo.enterprises, clock: config.demo.clock });
-    const upstreams = await startDemoUpstreams(portfolio, config.demo.sandboxFaults);
+    const upstreams = await startDemoUpstreams(demoStory(config.demo), config.demo.sandboxFaults, `${config.demo.clock}T00:00:00.000Z`);
     if (options.json) console.log(JSON.stringify(Object.fromEntries(upstreams.configs)));
     else {
       for (const [id, connectorConfig] of upstreams.configs) {

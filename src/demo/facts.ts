@@ -15,7 +15,7 @@ import {
   yearOfMonth,
 } from '../common/calendar.js';
 import { scramble } from './identifiers.js';
-import { HISTORY_MONTHS, clamp, companyName, pad, type Context, type EnterprisePlan, type Role } from './plan.js';
+import { clamp, companyName, pad, type Context, type EnterprisePlan, type Role } from './plan.js';
 import { forkRandom, type Random } from './random.js';
 import type {
   AbnormalOperationRecord,
@@ -89,12 +89,12 @@ export function planCustomers(context: Context, plan: EnterprisePlan, outside: O
     const segments: [number, number][] = [];
     if (slot === 0 && plan.distressStart !== null && structure.bernoulli(0.6)) {
       // The top buyer walks away soon after trouble starts.
-      segments.push([0, Math.min(HISTORY_MONTHS, plan.distressStart + structure.int(0, 3))]);
+      segments.push([0, Math.min(context.months, plan.distressStart + structure.int(0, 3))]);
     } else if (structure.bernoulli(0.15)) {
-      const switchMonth = structure.int(6, HISTORY_MONTHS - 3);
-      segments.push([0, switchMonth], [switchMonth, HISTORY_MONTHS]);
+      const switchMonth = structure.int(6, context.months - 3);
+      segments.push([0, switchMonth], [switchMonth, context.months]);
     } else {
-      segments.push([0, HISTORY_MONTHS]);
+      segments.push([0, context.months]);
     }
     for (const [fromMonth, toMonth] of segments) {
       const buyer = choose(inside);
@@ -157,7 +157,7 @@ export function buildBundle(
   outsideByUscc: Map<string, OutsideCounterparty>,
 ): EnterpriseBundle {
   const registry = buildRegistry(context, plan);
-  const activity: MonthActivity = { invoicedFen: new Array(HISTORY_MONTHS).fill(0), salesYuan: new Array(HISTORY_MONTHS).fill(0) };
+  const activity: MonthActivity = { invoicedFen: new Array(context.months).fill(0), salesYuan: new Array(context.months).fill(0) };
   const invoices = buildInvoices(context, plan, customers, activity, outsideByUscc);
   const tax = buildTax(context, plan, activity);
   const court = buildCourt(context, plan);
@@ -401,7 +401,7 @@ function buildInvoices(
 
   const drafts: Draft[] = [];
   const fallbackBuyer = customers.find((c) => c.index === null)?.uscc ?? [...outsideByUscc.keys()][0]!;
-  for (let k = 0; k < HISTORY_MONTHS; k++) {
+  for (let k = 0; k < context.months; k++) {
     const month = context.firstMonth + k;
     const from = Math.max(monthStart(month), plan.activeStartDay);
     const to = Math.min(monthStart(month + 1), salesEndDay);
@@ -1037,7 +1037,7 @@ function buildUtilities(context: Context, plan: EnterprisePlan, activity: MonthA
   }
 
   for (const account of accounts) {
-    for (let k = 0; k < HISTORY_MONTHS; k++) {
+    for (let k = 0; k < context.months; k++) {
       const month = context.firstMonth + k;
       const from = Math.max(monthStart(month), plan.activeStartDay);
       const to = Math.min(monthStart(month + 1), endDay);
@@ -1111,7 +1111,7 @@ function buildSocialInsurance(context: Context, plan: EnterprisePlan, activity: 
   const perHeadFen = yuanToFen(plan.region.provinceAbbr === '沪' ? rng.float(2_100, 2_600) : rng.float(1_450, 1_950));
   const endDay = plan.terminal && plan.terminal.status !== 'LIQUIDATING' ? plan.terminal.day : context.clockDay;
   let smoothed = 1;
-  for (let k = 0; k < HISTORY_MONTHS; k++) {
+  for (let k = 0; k < context.months; k++) {
     const month = context.firstMonth + k;
     if (monthStart(month + 1) <= plan.activeStartDay || monthStart(month) >= endDay) continue;
     const observedDay = dayInMonth(month + 1, 12);

@@ -19,7 +19,8 @@ export interface DemoUpstreams {
   close(): Promise<void>;
 }
 
-export async function startDemoUpstreams(portfolio: Portfolio, faults: Record<string, number>): Promise<DemoUpstreams> {
+/** The sandboxes, serving the portfolio as of `asOf` (its end by default). */
+export async function startDemoUpstreams(portfolio: Portfolio, faults: Record<string, number>, asOf?: string): Promise<DemoUpstreams> {
   const configs = new Map<string, unknown>();
   const sandboxes = new Map<string, SandboxHandle>();
   const close = async () => {
@@ -30,6 +31,7 @@ export async function startDemoUpstreams(portfolio: Portfolio, faults: Record<st
       const { id } = connector.manifest;
       const rate = faults[id];
       const handle = await sandbox.start({ portfolio, ...(rate ? { faults: { rate } } : {}) });
+      if (asOf) handle.setClock(asOf);
       sandboxes.set(id, handle);
       configs.set(id, sandbox.config(handle.url));
     }
@@ -43,11 +45,14 @@ export async function startDemoUpstreams(portfolio: Portfolio, faults: Record<st
 /**
  * Enters the portfolio's enterprises as the bank knows them before any sync — USCC, name, and
  * the division code the USCC carries (characters 3 to 8) — with consents for every source's
- * scope, valid for a year. Does nothing for enterprises already in the store.
+ * scope, held since the portfolio's history starts (the demo's older loans were originated
+ * under them) and valid until a year after its end. Does nothing for enterprises already in
+ * the store.
  */
 export async function registerDemoEnterprises(store: Store, portfolio: Portfolio, now = new Date()): Promise<void> {
   const scopes = sources.map((source) => source.connector.manifest.consentScope);
-  const expiresAt = new Date(now.getTime() + 365 * 86_400_000);
+  const grantedAt = new Date(`${portfolio.months[0]!}T00:00:00.000Z`);
+  const expiresAt = new Date(Math.max(now.getTime(), Date.parse(portfolio.clockInstant)) + 365 * 86_400_000);
   await store.db.transaction().execute(async (tx) => {
     for (let start = 0; start < portfolio.enterprises.length; start += 500) {
       const batch = portfolio.enterprises.slice(start, start + 500);
@@ -71,7 +76,7 @@ export async function registerDemoEnterprises(store: Store, portfolio: Portfolio
       if (inserted.length === 0) continue;
       await tx
         .insertInto('consent')
-        .values(inserted.map(({ id }) => ({ enterpriseId: id, scopes, purpose: '演示：贷前调查与贷后监控', evidenceRef: 'demo', grantedBy: 'demo', expiresAt })))
+        .values(inserted.map(({ id }) => ({ enterpriseId: id, scopes, purpose: '演示：贷前调查与贷后监控', evidenceRef: 'demo', grantedBy: 'demo', grantedAt, expiresAt })))
         .execute();
     }
   });

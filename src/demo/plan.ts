@@ -24,12 +24,17 @@ import { forkRandom, type Random } from './random.js';
 import type { PartyRef, PersonRecord, TaxpayerType } from './types.js';
 import { USCC_CHARSET } from '../profile/uscc.js';
 
+/** The generator's usual window; its stories' timings are drawn relative to the window's end. */
 export const HISTORY_MONTHS = 36;
 
 /** Shared state of one generation run. */
 export interface Context {
   seed: number;
   size: number;
+  /** Months of history: the window. */
+  months: number;
+  /** Months of the window before the usual 36: where a story's window-relative timings are shifted to. */
+  lead: number;
   /** Month numbers (year × 12 + month − 1). */
   clockMonth: number;
   firstMonth: number;
@@ -137,13 +142,13 @@ export function planEnterprise(context: Context, index: number): EnterprisePlan 
   // Distress: exactly one enterprise in each block of ten, at a position drawn per block.
   const block = Math.floor(index / 10);
   const distressed = forkRandom(seed, 'distress-block', block).int(0, 9) === index % 10;
-  const distressStart = distressed ? rng.int(18, 32) : null;
+  const distressStart = distressed ? context.lead + rng.int(18, 32) : null;
   const severity = distressed ? rng.float(0.45, 0.92) : 0;
   const ramp = rng.int(2, 8);
 
   // Age: most between 2 and 20 years, a minority between 1 and 2.
   let ageMonths = rng.bernoulli(0.12) ? rng.float(12, 24) : 24 + Math.min(215, rng.exponential(72));
-  if (distressStart !== null) ageMonths = Math.max(ageMonths, HISTORY_MONTHS - distressStart + 12 + rng.float(0, 12));
+  if (distressStart !== null) ageMonths = Math.max(ageMonths, context.months - distressStart + 12 + rng.float(0, 12));
   const establishedDay = Math.min(
     context.clockDay - 366,
     context.clockDay - Math.round(ageMonths * 30.4375) - rng.int(0, 20),
@@ -175,7 +180,7 @@ export function planEnterprise(context: Context, index: number): EnterprisePlan 
     paidDraw < 0.2 ? null : paidDraw < 0.5 ? 0 : paidDraw < 0.8 ? capitalFen : Math.round(capitalWan * rng.float(0.1, 0.9)) * 1_000_000;
 
   const monthOfEstablishment = monthOfDay(establishedDay);
-  const digitalFromMonth = context.firstMonth + rng.int(10, 27);
+  const digitalFromMonth = context.firstMonth + context.lead + rng.int(10, 27);
 
   // Terminal status for a few of the deeply distressed.
   let terminal: Terminal | null = null;
@@ -183,7 +188,7 @@ export function planEnterprise(context: Context, index: number): EnterprisePlan 
     const draw = rng.next();
     const status = draw < 0.15 ? 'REVOKED' : draw < 0.27 ? 'LIQUIDATING' : draw < 0.32 ? 'CANCELLED' : null;
     const month = distressStart + ramp + rng.int(3, 7);
-    if (status && month <= HISTORY_MONTHS - 2) {
+    if (status && month <= context.months - 2) {
       terminal = { status, day: dayInMonth(context.firstMonth + month, rng.int(3, 27)) };
     }
   }
@@ -253,7 +258,7 @@ function healthPath(
   let deviation = rng.normal(0, 0.05);
   const terminalMonth = terminal && terminal.status !== 'LIQUIDATING' ? monthOfDay(terminal.day) - context.firstMonth : null;
   const health: number[] = [];
-  for (let k = 0; k < HISTORY_MONTHS; k++) {
+  for (let k = 0; k < context.months; k++) {
     deviation = 0.7 * deviation + rng.normal(0, 0.06);
     if (context.firstMonth + k < monthOfEstablishment) {
       health.push(0);
@@ -577,11 +582,13 @@ function planAbnormal(context: Context, plan: EnterprisePlan): void {
   }
 }
 
-export function createContext(seed: number, size: number, clockMonth: number): Context {
-  const firstMonth = clockMonth - HISTORY_MONTHS;
+export function createContext(seed: number, size: number, clockMonth: number, months = HISTORY_MONTHS): Context {
+  const firstMonth = clockMonth - months;
   return {
     seed,
     size,
+    months,
+    lead: months - HISTORY_MONTHS,
     clockMonth,
     firstMonth,
     clockDay: monthStart(clockMonth),

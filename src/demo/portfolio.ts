@@ -21,13 +21,16 @@ export type * from './types.js';
 export { ENTERPRISE_RECORD_FIELDS, FACT_KINDS, enterpriseRecordOf } from './types.js';
 
 export function generatePortfolio(options: PortfolioOptions): Portfolio {
-  const { seed, enterprises: size, clock } = options;
+  const { seed, enterprises: size, clock, historyMonths = HISTORY_MONTHS } = options;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   if (!Number.isInteger(size) || size < 1 || size > 1_000_000) {
     throw new RangeError(`enterprises must be an integer between 1 and 1,000,000, got ${size}`);
   }
   const clockMonth = parseMonth(clock);
-  const context = createContext(seed, size, clockMonth);
+  if (!Number.isInteger(historyMonths) || historyMonths < HISTORY_MONTHS || historyMonths > 120) {
+    throw new RangeError(`historyMonths must be an integer between ${HISTORY_MONTHS} and 120, got ${historyMonths}`);
+  }
+  const context = createContext(seed, size, clockMonth, historyMonths);
 
   for (let index = 0; index < size; index++) {
     const plan = planEnterprise(context, index);
@@ -47,9 +50,9 @@ export function generatePortfolio(options: PortfolioOptions): Portfolio {
   }
 
   const months: string[] = [];
-  for (let k = 0; k < HISTORY_MONTHS; k++) months.push(formatMonth(context.firstMonth + k));
+  for (let k = 0; k < historyMonths; k++) months.push(formatMonth(context.firstMonth + k));
   return {
-    options: { seed, enterprises: size, clock },
+    options: { seed, enterprises: size, clock, historyMonths },
     months,
     clockInstant: formatStamp(context.clockDay),
     enterprises: bundles,

@@ -21,8 +21,10 @@ export type Instant = string;
 export interface PortfolioOptions {
   seed: number;
   enterprises: number;
-  /** The demo clock: YYYY-MM-01; history covers the 36 full months before it. */
+  /** The demo clock: YYYY-MM-01; history covers the full months before it. */
   clock: string;
+  /** How many months of history: 36 by default; a longer window starts earlier, its stories' timings keep their distance from the end. */
+  historyMonths?: number;
 }
 
 export interface Observed {

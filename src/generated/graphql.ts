@@ -301,6 +301,26 @@ export type DecisionBasis =
   /** By an approver. */
   | 'MANUAL';
 
+/**
+ * Time in the demo (DEMO=true): the upstream sandboxes serve the demo's story as of
+ * `upstreamsAsOf`, and the hub's today moves with them, so monitoring sees months pass.
+ */
+export type DemoClock = {
+  __typename?: 'DemoClock';
+  /** Months the demo stands from startsOn; negative while its prehistory is being prepared. */
+  monthsAdvanced: Scalars['Int']['output'];
+  /** Whether the demo's loan book is ready; until then only its preparation moves the clock. */
+  prepared: Scalars['Boolean']['output'];
+  /** DEMO_CLOCK: the month the story calls today. */
+  startsOn: Scalars['Date']['output'];
+  /** The story is written to here; the clock goes no further. */
+  storyEndsAt: Scalars['DateTime']['output'];
+  /** The hub's today. */
+  today: Scalars['DateTime']['output'];
+  /** The instant the upstreams serve the story as of. */
+  upstreamsAsOf: Scalars['DateTime']['output'];
+};
+
 export type Enforcement = {
   __typename?: 'Enforcement';
   /** Amount applied for. */
@@ -644,6 +664,13 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** OPEN → ACKNOWLEDGED. */
   acknowledgeAlert: Alert;
+  /**
+   * Moves the demo on by whole months (at least 1): every upstream sandbox serves the story that
+   * much later and the hub's today moves with them; the next monitoring sweep sees what changed.
+   * Audited. INVALID_STATE when the hub does not run the demo, while the demo is being prepared,
+   * or past the story's end.
+   */
+  advanceDemoClock: DemoClock;
   /** The checker approves: the loan changes now, if the action still applies to it. */
   approveLimitAction: LimitAction;
   assignAlert: Alert;
@@ -694,6 +721,11 @@ export type Mutation = {
 
 export type MutationAcknowledgeAlertArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationAdvanceDemoClockArgs = {
+  months: Scalars['Int']['input'];
 };
 
 
@@ -936,6 +968,8 @@ export type Query = {
   auditEvents: AuditEventConnection;
   connectors: Array<Connector>;
   dataInventory: Array<InventoryRow>;
+  /** The demo's clock; null when the hub does not run the demo. */
+  demoClock?: Maybe<DemoClock>;
   /** One enterprise by id or by USCC (exactly one of them); null when unknown. */
   enterprise?: Maybe<Enterprise>;
   /** Enterprises matching the filter, in a stable order; `first` is 1 to 100. */
@@ -1479,6 +1513,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DecisionBasis: DecisionBasis;
+  DemoClock: ResolverTypeWrapper<DemoClock>;
   Enforcement: ResolverTypeWrapper<EnforcementRow>;
   Enterprise: ResolverTypeWrapper<EnterpriseRow>;
   EnterpriseConnection: ResolverTypeWrapper<EnterpriseConnectionModel>;
@@ -1587,6 +1622,7 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
+  DemoClock: DemoClock;
   Enforcement: EnforcementRow;
   Enterprise: EnterpriseRow;
   EnterpriseConnection: EnterpriseConnectionModel;
@@ -1805,6 +1841,15 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'Decimal';
 }
 
+export type DemoClockResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DemoClock'] = ResolversParentTypes['DemoClock']> = {
+  monthsAdvanced?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  prepared?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startsOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  storyEndsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  today?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  upstreamsAsOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type EnforcementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Enforcement'] = ResolversParentTypes['Enforcement']> = {
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   caseNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1978,6 +2023,7 @@ export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends Reso
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   acknowledgeAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationAcknowledgeAlertArgs, 'id'>>;
+  advanceDemoClock?: Resolver<ResolversTypes['DemoClock'], ParentType, ContextType, RequireFields<MutationAdvanceDemoClockArgs, 'months'>>;
   approveLimitAction?: Resolver<ResolversTypes['LimitAction'], ParentType, ContextType, RequireFields<MutationApproveLimitActionArgs, 'id'>>;
   assignAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationAssignAlertArgs, 'id' | 'user'>>;
   assignApplication?: Resolver<ResolversTypes['Application'], ParentType, ContextType, RequireFields<MutationAssignApplicationArgs, 'id' | 'user'>>;
@@ -2087,6 +2133,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   connectors?: Resolver<Array<ResolversTypes['Connector']>, ParentType, ContextType>;
   dataInventory?: Resolver<Array<ResolversTypes['InventoryRow']>, ParentType, ContextType>;
+  demoClock?: Resolver<Maybe<ResolversTypes['DemoClock']>, ParentType, ContextType>;
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType, Partial<QueryEnterpriseArgs>>;
   enterprises?: Resolver<ResolversTypes['EnterpriseConnection'], ParentType, ContextType, RequireFields<QueryEnterprisesArgs, 'first'>>;
   featureCatalog?: Resolver<Array<ResolversTypes['FeatureDefinition']>, ParentType, ContextType>;
@@ -2278,6 +2325,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
+  DemoClock?: DemoClockResolvers<ContextType>;
   Enforcement?: EnforcementResolvers<ContextType>;
   Enterprise?: EnterpriseResolvers<ContextType>;
   EnterpriseConnection?: EnterpriseConnectionResolvers<ContextType>;

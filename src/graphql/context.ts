@@ -12,6 +12,7 @@ import { PortfolioService } from '../monitoring/portfolio.js';
 import { MonitoringService, type MonitoringOptions } from '../monitoring/service.js';
 import { OriginationService } from '../origination/service.js';
 import { RiskService } from '../risk/service.js';
+import type { DemoWorld } from '../demo/world.js';
 import type { Store } from '../store/database.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -31,6 +32,8 @@ export interface HubServices {
   portfolio: PortfolioService;
   /** The job queue every service defines its tasks on; started by whoever runs the hub. */
   jobs: JobQueue;
+  /** The demo's upstreams and clock, when the hub runs the demo. */
+  demoWorld: DemoWorld | undefined;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
@@ -67,6 +70,8 @@ export function createServices(
     riskConfig?: RiskConfig;
     /** The hub's clock; tests move it to expire applications. */
     now?: () => Date;
+    /** The demo: its sandboxes are the upstreams, its clock the hub's. */
+    demoWorld?: DemoWorld;
     jobs?: JobQueueOptions;
     monitoring?: MonitoringOptions;
   },
@@ -76,12 +81,12 @@ export function createServices(
   const bound = new Map<string, BoundConnector>();
   for (const connector of connectors) {
     const { id } = connector.manifest;
-    const upstream = options.upstreams?.get(id);
+    const upstream = (options.demoWorld?.upstreams.configs ?? options.upstreams)?.get(id);
     const binding = fromEnvironment.get(id) ?? (upstream === undefined ? undefined : bindConnector(connector, upstream, options.reliability));
     if (binding) bound.set(id, binding);
   }
-  const now = options.now ?? (() => new Date());
-  const ingest = new IngestService(store, connectors, bound, options);
+  const now = options.now ?? options.demoWorld?.clock.now ?? (() => new Date());
+  const ingest = new IngestService(store, connectors, bound, { ...options, now });
   const risk = new RiskService(store.db, options.riskConfig ?? loadRiskConfig(), now);
   const jobs = new JobQueue(store, options.jobs);
   const origination = new OriginationService(store.db, ingest, risk, now);
@@ -96,6 +101,7 @@ export function createServices(
     limits: new LimitActions(store.db, now),
     portfolio: new PortfolioService(store.db, risk, now),
     jobs,
+    demoWorld: options.demoWorld,
   };
 }
 

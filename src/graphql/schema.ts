@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Resolvers } from '../generated/graphql.js';
 import { applyAuthorization } from './authorization.js';
+import { demoResolvers } from './resolvers/demo.js';
 import { enterpriseResolvers } from './resolvers/enterprise.js';
 import { ingestResolvers } from './resolvers/ingest.js';
 import { monitoringResolvers } from './resolvers/monitoring.js';
@@ -36,6 +37,7 @@ const resolvers: Resolvers[] = [
   riskResolvers,
   originationResolvers,
   monitoringResolvers,
+  demoResolvers,
 ];
 
 export function buildSchema() {

@@ -8,6 +8,7 @@ import * as origination from './migrations/0006-origination.js';
 import * as alerts from './migrations/0007-alerts.js';
 import * as monitoringSweeps from './migrations/0008-monitoring-sweeps.js';
 import * as limitActions from './migrations/0009-limit-actions.js';
+import * as demoClock from './migrations/0010-demo-clock.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-alerts': alerts,
   '0008-monitoring-sweeps': monitoringSweeps,
   '0009-limit-actions': limitActions,
+  '0010-demo-clock': demoClock,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

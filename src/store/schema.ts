@@ -381,6 +381,15 @@ export interface LimitActionTable {
   decisionNote: string | null;
 }
 
+/** The demo's clock: the story's today (a YYYY-MM-01 day), the months the demo stands from it, and when its book was prepared. */
+export interface DemoClockTable {
+  id: Generated<boolean>;
+  startsOn: string;
+  monthsAdvanced: number;
+  advancedAt: Timestamp | null;
+  preparedAt: Timestamp | null;
+}
+
 export interface Database {
   syncRun: SyncRunTable;
   enterprise: EnterpriseTable;
@@ -409,6 +418,7 @@ export interface Database {
   monitoringSweep: MonitoringSweepTable;
   monitoringSweepBatch: MonitoringSweepBatchTable;
   limitAction: LimitActionTable;
+  demoClock: DemoClockTable;
 }
 
 export type EnterpriseRow = Selectable<EnterpriseTable>;

@@ -1,0 +1,43 @@
+import type { Config } from '../config/config.js';
+import { openHubClient } from './hub-client.js';
+import { sweep } from './refresh.js';
+
+interface Clock {
+  monthsAdvanced: number;
+  prepared: boolean;
+  upstreamsAsOf: string;
+  today: string;
+  storyEndsAt: string;
+}
+const FIELDS = 'monthsAdvanced prepared upstreamsAsOf today storyEndsAt';
+const CLOCK = /* GraphQL */ `query DemoClock { demoClock { ${FIELDS} } }`;
+const ADVANCE = /* GraphQL */ `mutation AdvanceDemoClock($months: Int!) { advanceDemoClock(months: $months) { ${FIELDS} } }`;
+
+/**
+ * `simulate --months N`: time passes in the demo, a month at a time. Each month the upstream
+ * sandboxes move on (the story's distressed enterprises deteriorate, a few healthy ones slip),
+ * the book is swept, and the alerts it raised are printed. Refused before anything moves when
+ * the hub does not run the demo, is still preparing it, or the story ends sooner.
+ */
+export async function simulate(config: Config, months: number, print: (line: string) => void): Promise<void> {
+  const client = await openHubClient(config, { worker: true, demo: true });
+  try {
+    const { demoClock: clock } = await client.run<{ demoClock: Clock | null }>(CLOCK);
+    if (!clock) throw new Error('INVALID_STATE: the hub does not run the demo (DEMO=false); simulate moves the demo\'s clock only');
+    if (!clock.prepared) throw new Error('INVALID_STATE: the demo is still preparing its loan book; the hub logs "demo ready" when it is done');
+    const room = monthsBetween(clock.upstreamsAsOf, clock.storyEndsAt);
+    if (months > room) throw new Error(`INVALID_STATE: the demo's story ends at ${clock.storyEndsAt.slice(0, 10)}, ${room} month${room === 1 ? '' : 's'} after ${clock.upstreamsAsOf.slice(0, 10)}`);
+    for (let month = 1; month <= months; month++) {
+      const { advanceDemoClock: now } = await client.run<{ advanceDemoClock: Clock }>(ADVANCE, { months: 1 });
+      print(`${now.upstreamsAsOf.slice(0, 7)}: the upstreams serve the story as of ${now.upstreamsAsOf.slice(0, 10)}; the hub's today is ${now.today.slice(0, 10)}`);
+      await sweep(client, print);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+function monthsBetween(from: string, to: string): number {
+  const [a, b] = [new Date(from), new Date(to)];
+  return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
+}

@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { systemActor } from '../src/audit/audit.js';
+import { DemoClock } from '../src/demo/clock.js';
+import { openTestStore, type TestStore } from './support/store.js';
+
+/**
+ * Time passes in the demo, as a newcomer sees it: `npm start` prepares a loan book with a
+ * history, `simulate` moves the story on a month at a time through the running hub, and each
+ * month's alerts reach a subscriber on the hub's websocket as the sweep raises them.
+ */
+const cli = ['--import', 'tsx', 'src/cli/main.ts'];
+
+interface Answer<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('time passes in the demo', () => {
+  let hub: ChildProcess | undefined;
+  afterAll(() => {
+    hub?.kill('SIGTERM');
+  });
+
+  it('starts with a loan book and its history; simulate moves it on and its alerts reach a subscriber', async () => {
+    hub = spawn(process.execPath, [...cli, 'serve'], {
+      env: { ...process.env, DATA_DIR: 'memory', DATABASE_URL: '', HUB_URL: '', PORT: '0', DEMO_ENTERPRISES: '40', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: hub.stdout! });
+    let url = '';
+    const tokens = new Map<string, string>();
+    const ask = async <T>(role: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(role)}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as Answer<T>;
+    };
+    const advance = (role: string, months: number) => ask(role, 'mutation($m: Int!) { advanceDemoClock(months: $m) { monthsAdvanced } }', { m: months });
+    let whilePreparing: Answer<unknown> | undefined;
+    let ready: { olderLoans: number; currentLoans: number; alerts: number } | undefined;
+    for await (const line of lines) {
+      const up = /GraphQL at (http:\/\/\S+)\/graphql/.exec(line);
+      if (up) url = up[1]!;
+      const token = /^ {2}([A-Z_]+) +(\S+\.\S+\.\S+)$/.exec(line);
+      if (token) tokens.set(token[1]!, token[2]!);
+      if (line.startsWith('Try')) whilePreparing = await advance('RISK_MANAGER', 1);
+      if (line.includes('"demo ready')) {
+        ready = JSON.parse(line) as typeof ready;
+        break;
+      }
+      if (line.includes('"demo preparation failed"')) throw new Error(line);
+    }
+    // Only the preparation moves the clock until the book is ready.
+    expect(whilePreparing?.errors?.[0]?.extensions?.code).toBe('INVALID_STATE');
+    expect(ready!.olderLoans).toBeGreaterThan(0);
+    expect(ready!.currentLoans).toBeGreaterThan(0);
+
+    // The book: lines opened a year before DEMO_CLOCK through origination, and lines opened now.
+    type Clock = { demoClock: { startsOn: string; monthsAdvanced: number; prepared: boolean; upstreamsAsOf: string; today: string; storyEndsAt: string } };
+    const clockQuery = '{ demoClock { startsOn monthsAdvanced prepared upstreamsAsOf today storyEndsAt } }';
+    const start = await ask<Clock>('ANALYST', clockQuery);
+    expect(start.data!.demoClock).toMatchObject({ startsOn: '2026-11-01', monthsAdvanced: 0, prepared: true, upstreamsAsOf: '2026-11-01T00:00:00.000Z', storyEndsAt: '2027-11-01T00:00:00.000Z' });
+    const book = await ask<{ loans: { totalCount: number; edges: { node: { openedAt: string; termMonths: number; status: string } }[] } }>(
+      'RISK_MANAGER',
+      '{ loans(first: 100) { totalCount edges { node { openedAt termMonths status } } } }',
+    );
+    const loans = book.data!.loans.edges.map((edge) => edge.node);
+    expect(book.data!.loans.totalCount).toBe(ready!.olderLoans + ready!.currentLoans);
+    const yearAgo = new Date(start.data!.demoClock.today);
+    yearAgo.setUTCMonth(yearAgo.getUTCMonth() - 11);
+    expect(loans.filter((loan) => new Date(loan.openedAt) < yearAgo && loan.termMonths === 24)).toHaveLength(ready!.olderLoans);
+    expect(loans.filter((loan) => new Date(loan.openedAt) >= yearAgo && loan.termMonths === 12)).toHaveLength(ready!.currentLoans);
+    const applications = await ask<{ applications: { edges: { node: { state: string } }[] } }>(
+      'RISK_MANAGER',
+      '{ applications(first: 100) { edges { node { state } } } }',
+    );
+    expect(applications.errors).toBeUndefined();
+    expect(applications.data!.applications.edges.filter((edge) => edge.node.state === 'APPROVED')).toHaveLength(loans.length);
+
+    // A subscriber on the hub's websocket, then two months through the CLI as an operator types it.
+    const received: { signal: { code: string } }[] = [];
+    const subscriber = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens.get('RISK_MANAGER')}` }, retryAttempts: 0 });
+    const subscribed = new Promise<void>((resolve, reject) => {
+      subscriber.on('connected', () => resolve());
+      subscriber.subscribe<{ alertRaised: { signal: { code: string } } }>(
+        { query: 'subscription { alertRaised { signal { code } } }' },
+        { next: (event) => received.push(event.data!.alertRaised), error: reject, complete: () => undefined },
+      );
+    });
+    await subscribed;
+    try {
+      const operator = { ...process.env, HUB_URL: url, HUB_TOKEN: tokens.get('RISK_MANAGER'), DATABASE_URL: '', LOG_LEVEL: 'silent' };
+      const simulated = await run(['simulate', '--months', '2'], operator);
+      expect(simulated).toMatchObject({ code: 0, stderr: '' });
+      const output = simulated.stdout.trim().split('\n');
+      expect(output.filter((line) => /^\d{4}-\d{2}: /.test(line))).toEqual([
+        expect.stringMatching(/^2026-12: the upstreams serve the story as of 2026-12-01; the hub's today is 2026-12-\d\d$/),
+        expect.stringMatching(/^2027-01: the upstreams serve the story as of 2027-01-01; the hub's today is 2027-01-\d\d$/),
+      ]);
+      const sweeps = output.filter((line) => line.startsWith('sweep '));
+      expect(sweeps).toHaveLength(2);
+      const raised = sweeps.map((line) => Number(/(\d+) new alerts/.exec(line)![1]));
+      for (const line of sweeps) expect(line).toContain(`${loans.length} enterprises with a live loan`);
+      const printed = output.filter((line) => /^ {2}(CRITICAL|WARNING|INFO) /.test(line));
+      expect(printed).toHaveLength(raised[0]! + raised[1]!);
+      expect(printed.length).toBeGreaterThan(0);
+      // Every alert the sweeps raised reached the subscriber.
+      for (let waited = 0; received.length < printed.length && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(received.map((alert) => alert.signal.code).sort()).toEqual(printed.map((line) => line.trim().split(/\s+/)[1]).sort());
+    } finally {
+      await subscriber.dispose();
+    }
+
+    const moved = await ask<Clock>('ANALYST', clockQuery);
+    expect(moved.data!.demoClock).toMatchObject({ monthsAdvanced: 2, upstreamsAsOf: '2027-01-01T00:00:00.000Z' });
+    expect(Date.parse(moved.data!.demoClock.today) - Date.parse(start.data!.demoClock.today)).toBeGreaterThanOrEqual(59 * 86_400_000);
+
+    // Past the story's end, the CLI refuses before anything moves; so does the API, by role and by value.
+    const operator = { ...process.env, HUB_URL: url, HUB_TOKEN: tokens.get('RISK_MANAGER'), DATABASE_URL: '', LOG_LEVEL: 'silent' };
+    const tooFar = await run(['simulate', '--months', '11'], operator);
+    expect(tooFar.code).toBe(1);
+    expect(tooFar.stderr).toContain("INVALID_STATE: the demo's story ends at 2027-11-01, 10 months after 2027-01-01");
+    expect((await advance('RISK_MANAGER', 11)).errors?.[0]?.extensions?.code).toBe('INVALID_STATE');
+    expect((await advance('RISK_MANAGER', 0)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await advance('ANALYST', 1)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await ask<Clock>('ANALYST', clockQuery)).data!.demoClock.monthsAdvanced).toBe(2);
+
+    // Each move is audited: the preparation's, by the hub, and the operator's two.
+    const audit = await ask<{ auditEvents: { edges: { node: { actor: string } }[] } }>('RISK_MANAGER', '{ auditEvents(filter: { action: "ADVANCE_DEMO_CLOCK" }, first: 10) { edges { node { actor } } } }');
+    expect(audit.data!.auditEvents.edges.map((edge) => edge.node.actor)).toEqual(['demo-risk-manager', 'demo-risk-manager', 'system']);
+  }, 300_000);
+});
+
+describe('the demo clock in the store', () => {
+  let testStore: TestStore;
+  beforeAll(async () => {
+    testStore = await openTestStore();
+  }, 60_000);
+  afterAll(() => testStore?.dispose());
+
+  it('starts at the prehistory, moves only within the story, and refuses a store started for another DEMO_CLOCK', async () => {
+    const clock = await DemoClock.open(testStore.store.db, '2026-11-01');
+    expect(clock.current).toMatchObject({ monthsAdvanced: -12, prepared: false, upstreamsAsOf: '2025-11-01T00:00:00.000Z' });
+    await expect(clock.advance(systemActor('test'), 1)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await clock.advance(systemActor('test'), 12, { preparing: true });
+    await clock.markPrepared();
+    await expect(clock.advance(systemActor('test'), 13)).rejects.toMatchObject({ code: 'INVALID_STATE', details: { monthsLeft: 12 } });
+    await clock.advance(systemActor('test'), 12);
+    expect(clock.current).toMatchObject({ monthsAdvanced: 12, upstreamsAsOf: '2027-11-01T00:00:00.000Z', storyEndsAt: '2027-11-01T00:00:00.000Z' });
+    await expect(clock.advance(systemActor('test'), 1)).rejects.toMatchObject({ code: 'INVALID_STATE', details: { monthsLeft: 0 } });
+
+    // Another process's copy sees the store's clock; a stale copy cannot move it.
+    const other = await DemoClock.open(testStore.store.db, '2026-11-01');
+    expect(other.current).toMatchObject({ monthsAdvanced: 12, prepared: true });
+    await expect(DemoClock.open(testStore.store.db, '2026-10-01')).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('set DEMO_CLOCK=2026-11-01') });
+  });
+
+  it('a copy left behind by another process cannot move the clock past what it read', async () => {
+    await testStore.reset();
+    const one = await DemoClock.open(testStore.store.db, '2026-11-01');
+    const two = await DemoClock.open(testStore.store.db, '2026-11-01');
+    await one.advance(systemActor('one'), 1, { preparing: true });
+    await expect(two.advance(systemActor('two'), 1, { preparing: true })).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('another process moved the demo clock') });
+    expect((await DemoClock.open(testStore.store.db, '2026-11-01')).current.monthsAdvanced).toBe(-11);
+  });
+});
