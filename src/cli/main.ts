@@ -83,7 +83,7 @@ program
     running.hub = await startHub({ config, services, authenticator: createAuthenticator(keys), logger });
     const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
     const tokens = config.nodeEnv === 'production' || keys.kind !== 'secret' ? undefined : await demoTokens(keys.secret);
-    printWelcome(running.hub.url, sample?.uscc, tokens);
+    printWelcome(running.hub.url, sample?.uscc, tokens, world !== undefined);
     if (world) {
       // The API answers while the demo is prepared; a preparation cut short finishes on the next start.
       prepareDemo(services, world, { info: (message, fields) => logger.info(fields ?? {}, message) }).then(
@@ -259,7 +259,7 @@ async function demoTokens(secret: Uint8Array): Promise<Map<Role, string>> {
   return tokens;
 }
 
-function printWelcome(url: string, uscc: string | undefined, tokens: Map<Role, string> | undefined) {
+function printWelcome(url: string, uscc: string | undefined, tokens: Map<Role, string> | undefined, demo: boolean) {
   const query = `{ enterprise(uscc: "${uscc ?? '91320505MA1XXXXXXX'}") { name status legalRepresentative { name } shareholders { shareRatio holder { ... on Person { name } ... on Enterprise { name } } } } }`;
   const riskQuery = `{ enterprise(uscc: "${uscc ?? '91320505MA1XXXXXXX'}") { riskView(product: "invoice-loan") { score grade decision reasonCodes { code text { en } } recommendedLimit { amount } } } }`;
   const auth = tokens ? ` -H "authorization: Bearer $TOKEN"` : ` -H "authorization: Bearer <a token from your identity provider>"`;
@@ -276,6 +276,7 @@ function printWelcome(url: string, uscc: string | undefined, tokens: Map<Role, s
       'and, once the fill has synced it, its risk view:',
       `  curl -s ${url}/graphql -H 'content-type: application/json'${auth} \\`,
       `    -d '${JSON.stringify({ query: riskQuery })}'`,
+      ...(demo ? ['Once the log says "demo ready", let a month pass in the demo and see its alerts:', `  HUB_URL=${url} HUB_TOKEN=<the RISK_MANAGER token> npm run cli -- simulate --months 1`] : []),
       '',
     ].join('\n'),
   );
