@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { loadConfig } from '../src/config/config.js';
 import { scorecardSchema } from '../src/risk/config.js';
 import { FEATURES } from '../src/risk/features/catalog.js';
 import { openStore } from '../src/store/database.js';
@@ -99,6 +100,17 @@ describe('configuration', () => {
     await expect(cli(['migrate'], { NODE_ENV: 'production', DATA_DIR: 'memory', PERSON_ID_SALT: '' })).rejects.toMatchObject({
       stderr: expect.stringContaining('PERSON_ID_SALT: required in production'),
     });
+  });
+
+  it('never runs the demo in production, and runs it by default elsewhere', async () => {
+    const production = { NODE_ENV: 'production', DATA_DIR: 'memory', PERSON_ID_SALT: 'a-production-salt-of-length', JWT_SECRET: 'x'.repeat(32) };
+    await expect(cli(['serve'], { ...production, DEMO: 'true' })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('DEMO: the demo (sandboxes as upstreams, a clock of its own) never runs in production'),
+    });
+    expect(loadConfig(production).demo.enabled).toBe(false);
+    expect(loadConfig({}).demo.enabled).toBe(true);
+    expect(loadConfig({ DEMO: 'false' }).demo.enabled).toBe(false);
   });
 });
 

@@ -4,6 +4,10 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { systemActor } from '../src/audit/audit.js';
 import { DemoClock } from '../src/demo/clock.js';
+import { DEMO_LOAN_OFFICER, prepareDemo } from '../src/demo/prepare.js';
+import { openDemoWorld } from '../src/demo/world.js';
+import { createServices } from '../src/graphql/context.js';
+import { TEST_PERSON_ID_SALT } from './support/hub.js';
 import { openTestStore, type TestStore } from './support/store.js';
 
 /**
@@ -61,14 +65,14 @@ describe('time passes in the demo', () => {
       const token = /^ {2}([A-Z_]+) +(\S+\.\S+\.\S+)$/.exec(line);
       if (token) tokens.set(token[1]!, token[2]!);
       if (line.startsWith('Try')) whilePreparing = await advance('RISK_MANAGER', 1);
-      if (line.includes('"demo ready')) {
+      if (line.includes('"msg":"demo ready')) {
         ready = JSON.parse(line) as typeof ready;
         break;
       }
       if (line.includes('"demo preparation failed"')) throw new Error(line);
     }
     // Only the preparation moves the clock until the book is ready.
-    expect(whilePreparing?.errors?.[0]?.extensions?.code).toBe('INVALID_STATE');
+    expect(whilePreparing?.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' }, message: expect.stringContaining('still preparing') });
     expect(ready!.olderLoans).toBeGreaterThan(0);
     expect(ready!.currentLoans).toBeGreaterThan(0);
 
@@ -145,39 +149,108 @@ describe('time passes in the demo', () => {
     // Each move is audited: the preparation's, by the hub, and the operator's two.
     const audit = await ask<{ auditEvents: { edges: { node: { actor: string } }[] } }>('RISK_MANAGER', '{ auditEvents(filter: { action: "ADVANCE_DEMO_CLOCK" }, first: 10) { edges { node { actor } } } }');
     expect(audit.data!.auditEvents.edges.map((edge) => edge.node.actor)).toEqual(['demo-risk-manager', 'demo-risk-manager', 'system']);
+    // A consent's status is judged on the demo's clock: the demo's consents hold to a year past the story.
+    const consents = await ask<{ enterprises: { edges: { node: { consents: { status: string }[] } }[] } }>('ANALYST', '{ enterprises(first: 5) { edges { node { consents { status } } } } }');
+    expect(consents.data!.enterprises.edges.flatMap((edge) => edge.node.consents.map((consent) => consent.status))).toEqual(Array(5).fill('ACTIVE'));
   }, 300_000);
 });
 
 describe('the demo clock in the store', () => {
   let testStore: TestStore;
+  const story = { clock: '2026-11-01', seed: 7, enterprises: 10 };
+  const open = (demo = story, create = true) => DemoClock.open(testStore.store.db, demo, { create }).then((clock) => clock!);
+  beforeAll(async () => {
+    testStore = await openTestStore();
+  }, 60_000);
+  afterAll(() => testStore?.dispose());
+  beforeEach(() => testStore.reset());
+
+  it('starts at the prehistory, moves only within the story, and refuses a store made for another story', async () => {
+    expect(await DemoClock.open(testStore.store.db, story, { create: false })).toBeUndefined();
+    const clock = await open();
+    expect(clock.current).toMatchObject({ monthsAdvanced: -12, prepared: false, upstreamsAsOf: '2025-11-01T00:00:00.000Z' });
+    await expect(clock.advance(systemActor('test'), 1)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('still preparing') });
+    await clock.advance(systemActor('test'), 12, { preparing: true });
+    await clock.markPrepared(systemActor('test'));
+    await expect(clock.advance(systemActor('test'), 13)).rejects.toMatchObject({ code: 'INVALID_STATE', details: { monthsLeft: 12 } });
+    await expect(clock.advance(systemActor('test'), 0)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await clock.advance(systemActor('test'), 12);
+    expect(clock.current).toMatchObject({ monthsAdvanced: 12, upstreamsAsOf: '2027-11-01T00:00:00.000Z', storyEndsAt: '2027-11-01T00:00:00.000Z' });
+    await expect(clock.advance(systemActor('test'), 1)).rejects.toMatchObject({ code: 'INVALID_STATE', message: "the demo's story ends at 2027-11-01, 0 months after 2027-11-01" });
+
+    expect((await open(story, false)).current).toMatchObject({ monthsAdvanced: 12, prepared: true });
+    await expect(open({ ...story, clock: '2026-10-01' })).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('DEMO_CLOCK=2026-11-01, not 2026-10-01') });
+    await expect(open({ ...story, seed: 8, enterprises: 11 })).rejects.toMatchObject({ message: expect.stringContaining('DEMO_SEED=7, not 8; DEMO_ENTERPRISES=10, not 11') });
+  });
+
+  it("keeps the hub's today in the month the upstreams stand at, never going back, whatever the real date", async () => {
+    const clock = await open();
+    const first = clock.now();
+    expect(first.getTime()).toBeGreaterThanOrEqual(Date.parse('2025-11-01T00:00:00.000Z'));
+    expect(first.getTime()).toBeLessThan(Date.parse('2025-11-01T00:01:00.000Z'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(clock.now().getTime()).toBeGreaterThan(first.getTime());
+    // A month's end is as far as today goes while the upstreams stay.
+    await testStore.store.db.updateTable('demoClock').set({ anchoredAt: new Date(Date.now() - 90 * 86_400_000) }).execute();
+    await clock.reload();
+    expect(clock.now().toISOString()).toBe('2025-11-30T23:59:59.999Z');
+    await clock.advance(systemActor('test'), 1, { preparing: true });
+    expect(clock.now().getTime() - Date.parse('2025-12-01T00:00:00.000Z')).toBeLessThan(60_000);
+  });
+
+  it('moves from where the store has it, so a copy in another process follows', async () => {
+    const one = await open();
+    const two = await open(story, false);
+    await one.advance(systemActor('one'), 1, { preparing: true });
+    expect((await two.advance(systemActor('two'), 2, { preparing: true })).monthsAdvanced).toBe(-9);
+    expect(await one.reload()).toBe(true);
+    expect(one.current.upstreamsAsOf).toBe('2026-02-01T00:00:00.000Z');
+    const audit = await testStore.store.db.selectFrom('auditEvent').select(['action', 'purpose']).where('action', '=', 'ADVANCE_DEMO_CLOCK').orderBy('id').execute();
+    expect(audit).toEqual([{ action: 'ADVANCE_DEMO_CLOCK', purpose: 'one' }, { action: 'ADVANCE_DEMO_CLOCK', purpose: 'two' }]);
+  });
+});
+
+describe('a demo preparation cut short', () => {
+  let testStore: TestStore;
+  const demo = { enabled: true, clock: '2026-11-01', seed: 20261101, enterprises: 13, sandboxFaults: {} };
   beforeAll(async () => {
     testStore = await openTestStore();
   }, 60_000);
   afterAll(() => testStore?.dispose());
 
-  it('starts at the prehistory, moves only within the story, and refuses a store started for another DEMO_CLOCK', async () => {
-    const clock = await DemoClock.open(testStore.store.db, '2026-11-01');
-    expect(clock.current).toMatchObject({ monthsAdvanced: -12, prepared: false, upstreamsAsOf: '2025-11-01T00:00:00.000Z' });
-    await expect(clock.advance(systemActor('test'), 1)).rejects.toMatchObject({ code: 'INVALID_STATE' });
-    await clock.advance(systemActor('test'), 12, { preparing: true });
-    await clock.markPrepared();
-    await expect(clock.advance(systemActor('test'), 13)).rejects.toMatchObject({ code: 'INVALID_STATE', details: { monthsLeft: 12 } });
-    await clock.advance(systemActor('test'), 12);
-    expect(clock.current).toMatchObject({ monthsAdvanced: 12, upstreamsAsOf: '2027-11-01T00:00:00.000Z', storyEndsAt: '2027-11-01T00:00:00.000Z' });
-    await expect(clock.advance(systemActor('test'), 1)).rejects.toMatchObject({ code: 'INVALID_STATE', details: { monthsLeft: 0 } });
+  it('finishes on the next start: an application left unsubmitted is submitted, nothing is booked twice, and a restart serves the stored month', async () => {
+    const world = (await openDemoWorld(testStore.store, demo, { create: true }))!;
+    const services = createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT, demoWorld: world });
+    await services.jobs.start({ work: true });
+    try {
+      // The last run stopped between creating an application and submitting it.
+      const { uscc } = world.portfolio.enterprises[0]!;
+      const draft = await services.origination.create(DEMO_LOAN_OFFICER, { uscc, product: 'tax-loan', amount: '50000.00', termMonths: 24 });
+      const log: string[] = [];
+      const prepared = await prepareDemo(services, world, { info: (message) => log.push(message) });
+      expect(prepared).toBeDefined();
+      expect(log).toEqual(expect.arrayContaining(['demo prehistory: filling the store as of 2025-11-01', 'demo: the clock is at 2026-11-01; syncing every source', 'demo fill complete']));
+      const applications = await testStore.store.db.selectFrom('application').select(['id', 'enterpriseId', 'state']).where('createdBy', '=', DEMO_LOAN_OFFICER.user).execute();
+      expect(applications.find((application) => application.id === draft.id)?.state).not.toBe('DRAFT');
+      expect(new Set(applications.map((application) => application.enterpriseId)).size).toBe(applications.length);
+      const loans = await testStore.store.db.selectFrom('loan').select('id').execute();
+      expect(loans).toHaveLength(prepared!.olderLoans + prepared!.currentLoans);
 
-    // Another process's copy sees the store's clock; a stale copy cannot move it.
-    const other = await DemoClock.open(testStore.store.db, '2026-11-01');
-    expect(other.current).toMatchObject({ monthsAdvanced: 12, prepared: true });
-    await expect(DemoClock.open(testStore.store.db, '2026-10-01')).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('set DEMO_CLOCK=2026-11-01') });
-  });
+      // Prepared once: a second start does nothing.
+      expect(await prepareDemo(services, world, { info: () => undefined })).toBeUndefined();
+      expect(await testStore.store.db.selectFrom('loan').select('id').execute()).toHaveLength(loans.length);
 
-  it('a copy left behind by another process cannot move the clock past what it read', async () => {
-    await testStore.reset();
-    const one = await DemoClock.open(testStore.store.db, '2026-11-01');
-    const two = await DemoClock.open(testStore.store.db, '2026-11-01');
-    await one.advance(systemActor('one'), 1, { preparing: true });
-    await expect(two.advance(systemActor('two'), 1, { preparing: true })).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('another process moved the demo clock') });
-    expect((await DemoClock.open(testStore.store.db, '2026-11-01')).current.monthsAdvanced).toBe(-11);
-  });
+      await world.advance(systemActor('test'), 3);
+    } finally {
+      await services.jobs.stop();
+      await world.close();
+    }
+    const restarted = (await openDemoWorld(testStore.store, demo, { create: false }))!;
+    try {
+      expect(restarted.clock.current).toMatchObject({ monthsAdvanced: 3, prepared: true });
+      for (const sandbox of restarted.upstreams.sandboxes.values()) expect(sandbox.clock()).toBe('2027-02-01T00:00:00.000Z');
+    } finally {
+      await restarted.close();
+    }
+  }, 240_000);
 });

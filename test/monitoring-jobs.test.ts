@@ -84,8 +84,6 @@ it('a sweep killed mid-run and run again raises each alert once, as an uninterru
       DATA_DIR: dataDir,
       DATABASE_URL: '',
       HUB_URL: '',
-      // The upstreams are this test's sandboxes, named by CONNECTOR_* below, not the demo's.
-      DEMO: 'false',
       LOG_LEVEL: 'silent',
       PERSON_ID_SALT: SALT,
       MONITORING_BATCH_SIZE: String(BATCH),

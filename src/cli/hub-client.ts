@@ -29,7 +29,7 @@ const NO_TOKEN = 'UNAUTHENTICATED: set HUB_TOKEN to a token of yours, e.g. HUB_T
  * here, after verifying the token with this deployment's keys: the same roles and audit apply.
  * In-process, the job queue only takes jobs when `worker` is set: an operation that waits for
  * its own jobs (a monitoring sweep) works them here, any other leaves the queue to the hub; and
- * with `demo` set, when the store is the demo's (DEMO=true), the demo's sandboxes and clock run
+ * with `demo` set, when the store is a demo `serve` made, the demo's sandboxes and clock run
  * here as `serve` runs them, for operations that pull sources or move the demo on.
  */
 export async function openHubClient(config: Config, options: { worker?: boolean; demo?: boolean } = {}): Promise<HubClient> {
@@ -60,7 +60,7 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
   const store = await openStore(config.store);
   let world: DemoWorld | undefined;
   try {
-    world = options.demo && config.demo.enabled ? await openDemoWorld(store, config.demo) : undefined;
+    world = options.demo && config.demo.enabled ? await openDemoWorld(store, config.demo, { create: false }) : undefined;
     const services = createServices(store, { ...config, ...(world ? { demoWorld: world } : {}) }, process.env);
     await services.jobs.start({ work: options.worker ?? false });
     const schema = buildSchema();

@@ -45,7 +45,7 @@ program
     const logger = createLogger(config);
     const store = await openStore(config.store);
     // In the demo the upstreams are the sandboxes, on loopback, serving the generated story as of the demo's clock.
-    const world = config.demo.enabled ? await openDemoWorld(store, config.demo) : undefined;
+    const world = config.demo.enabled ? await openDemoWorld(store, config.demo, { create: true }) : undefined;
     const services = createServices(
       store,
       { ...config, jobs: { ...config.jobs, onError: (error) => logger.error({ err: error }, 'job queue error') }, ...(world ? { demoWorld: world } : {}) },

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { openHubClient } from './hub-client.js';
 import { sweep } from './refresh.js';
+import { monthsBetween, storyEndMessage } from '../demo/clock.js';
 
 interface Clock {
   monthsAdvanced: number;
@@ -25,8 +26,7 @@ export async function simulate(config: Config, months: number, print: (line: str
     const { demoClock: clock } = await client.run<{ demoClock: Clock | null }>(CLOCK);
     if (!clock) throw new Error('INVALID_STATE: the hub does not run the demo (DEMO=false); simulate moves the demo\'s clock only');
     if (!clock.prepared) throw new Error('INVALID_STATE: the demo is still preparing its loan book; the hub logs "demo ready" when it is done');
-    const room = monthsBetween(clock.upstreamsAsOf, clock.storyEndsAt);
-    if (months > room) throw new Error(`INVALID_STATE: the demo's story ends at ${clock.storyEndsAt.slice(0, 10)}, ${room} month${room === 1 ? '' : 's'} after ${clock.upstreamsAsOf.slice(0, 10)}`);
+    if (months > monthsBetween(clock.upstreamsAsOf, clock.storyEndsAt)) throw new Error(`INVALID_STATE: ${storyEndMessage(clock.upstreamsAsOf, clock.storyEndsAt)}`);
     for (let month = 1; month <= months; month++) {
       const { advanceDemoClock: now } = await client.run<{ advanceDemoClock: Clock }>(ADVANCE, { months: 1 });
       print(`${now.upstreamsAsOf.slice(0, 7)}: the upstreams serve the story as of ${now.upstreamsAsOf.slice(0, 10)}; the hub's today is ${now.today.slice(0, 10)}`);
@@ -37,7 +37,3 @@ export async function simulate(config: Config, months: number, print: (line: str
   }
 }
 
-function monthsBetween(from: string, to: string): number {
-  const [a, b] = [new Date(from), new Date(to)];
-  return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
-}

@@ -28,11 +28,8 @@ const environmentSchema = z.object({
     .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, 'must be the first day of a month, YYYY-MM-01')
     .default('2026-11-01'),
   DEMO_ENTERPRISES: z.coerce.number().int().min(1).max(50_000).default(200),
-  /** Whether `serve` seeds the demo portfolio into an empty store. */
-  DEMO: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
+  /** Whether `serve` runs the demo (its sandboxes, clock and loan book); on by default outside production, never in it. */
+  DEMO: optional(z.enum(['true', 'false']).transform((value) => value === 'true')),
   /** Share of requests each demo sandbox answers with a fault, e.g. `tax=0.3,court=0.1`. */
   SANDBOX_FAULTS: z.string().default(''),
   /** HS256 secret the hub verifies (and the `token` command signs) with. */
@@ -113,6 +110,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (env.JWKS_URL && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
     throw new ConfigError('invalid configuration — JWT_ISSUER and JWT_AUDIENCE: required with JWKS_URL, or any token of that identity provider would do');
   }
+  if (env.NODE_ENV === 'production' && env.DEMO) {
+    throw new ConfigError('invalid configuration — DEMO: the demo (sandboxes as upstreams, a clock of its own) never runs in production');
+  }
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URL) {
     throw new ConfigError('invalid configuration — JWT_SECRET or JWKS_URL: one is required in production');
   }
@@ -125,7 +125,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       : { kind: 'pglite', dataDir: env.DATA_DIR },
     personIdSalt: env.PERSON_ID_SALT ?? developmentSalt,
     logLevel: env.LOG_LEVEL,
-    demo: { enabled: env.DEMO, seed: env.DEMO_SEED, enterprises: env.DEMO_ENTERPRISES, clock: env.DEMO_CLOCK, sandboxFaults },
+    demo: { enabled: env.DEMO ?? env.NODE_ENV !== 'production', seed: env.DEMO_SEED, enterprises: env.DEMO_ENTERPRISES, clock: env.DEMO_CLOCK, sandboxFaults },
     dataDir: env.DATA_DIR,
     auth: env.JWT_SECRET
       ? { kind: 'secret', secret: env.JWT_SECRET }

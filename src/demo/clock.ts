@@ -1,7 +1,10 @@
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { formatMonth, parseMonth } from '../common/calendar.js';
 import { InputError, InvalidStateError } from '../common/errors.js';
+import type { Config } from '../config/config.js';
 import type { Db } from '../store/database.js';
+import type { DemoClockTable } from '../store/schema.js';
+import type { Selectable } from 'kysely';
 
 /** How far past DEMO_CLOCK the demo's story is written: what `simulate` can reach. */
 export const DEMO_STORY_MONTHS = 12;
@@ -21,95 +24,128 @@ export interface DemoClockState {
   storyEndsAt: string;
 }
 
+type Row = Selectable<DemoClockTable>;
+
 /**
- * Time in the demo. The upstream sandboxes serve the story as of a month's first day; the hub's
- * today is the real time moved by as many months, so the distance between the two stays what
- * it is at DEMO_CLOCK, and everything the hub records (when it observed a fact, ran a sync,
- * booked a loan) is on the demo's time. Kept in the store, so the hub and the CLI share it and
- * a restart keeps it; this process's copy is moved by `advance` only.
+ * Time in the demo. The upstream sandboxes serve the story as of the first of a month; the
+ * hub's today runs in real time from that instant and stops at the month's end, so it never
+ * leaves the month the upstreams stand at (a month's facts are complete once it is over), and
+ * it never goes back, even across a restart. Kept in the store, so the hub and the CLI share it;
+ * everything the hub dates (a fact observed, a sync run, a loan booked, an alert raised) is on
+ * this clock, while audit lines keep the real time they were written at.
  */
 export class DemoClock {
   private constructor(
     private readonly db: Db,
-    private state: DemoClockState,
+    private row: Row,
   ) {}
 
-  /** The store's clock; the first time, at the start of the prehistory. A store started for another DEMO_CLOCK is refused. */
-  static async open(db: Db, startsOn: string): Promise<DemoClock> {
-    parseMonth(startsOn);
-    await db
-      .insertInto('demoClock')
-      .values({ startsOn, monthsAdvanced: -DEMO_PREHISTORY_MONTHS })
-      .onConflict((conflict) => conflict.column('id').doNothing())
-      .execute();
-    const row = await db.selectFrom('demoClock').select(['startsOn', 'monthsAdvanced', 'preparedAt']).executeTakeFirstOrThrow();
-    if (row.startsOn !== startsOn) {
-      throw new InvalidStateError(`this store's demo has DEMO_CLOCK ${row.startsOn}, not ${startsOn}: set DEMO_CLOCK=${row.startsOn}, or use a new store for another story`);
+  /**
+   * The store's demo clock, or undefined when the store has none and `create` is not set; the
+   * first time, at the start of the prehistory. A store made for another story is refused.
+   */
+  static async open(db: Db, demo: Pick<Config['demo'], 'clock' | 'seed' | 'enterprises'>, { create }: { create: boolean }): Promise<DemoClock | undefined> {
+    const start = parseMonth(demo.clock);
+    if (create) {
+      const upstreamsAsOf = instantOfMonth(start - DEMO_PREHISTORY_MONTHS);
+      await db
+        .insertInto('demoClock')
+        .values({ startsOn: demo.clock, seed: demo.seed, enterprises: demo.enterprises, monthsAdvanced: -DEMO_PREHISTORY_MONTHS, todayAnchor: upstreamsAsOf, anchoredAt: new Date() })
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .execute();
     }
-    return new DemoClock(db, stateOf(startsOn, row.monthsAdvanced, row.preparedAt !== null));
+    const row = await db.selectFrom('demoClock').selectAll().executeTakeFirst();
+    if (!row) return undefined;
+    const made = { DEMO_CLOCK: row.startsOn, DEMO_SEED: String(row.seed), DEMO_ENTERPRISES: String(row.enterprises) };
+    const asked = { DEMO_CLOCK: demo.clock, DEMO_SEED: String(demo.seed), DEMO_ENTERPRISES: String(demo.enterprises) };
+    const differ = (Object.keys(made) as (keyof typeof made)[]).filter((key) => made[key] !== asked[key]);
+    if (differ.length > 0) {
+      throw new InvalidStateError(
+        `this store holds the demo of another story (${differ.map((key) => `${key}=${made[key]}, not ${asked[key]}`).join('; ')}): set those, or use a new store (delete DATA_DIR)`,
+      );
+    }
+    return new DemoClock(db, row);
   }
 
   get current(): DemoClockState {
-    return this.state;
+    const { startsOn, monthsAdvanced, preparedAt } = this.row;
+    const start = parseMonth(startsOn);
+    return {
+      startsOn,
+      monthsAdvanced,
+      prepared: preparedAt !== null,
+      upstreamsAsOf: instantOfMonth(start + monthsAdvanced).toISOString(),
+      storyEndsAt: instantOfMonth(start + DEMO_STORY_MONTHS).toISOString(),
+    };
   }
 
   /** The hub's today. */
-  readonly now = (): Date => shiftMonths(new Date(), this.state.monthsAdvanced);
+  readonly now = (): Date => todayOf(this.row, Date.now());
+
+  /** Reads the store's clock again (another process may have moved it); true when it moved. */
+  async reload(): Promise<boolean> {
+    const row = await this.db.selectFrom('demoClock').selectAll().executeTakeFirstOrThrow();
+    const moved = row.monthsAdvanced !== this.row.monthsAdvanced;
+    this.row = row;
+    return moved;
+  }
 
   /**
-   * Moves the demo on by whole months, within its story; audited. Refused while the demo is
-   * being prepared, unless it is the preparation moving it.
+   * Moves the demo on by whole months, within its story, from where the store has it; audited.
+   * Refused while the demo is being prepared, unless it is the preparation moving it.
    */
   async advance(actor: Actor, months: number, { preparing = false } = {}): Promise<DemoClockState> {
     if (!Number.isInteger(months) || months < 1) throw new InputError(`months must be a whole number of at least 1, got ${months}`, { argument: 'months' });
-    const { startsOn, monthsAdvanced: before, prepared } = this.state;
-    if (!prepared && !preparing) throw new InvalidStateError('the demo is still preparing its loan book; the hub logs "demo ready" when it is done');
-    const room = DEMO_STORY_MONTHS - before;
-    if (months > room) {
-      throw new InvalidStateError(`the demo's story ends at ${this.state.storyEndsAt}; it stands at ${this.state.upstreamsAsOf}, ${room} month${room === 1 ? '' : 's'} from the end`, { monthsLeft: room });
-    }
-    const advanced = await this.db.transaction().execute(async (trx) => {
-      // Conditional on the months it read, so two advances at once cannot both pass the end.
-      const row = await trx
+    this.row = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('demoClock').selectAll().forUpdate().executeTakeFirstOrThrow();
+      const before = new DemoClock(this.db, row).current;
+      if (!before.prepared && !preparing) throw new InvalidStateError('the demo is still preparing its loan book; the hub logs "demo ready" when it is done');
+      const room = DEMO_STORY_MONTHS - row.monthsAdvanced;
+      if (months > room) throw new InvalidStateError(storyEndMessage(before.upstreamsAsOf, before.storyEndsAt), { monthsLeft: room });
+      const realNow = Date.now();
+      const upstreamsAsOf = instantOfMonth(parseMonth(row.startsOn) + row.monthsAdvanced + months);
+      // Never back: today moves to the new month's first instant, or stays if it was later.
+      const todayAnchor = new Date(Math.max(upstreamsAsOf.getTime(), todayOf(row, realNow).getTime()));
+      const moved = await trx
         .updateTable('demoClock')
-        .set({ monthsAdvanced: before + months, advancedAt: new Date() })
-        .where('monthsAdvanced', '=', before)
-        .returning(['monthsAdvanced', 'preparedAt'])
-        .executeTakeFirst();
-      if (!row) throw new InvalidStateError('another process moved the demo clock meanwhile; read it again and retry');
-      const after = stateOf(startsOn, row.monthsAdvanced, row.preparedAt !== null);
-      await recordAudit(trx, actor, [{ action: 'ADVANCE_DEMO_CLOCK', subjectType: 'DemoClock', subjectId: null, before: { upstreamsAsOf: this.state.upstreamsAsOf }, after: { upstreamsAsOf: after.upstreamsAsOf } }]);
-      return after;
+        .set({ monthsAdvanced: row.monthsAdvanced + months, todayAnchor, anchoredAt: new Date(realNow) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, actor, [
+        { action: 'ADVANCE_DEMO_CLOCK', subjectType: 'DemoClock', subjectId: null, before: { upstreamsAsOf: before.upstreamsAsOf }, after: { upstreamsAsOf: upstreamsAsOf.toISOString() } },
+      ]);
+      return moved;
     });
-    this.state = advanced;
-    return advanced;
+    return this.current;
   }
 
-  async markPrepared(): Promise<void> {
-    await this.db.updateTable('demoClock').set({ preparedAt: new Date() }).execute();
-    this.state = { ...this.state, prepared: true };
+  /** The preparation is done: from now on anyone with the role may move the clock. */
+  async markPrepared(actor: Actor): Promise<void> {
+    this.row = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.updateTable('demoClock').set({ preparedAt: new Date() }).returningAll().executeTakeFirstOrThrow();
+      await recordAudit(trx, actor, [{ action: 'PREPARE_DEMO', subjectType: 'DemoClock', subjectId: null, after: { upstreamsAsOf: this.current.upstreamsAsOf } }]);
+      return row;
+    });
   }
 }
 
-function stateOf(startsOn: string, monthsAdvanced: number, prepared: boolean): DemoClockState {
-  const start = parseMonth(startsOn);
-  return {
-    startsOn,
-    monthsAdvanced,
-    prepared,
-    upstreamsAsOf: `${formatMonth(start + monthsAdvanced)}T00:00:00.000Z`,
-    storyEndsAt: `${formatMonth(start + DEMO_STORY_MONTHS)}T00:00:00.000Z`,
-  };
+/** The one wording for a move past the story's end, here and in the CLI. */
+export function storyEndMessage(upstreamsAsOf: string, storyEndsAt: string): string {
+  const months = monthsBetween(upstreamsAsOf, storyEndsAt);
+  return `the demo's story ends at ${storyEndsAt.slice(0, 10)}, ${months} month${months === 1 ? '' : 's'} after ${upstreamsAsOf.slice(0, 10)}`;
 }
 
-/** The same instant `months` calendar months later (earlier when negative), on the month's last day where the day is missing. */
-export function shiftMonths(instant: Date, months: number): Date {
-  if (months === 0) return instant;
-  const shifted = new Date(instant);
-  const day = shifted.getUTCDate();
-  shifted.setUTCDate(1);
-  shifted.setUTCMonth(shifted.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, 0)).getUTCDate();
-  shifted.setUTCDate(Math.min(day, lastDay));
-  return shifted;
+export function monthsBetween(from: string, to: string): number {
+  const [a, b] = [new Date(from), new Date(to)];
+  return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
+}
+
+/** Real time from the anchor, up to the last millisecond of the month the upstreams stand at. */
+function todayOf(row: Row, realNow: number): Date {
+  const monthEnd = instantOfMonth(parseMonth(row.startsOn) + row.monthsAdvanced + 1).getTime() - 1;
+  return new Date(Math.min(row.todayAnchor.getTime() + Math.max(0, realNow - row.anchoredAt.getTime()), monthEnd));
+}
+
+function instantOfMonth(month: number): Date {
+  return new Date(`${formatMonth(month)}T00:00:00.000Z`);
 }

@@ -149,10 +149,9 @@ export function planEnterprise(context: Context, index: number): EnterprisePlan 
   // Age: most between 2 and 20 years, a minority between 1 and 2.
   let ageMonths = rng.bernoulli(0.12) ? rng.float(12, 24) : 24 + Math.min(215, rng.exponential(72));
   if (distressStart !== null) ageMonths = Math.max(ageMonths, context.months - distressStart + 12 + rng.float(0, 12));
-  const establishedDay = Math.min(
-    context.clockDay - 366,
-    context.clockDay - Math.round(ageMonths * 30.4375) - rng.int(0, 20),
-  );
+  // Ages as at the usual window's end, so a longer story's enterprises exist when its window starts.
+  const ageDay = monthStart(context.clockMonth - context.lead);
+  const establishedDay = Math.min(ageDay - 366, ageDay - Math.round(ageMonths * 30.4375) - rng.int(0, 20));
 
   const uscc = drawUscc(context, rng, kind === 'INDIVIDUAL' ? '2' : '1', region.code, establishedDay);
   const name = drawName(context, rng, kind, region, industry);

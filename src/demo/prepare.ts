@@ -14,9 +14,7 @@ import type { DemoWorld } from './world.js';
 export const DEMO_LOAN_OFFICER: Actor = { user: 'demo-loan-officer', roles: ['ANALYST'], purpose: '演示：贷款台账', requestId: null };
 
 export interface DemoPreparation {
-  /** The sync of every enterprise's sources as of DEMO_CLOCK. */
-  fill: FillSummary;
-  /** Loans booked a year before DEMO_CLOCK, to enterprises the model approved then. */
+  /** Loans booked before DEMO_CLOCK, to enterprises the model approved then. */
   olderLoans: number;
   /** Loans booked at DEMO_CLOCK, to enterprises the model approves then. */
   currentLoans: number;
@@ -35,29 +33,29 @@ export interface PreparationLog {
  * the enterprises the model approves now get a one-year line, and a first monitoring sweep
  * finds the older loans whose enterprises have turned since. Every loan goes through
  * origination (consent, pulls, the frozen assessment, automatic approval by the product's
- * rules). Each step is idempotent, so a preparation cut short finishes on the next start.
+ * rules). Each step is idempotent, so a preparation cut short finishes on the next start; one
+ * hub prepares a store (several hub processes on one store are issue 9's).
  */
 export async function prepareDemo(services: HubServices, world: DemoWorld, log: PreparationLog): Promise<DemoPreparation | undefined> {
   const { clock } = world;
   if (clock.current.prepared) return undefined;
   const actor = systemActor('demo preparation: the loan book and its history');
   const sourceIds = [...world.upstreams.configs.keys()];
-  let olderLoans = 0;
   if (clock.current.monthsAdvanced < 0) {
     log.info(`demo prehistory: filling the store as of ${clock.current.upstreamsAsOf.slice(0, 10)}`);
     await fill(services, await enterprisesToFill(services.store, sourceIds), log);
-    olderLoans = await bookLoans(services, world, { share: 1 / 3, termMonths: 24 });
-    log.info(`demo prehistory: ${olderLoans} loans booked`);
+    log.info(`demo prehistory: ${await bookLoans(services, world, { share: 1 / 3, termMonths: 24 })} loans booked`);
     await world.advance(actor, -clock.current.monthsAdvanced, { preparing: true });
   }
   log.info(`demo: the clock is at ${clock.current.upstreamsAsOf.slice(0, 10)}; syncing every source`);
   const enterprises = (await services.store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
-  const summary = await fill(services, enterprises, log);
-  log.info('demo fill complete', summary);
-  const currentLoans = await bookLoans(services, world, { share: 1 / 2, termMonths: 12 });
+  log.info('demo fill complete', await fill(services, enterprises, log));
+  await bookLoans(services, world, { share: 1 / 2, termMonths: 12 });
   const sweep = await services.monitoring.refresh(actor);
-  await clock.markPrepared();
-  return { fill: summary, olderLoans, currentLoans, sweep };
+  await clock.markPrepared(actor);
+  const startsAt = new Date(`${clock.current.startsOn}T00:00:00.000Z`);
+  const loans = await services.store.db.selectFrom('loan').select('openedAt').execute();
+  return { olderLoans: loans.filter((loan) => loan.openedAt < startsAt).length, currentLoans: loans.filter((loan) => loan.openedAt >= startsAt).length, sweep };
 }
 
 function fill(services: HubServices, enterpriseIds: readonly string[], log: PreparationLog): Promise<FillSummary> {
@@ -74,9 +72,10 @@ function fill(services: HubServices, enterpriseIds: readonly string[], log: Prep
  */
 async function bookLoans(services: HubServices, world: DemoWorld, { share, termMonths }: { share: number; termMonths: number }): Promise<number> {
   const { store, risk, origination } = services;
-  const booked = new Set(
-    (await store.db.selectFrom('application').select('enterpriseId').where('createdBy', '=', DEMO_LOAN_OFFICER.user).execute()).map((row) => row.enterpriseId),
-  );
+  const applications = await store.db.selectFrom('application').select(['id', 'enterpriseId', 'state']).where('createdBy', '=', DEMO_LOAN_OFFICER.user).execute();
+  // An application the last run created and was stopped before submitting is submitted now.
+  for (const draft of applications.filter((application) => application.state === 'DRAFT')) await origination.submit(DEMO_LOAN_OFFICER, draft.id);
+  const booked = new Set(applications.map((application) => application.enterpriseId));
   const enterprises = (await store.db.selectFrom('enterprise').select(['id', 'uscc']).orderBy('id').execute()).filter((enterprise) => !booked.has(enterprise.id));
   const products = [risk.product('tax-loan'), risk.product('invoice-loan')];
   let count = 0;

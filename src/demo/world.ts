@@ -11,9 +11,9 @@ import type { Portfolio } from './types.js';
 /**
  * The demo as the hub runs it: a story written from DEMO_SEED up to DEMO_STORY_MONTHS past
  * DEMO_CLOCK (with 36 months of history before DEMO_CLOCK), the upstream sandboxes serving it
- * as of the demo clock, and the bank's enterprises and consents. Moving the clock moves every sandbox with it: the story's enterprises go on as
- * the generator planned them (the distressed deteriorate, a few healthy ones slip), and the
- * hub sees it only through its connectors.
+ * as of the demo clock, and the bank's enterprises and consents. Moving the clock moves every
+ * sandbox with it: the story's enterprises go on as the generator planned them (the distressed
+ * deteriorate, a few healthy ones slip), and the hub sees it only through its connectors.
  */
 export interface DemoWorld {
   portfolio: Portfolio;
@@ -21,6 +21,8 @@ export interface DemoWorld {
   clock: DemoClock;
   /** Moves the demo on by whole months: the clock in the store, then every sandbox. */
   advance(actor: Actor, months: number, options?: { preparing?: boolean }): Promise<DemoClockState>;
+  /** Follows the store's clock, which another process may have moved. */
+  reload(): Promise<DemoClockState>;
   close(): Promise<void>;
 }
 
@@ -34,8 +36,13 @@ export function demoStory(demo: Config['demo']): Portfolio {
   });
 }
 
-export async function openDemoWorld(store: Store, demo: Config['demo']): Promise<DemoWorld> {
-  const clock = await DemoClock.open(store.db, demo.clock);
+/**
+ * The demo over a store: `serve` makes the store the demo's (`create`); other commands join a
+ * demo a hub made, and get undefined for a store that is not one.
+ */
+export async function openDemoWorld(store: Store, demo: Config['demo'], { create }: { create: boolean }): Promise<DemoWorld | undefined> {
+  const clock = await DemoClock.open(store.db, demo, { create });
+  if (!clock) return undefined;
   const portfolio = demoStory(demo);
   const upstreams = await startDemoUpstreams(portfolio, demo.sandboxFaults, clock.current.upstreamsAsOf);
   try {
@@ -44,14 +51,18 @@ export async function openDemoWorld(store: Store, demo: Config['demo']): Promise
     await upstreams.close();
     throw error;
   }
+  const follow = (state: DemoClockState) => {
+    for (const sandbox of upstreams.sandboxes.values()) sandbox.setClock(state.upstreamsAsOf);
+    return state;
+  };
   return {
     portfolio,
     upstreams,
     clock,
-    async advance(actor, months, options) {
-      const state = await clock.advance(actor, months, options);
-      for (const sandbox of upstreams.sandboxes.values()) sandbox.setClock(state.upstreamsAsOf);
-      return state;
+    advance: async (actor, months, options) => follow(await clock.advance(actor, months, options)),
+    reload: async () => {
+      await clock.reload();
+      return follow(clock.current);
     },
     close: () => upstreams.close(),
   };

@@ -34,6 +34,8 @@ export interface HubServices {
   jobs: JobQueue;
   /** The demo's upstreams and clock, when the hub runs the demo. */
   demoWorld: DemoWorld | undefined;
+  /** The hub's clock: the real one, or the demo's. */
+  now: () => Date;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
@@ -102,13 +104,14 @@ export function createServices(
     portfolio: new PortfolioService(store.db, risk, now),
     jobs,
     demoWorld: options.demoWorld,
+    now,
   };
 }
 
 export function createContext(services: HubServices, { viewer, requestId, purpose }: RequestIdentity): GraphQLContext {
   return {
     ...services,
-    loaders: createLoaders(services.store.db),
+    loaders: createLoaders(services.store.db, services.now),
     viewer,
     actor: { ...viewer, requestId, purpose },
     personalReads: new Set(),

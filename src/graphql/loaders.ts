@@ -42,7 +42,8 @@ import type {
  * One DataLoader per entity per request: every reference between entities goes through
  * one of these, so a page of N enterprises costs a fixed number of statements, not N.
  */
-export function createLoaders(db: Db) {
+/** A request's DataLoaders; `now` is the hub's clock (the demo's, in the demo). */
+export function createLoaders(db: Db, now: () => Date) {
   const enterpriseById = new DataLoader<string, EnterpriseRow | null>(async (ids) => {
     const rows = await findEnterprisesByIds(db, ids);
     rows.forEach((row) => enterpriseByUscc.prime(row.uscc, row));
@@ -128,7 +129,7 @@ export function createLoaders(db: Db) {
       return ids.map((id) => (profiles.has(id) ? [profiles.get(id)!] : []));
     }),
     sourceFreshness: new DataLoader<string, SourceFreshnessRow[]>(async (ids) =>
-      groupBy(ids, await findSourceFreshness(db, ids), (row) => row.enterpriseId),
+      groupBy(ids, await findSourceFreshness(db, ids, now()), (row) => row.enterpriseId),
     ),
     assessmentOfApplication: new DataLoader<string, FrozenAssessment | null>(async (ids) => {
       const found = await findFrozenAssessments(db, ids);

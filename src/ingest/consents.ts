@@ -21,7 +21,7 @@ export interface ConsentGrant {
  * a stated purpose (credit reporting regulation arts. 13–14; PIPL's definite purpose). They
  * are never edited: a consent is granted, then it expires or is revoked.
  */
-export async function grantConsent(db: Db, grant: ConsentGrant, actor: Actor, knownScopes: readonly string[], now = new Date()): Promise<ConsentRow> {
+export async function grantConsent(db: Db, grant: ConsentGrant, actor: Actor, knownScopes: readonly string[], now: Date): Promise<ConsentRow> {
   const scopes = [...new Set(grant.scopes)];
   if (scopes.length === 0) throw new InputError('scopes must name at least one source', { argument: 'scopes' });
   const unknown = scopes.filter((scope) => !knownScopes.includes(scope));
@@ -62,7 +62,7 @@ const auditView = (consent: ConsentRow) => ({
   revokedAt: consent.revokedAt,
 });
 
-export async function revokeConsent(db: Db, id: string, actor: Actor, now = new Date()): Promise<ConsentRow> {
+export async function revokeConsent(db: Db, id: string, actor: Actor, now: Date): Promise<ConsentRow> {
   const revoked = await db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('consent')
@@ -84,7 +84,7 @@ export async function revokeConsent(db: Db, id: string, actor: Actor, now = new 
   throw new InvalidStateError(`the consent was already revoked at ${existing.revokedAt!.toISOString()}`, { argument: 'id' });
 }
 
-export function consentStatus(consent: ConsentRow, now = new Date()): ConsentStatus {
+export function consentStatus(consent: ConsentRow, now: Date): ConsentStatus {
   if (consent.revokedAt) return 'REVOKED';
   return consent.expiresAt <= now ? 'EXPIRED' : 'ACTIVE';
 }

@@ -74,8 +74,8 @@ export interface SourceFreshnessRow {
   lastObservedAt: Date;
 }
 
-/** The latest observation per source up to now (see findLastSeen). */
-export async function findSourceFreshness(db: Db, enterpriseIds: readonly string[]): Promise<SourceFreshnessRow[]> {
-  const rows = await findLastSeen(db, enterpriseIds, new Date());
+/** The latest observation per source up to `now`, the hub's today (see findLastSeen). */
+export async function findSourceFreshness(db: Db, enterpriseIds: readonly string[], now: Date): Promise<SourceFreshnessRow[]> {
+  const rows = await findLastSeen(db, enterpriseIds, now);
   return rows.map(({ enterpriseId, source, lastSeen }) => ({ enterpriseId, source, lastObservedAt: lastSeen }));
 }

@@ -381,12 +381,17 @@ export interface LimitActionTable {
   decisionNote: string | null;
 }
 
-/** The demo's clock: the story's today (a YYYY-MM-01 day), the months the demo stands from it, and when its book was prepared. */
+/** The demo's clock (migration 0010). */
 export interface DemoClockTable {
   id: Generated<boolean>;
   startsOn: string;
+  /** bigint: read as a string. */
+  seed: ColumnType<string, number, number>;
+  enterprises: number;
   monthsAdvanced: number;
-  advancedAt: Timestamp | null;
+  /** The hub's today at `anchoredAt` (a real instant). */
+  todayAnchor: Timestamp;
+  anchoredAt: Timestamp;
   preparedAt: Timestamp | null;
 }
 

@@ -7,7 +7,7 @@ const view = (world: DemoWorld, state: DemoClockState) => ({ ...state, upstreams
 
 export const demoResolvers: Resolvers = {
   Query: {
-    demoClock: (_, __, { demoWorld }) => (demoWorld ? view(demoWorld, demoWorld.clock.current) : null),
+    demoClock: async (_, __, { demoWorld }) => (demoWorld ? view(demoWorld, await demoWorld.reload()) : null),
   },
   Mutation: {
     advanceDemoClock: async (_, { months }, { demoWorld, actor }) => {

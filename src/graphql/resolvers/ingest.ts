@@ -79,14 +79,15 @@ export const ingestResolvers: Resolvers = {
     },
   },
   Mutation: {
-    grantConsent: (_, { input }, { store, ingest, actor }) =>
+    grantConsent: (_, { input }, { store, ingest, actor, now }) =>
       grantConsent(
         store.db,
         { ...input, enterpriseId: fromGlobalId('Enterprise', input.enterpriseId, 'enterpriseId') },
         actor,
         ingest.knownScopes(),
+        now(),
       ),
-    revokeConsent: (_, { id }, { store, actor }) => revokeConsent(store.db, fromGlobalId('Consent', id), actor),
+    revokeConsent: (_, { id }, { store, actor, now }) => revokeConsent(store.db, fromGlobalId('Consent', id), actor, now()),
     syncEnterprise: (_, { id, sources }, { ingest, actor }) => ingest.syncEnterprise(actor, fromGlobalId('Enterprise', id), sources ?? undefined),
   },
   Enterprise: {
@@ -95,7 +96,7 @@ export const ingestResolvers: Resolvers = {
   Consent: {
     id: (consent) => toGlobalId('Consent', consent.id),
     enterprise: (consent, _, { loaders }) => loaders.enterpriseById.load(consent.enterpriseId) as Promise<EnterpriseRow>,
-    status: (consent) => consentStatus(consent),
+    status: (consent, _, { now }) => consentStatus(consent, now()),
   },
   SyncRun: {
     id: (run) => toGlobalId('SyncRun', run.id),
