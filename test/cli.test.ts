@@ -112,6 +112,12 @@ describe('configuration', () => {
     expect(loadConfig({}).demo.enabled).toBe(true);
     expect(loadConfig({ DEMO: 'false' }).demo.enabled).toBe(false);
   });
+
+  it('takes CORS origins as origins only, which a browser\'s Origin header can match', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://console.bank.example, http://localhost:5173' }).corsOrigins).toEqual(['https://console.bank.example', 'http://localhost:5173']);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://console.bank.example/' })).toThrow(/CORS_ORIGINS\.0: must be origins/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'console.bank.example' })).toThrow(/CORS_ORIGINS/);
+  });
 });
 
 /** The risk commands as a data scientist types them. */

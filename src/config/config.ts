@@ -52,6 +52,30 @@ const environmentSchema = z.object({
   MONITORING_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
   /** How often the job queue reclaims lost jobs and archives finished ones. */
   JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /**
+   * Limits on a GraphQL document (GraphQL Armor): field depth, cost (a list weighs its `first`:
+   * a page of 50 enterprises with every field of the contract costs about 123,000), aliases,
+   * directives, tokens.
+   */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(150_000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2000),
+  /** Expensive operations (feature vectors, syncs, sweeps) a user may start a minute. */
+  RATE_LIMIT_EXPENSIVE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Browser origins allowed to call the API (CORS), comma-separated; none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(
+      z.array(
+        z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, 'must be origins such as https://console.bank.example (scheme, host, port; no path or trailing slash), comma-separated'),
+      ),
+    ),
+  /** The bearer token Prometheus scrapes /metrics with; without it, production serves no metrics. */
+  METRICS_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
 });
 
 export type Config = {
@@ -69,7 +93,20 @@ export type Config = {
   hub: { url: string | undefined; token: string | undefined };
   jobs: { maintenanceIntervalSeconds: number };
   monitoring: { schedule: string; batchSize: number; leaseSeconds: number };
+  /** How much a request may ask for (src/server/limits.ts). */
+  limits: RequestLimits;
+  corsOrigins: string[];
+  metricsToken: string | undefined;
 };
+
+export interface RequestLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  expensivePerMinute: number;
+}
 
 /** How tokens are verified; `development` is a random secret kept in DATA_DIR (src/auth/tokens.ts). */
 export type AuthConfig =
@@ -135,5 +172,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     hub: { url: env.HUB_URL, token: env.HUB_TOKEN },
     jobs: { maintenanceIntervalSeconds: env.JOBS_MAINTENANCE_SECONDS },
     monitoring: { schedule: env.MONITORING_SCHEDULE, batchSize: env.MONITORING_BATCH_SIZE, leaseSeconds: env.MONITORING_LEASE_SECONDS },
+    limits: {
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxCost: env.GRAPHQL_MAX_COST,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      expensivePerMinute: env.RATE_LIMIT_EXPENSIVE_PER_MINUTE,
+    },
+    corsOrigins: env.CORS_ORIGINS,
+    metricsToken: env.METRICS_TOKEN,
   };
 }

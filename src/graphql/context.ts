@@ -13,6 +13,8 @@ import { MonitoringService, type MonitoringOptions } from '../monitoring/service
 import { OriginationService } from '../origination/service.js';
 import { RiskService } from '../risk/service.js';
 import type { DemoWorld } from '../demo/world.js';
+import type { RequestLimits } from '../config/config.js';
+import { Throttle } from '../server/limits.js';
 import type { Store } from '../store/database.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -36,6 +38,8 @@ export interface HubServices {
   demoWorld: DemoWorld | undefined;
   /** The hub's clock: the real one, or the demo's. */
   now: () => Date;
+  /** Per-user budget of expensive operations. */
+  throttle: Throttle;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
@@ -76,6 +80,8 @@ export function createServices(
     demoWorld?: DemoWorld;
     jobs?: JobQueueOptions;
     monitoring?: MonitoringOptions;
+    /** The configured limits; without them no user is rate-limited (tests, benchmarks). */
+    limits?: RequestLimits;
   },
   environment: NodeJS.ProcessEnv = {},
 ): HubServices {
@@ -105,6 +111,7 @@ export function createServices(
     jobs,
     demoWorld: options.demoWorld,
     now,
+    throttle: new Throttle(options.limits?.expensivePerMinute ?? null),
   };
 }
 

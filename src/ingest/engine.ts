@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { metrics } from '../common/metrics.js';
 import { NotFoundError } from '../common/errors.js';
 import { payloadHash } from '../common/payload-hash.js';
 import type { Db, Store } from '../store/database.js';
@@ -55,6 +56,7 @@ export class IngestEngine {
 
     const startedAt = this.now();
     if (!(await hasConsent(db, enterpriseId, manifest.consentScope, startedAt))) {
+      metrics.syncRun(manifest.id, 'REFUSED', { stored: 0, duplicates: 0, quarantined: 0 });
       return db
         .insertInto('syncRun')
         .values({
@@ -139,12 +141,14 @@ export class IngestEngine {
       status = 'FAILED';
       error = failure instanceof Error ? failure.message : String(failure);
     }
-    return db
+    const finished = await db
       .updateTable('syncRun')
       .set({ ...counts, status, error, finishedAt: this.now() })
       .where('id', '=', run.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    metrics.syncRun(manifest.id, status, counts);
+    return finished;
   }
 
   /**

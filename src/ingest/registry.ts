@@ -40,6 +40,7 @@ export function bindConnector(connector: AnyConnector, config: unknown, reliabil
   }
   const { limits = manifest.rateLimit, ...rest } = reliability;
   const transport = createTransport({
+    source: manifest.id,
     baseUrl: (parsed.data as { baseUrl: string }).baseUrl,
     requestsPerSecond: limits.requestsPerSecond,
     concurrency: limits.concurrency,

@@ -1,3 +1,4 @@
+import { metrics } from '../common/metrics.js';
 import type { AxiosError} from 'axios';
 import axios, { type AxiosInstance } from 'axios';
 import {
@@ -36,6 +37,8 @@ export interface TransportRequest {
 }
 
 export interface TransportOptions {
+  /** The source it serves, for its metrics; none for a transport outside the hub. */
+  source?: string;
   baseUrl: string;
   timeoutMs: number;
   maxResponseBytes: number;
@@ -142,6 +145,9 @@ export function createTransport(options: TransportOptions): Transport {
     if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   };
 
+  const count = (outcome: Parameters<typeof metrics.connectorRequest>[1]) => {
+    if (options.source) metrics.connectorRequest(options.source, outcome);
+  };
   const attempt = async <T>(request: TransportRequest, signal: AbortSignal | undefined) => {
     await paced();
     const where = { method: request.method, path: request.path };
@@ -160,6 +166,7 @@ export function createTransport(options: TransportOptions): Transport {
         signal,
       });
     } catch (error) {
+      count('network_error');
       const axiosError = error as AxiosError;
       const tooLarge = axiosError.message?.includes('maxContentLength');
       throw new UpstreamError(
@@ -170,6 +177,7 @@ export function createTransport(options: TransportOptions): Transport {
     }
     const summary = String(response.data ?? '').slice(0, 200);
     if (response.status === 429 || response.status >= 500) {
+      count('server_error');
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'] as string | undefined);
       throw new UpstreamError(`${request.method} ${request.path}: upstream answered ${response.status}`, {
         ...where,
@@ -183,14 +191,17 @@ export function createTransport(options: TransportOptions): Transport {
     try {
       body = JSON.parse(response.data) as T;
     } catch (error) {
+      count('invalid_json');
       throw new UpstreamError(
         `${request.method} ${request.path}: answer ${response.status} is not valid JSON`,
         { ...where, status: response.status, retryable: true, bodySummary: summary },
         { cause: error },
       );
     }
+    count(response.status >= 400 ? 'client_error' : 'ok');
     return { status: response.status, body };
   };
+  if (options.source) metrics.watchCircuit(options.source, () => circuitStateNames[breaker.state]);
 
   return {
     async request<T>(request: TransportRequest, signal?: AbortSignal) {
@@ -200,6 +211,7 @@ export function createTransport(options: TransportOptions): Transport {
         return await policy.execute(({ signal: attemptSignal }) => attempt<T>(request, attemptSignal), signal);
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
+          count('circuit_open');
           throw new UpstreamError(`${request.method} ${request.path}: circuit open after repeated failures`, {
             method: request.method,
             path: request.path,

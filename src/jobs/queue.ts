@@ -1,5 +1,6 @@
 import { CompiledQuery, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
+import { metrics } from '../common/metrics.js';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 
@@ -44,6 +45,8 @@ export class JobQueue {
   /** This process's workers by task: woken when it sends their task a job, rather than at their next poll. */
   private readonly workers = new Map<string, string[]>();
   private started: Promise<void> | undefined;
+  private stopped = false;
+  private unwatch: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -68,6 +71,7 @@ export class JobQueue {
   start(options: StartOptions): Promise<void> {
     this.started ??= (async () => {
       await this.boss.start();
+      this.unwatch = metrics.watchQueue(() => this.depths());
       for (const [task, definition] of this.tasks) {
         const queue = { name: task, policy: definition.policy, retryLimit: definition.retryLimit, retryBackoff: true, retryDelay: 2, expireInSeconds: definition.leaseSeconds };
         if (await this.boss.getQueue(task)) await this.boss.updateQueue(task, queue);
@@ -123,10 +127,37 @@ export class JobQueue {
     return (await this.boss.getJobById(task, id, { includeArchive: true }))?.state;
   }
 
+  /** Whether the queue has started and its tables answer (readiness): a version read, bounded in time. */
+  async reachable(timeoutMs = 2000): Promise<boolean> {
+    if (!this.started || this.stopped) return false;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await this.started;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the job queue did not answer in time')), timeoutMs);
+      });
+      await Promise.race([this.store.runSql('SELECT version FROM pgboss.version'), timeout]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Jobs waiting or running, by task (the metrics' queue depth). */
+  private async depths(): Promise<Record<string, number>> {
+    const tasks = [...this.tasks.keys()];
+    const sizes = await Promise.all(tasks.map((task) => this.boss.getQueueSize(task, { before: 'completed' })));
+    return Object.fromEntries(tasks.map((task, i) => [task, sizes[i]!]));
+  }
+
   /** Lets running jobs finish (up to `timeoutMs`), then stops; a job cut off is retried once its lease runs out. */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.started) return;
     await this.started.catch(() => undefined);
+    this.stopped = true;
+    this.unwatch?.();
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
   }
 

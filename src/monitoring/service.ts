@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
+import { metrics } from '../common/metrics.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
 import type { IngestService } from '../ingest/service.js';
@@ -268,7 +269,10 @@ export class MonitoringService {
       }
       return alerts;
     });
-    for (const alert of raised) this.raised.emit('alert', alert);
+    for (const alert of raised) {
+      metrics.alertRaised(alert.code, alert.severity);
+      this.raised.emit('alert', alert);
+    }
   }
 
   /** The signals of a batch: each enterprise now against its previous refresh, and its loans. */

@@ -18,6 +18,8 @@ export interface ErrorFormatterOptions {
   exposeInternals: boolean;
   /** Where unexpected errors go, with their stack, since the client sees only a generic message. */
   logUnexpected: (error: unknown) => void;
+  /** What a request error's message may say (production hides limits and suggestions). */
+  redact?: (message: string) => string;
 }
 
 /**
@@ -43,6 +45,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return {
         ...formatted,
+        message: options.redact?.(formatted.message) ?? formatted.message,
         extensions: {
           ...(options.exposeInternals ? formatted.extensions : extensions),
           code: mapped,

@@ -5,16 +5,20 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { randomUUID } from 'node:crypto';
+import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Authenticator } from '../auth/tokens.js';
 import type { Viewer } from '../auth/roles.js';
+import { Kind } from 'graphql';
 import { HubError } from '../common/errors.js';
-import type { Config } from '../config/config.js';
+import { metrics, metricsRegistry } from '../common/metrics.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { auditPersonalReads, createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { createErrorFormatter } from './errors.js';
 import { serveSubscriptions } from './subscriptions.js';
-import type { Logger } from './logger.js';
+import { requestScope, type Logger } from './logger.js';
+import { documentProtection } from './limits.js';
 
 export interface Hub {
   /** The base URL the hub listens on, e.g. http://127.0.0.1:4000 */
@@ -23,32 +27,48 @@ export interface Hub {
 }
 
 export interface HubOptions {
-  config: Pick<Config, 'nodeEnv' | 'port' | 'host'>;
+  /** Limits and CORS origins default to those of an empty environment. */
+  config: Pick<Config, 'nodeEnv' | 'port' | 'host'> & Partial<Pick<Config, 'limits' | 'corsOrigins' | 'metricsToken'>>;
   services: HubServices;
   /** Verifies every request's bearer token (src/auth/tokens.ts). */
   authenticator: Authenticator;
   logger: Logger;
 }
 
-/** The HTTP side of the hub: GraphQL at /graphql (subscriptions over graphql-ws on the same path) and liveness at /healthz, on one port. */
+/**
+ * The HTTP side of the hub, on one port: GraphQL at /graphql (subscriptions over graphql-ws on the
+ * same path), liveness at /healthz, readiness at /readyz.
+ */
 export async function startHub({ config, services, authenticator, logger }: HubOptions): Promise<Hub> {
-  const { store } = services;
+  const { store, jobs } = services;
+  const defaults = loadConfig({});
+  const [limits, corsOrigins, metricsToken] = [config.limits ?? defaults.limits, config.corsOrigins ?? defaults.corsOrigins, config.metricsToken];
+  const production = config.nodeEnv === 'production';
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const exposeInternals = config.nodeEnv === 'development';
   const schema = buildSchema();
+  const protection = documentProtection(limits, production);
+  // The request id is on every line the request logs (src/server/logger.ts).
   const formatError = createErrorFormatter({
     exposeInternals,
     logUnexpected: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
+    redact: protection.redact,
   });
-  const subscriptions = serveSubscriptions({ httpServer, schema, services, authenticator, formatError, logger });
+  const subscriptions = serveSubscriptions({ httpServer, schema, services, authenticator, formatError, protection, logger });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     includeStacktraceInErrorResponses: exposeInternals,
-    introspection: config.nodeEnv !== 'production',
+    introspection: !production,
+    // One operation a request: a batch would multiply what one request may ask for.
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
     formatError,
+    validationRules: protection.apollo.validationRules,
+    parseOptions: protection.apollo.parseOptions,
     plugins: [
+      ...protection.apollo.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {
@@ -59,8 +79,9 @@ export async function startHub({ config, services, authenticator, logger }: HubO
       ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart() {
+          const started = performance.now();
           return {
-            async willSendResponse({ contextValue, operationName, response }) {
+            async willSendResponse({ contextValue, operationName, operation, response }) {
               try {
                 await auditPersonalReads(contextValue, operationName ?? null);
               } catch (error) {
@@ -70,6 +91,12 @@ export async function startHub({ config, services, authenticator, logger }: HubO
                   response.body.singleResult = { errors: [{ message: 'the request could not be audited', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
                 }
               }
+              const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+              const root = operation?.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
+              const label = operation ? `${operation.operation}:${root?.kind === Kind.FIELD ? root.name.value : 'fragment'}` : 'unknown';
+              metrics.graphqlRequest(label, (performance.now() - started) / 1000, errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')));
+              const limited = errors.find((error) => error.extensions?.code === 'RATE_LIMITED');
+              if (limited) response.http.headers.set('retry-after', String(limited.extensions?.retryAfterSeconds ?? 60));
             },
           };
         },
@@ -82,8 +109,26 @@ export async function startHub({ config, services, authenticator, logger }: HubO
     const reachable = await store.ping();
     response.status(reachable ? 200 : 503).json({ status: reachable ? 'ok' : 'unavailable', store: store.kind });
   });
+  // Prometheus scrapes: operational figures only, no personal data (src/common/metrics.ts); with
+  // METRICS_TOKEN set, only for that bearer token, and in production not at all without one.
+  app.get('/metrics', async (request, response) => {
+    if (metricsToken ? request.get('authorization') !== `Bearer ${metricsToken}` : production) {
+      response.status(metricsToken ? 401 : 404).json({ errors: [{ message: metricsToken ? 'the metrics need the METRICS_TOKEN bearer token' : 'metrics are served only with METRICS_TOKEN set', extensions: { code: metricsToken ? 'UNAUTHENTICATED' : 'NOT_FOUND' } }] });
+      return;
+    }
+    response.setHeader('content-type', metricsRegistry.contentType);
+    response.end(await metricsRegistry.metrics());
+  });
+  // Ready to take traffic: the store answers and the job queue's tables are reachable.
+  app.get('/readyz', async (_request, response) => {
+    const [storeUp, queueUp] = await Promise.all([store.ping(), jobs.reachable()]);
+    const ready = storeUp && queueUp;
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', store: storeUp ? 'up' : 'down', queue: queueUp ? 'up' : 'down' });
+  });
   app.use(
     '/graphql',
+    // Browsers from the configured origins only; other clients send no Origin and are not concerned.
+    cors({ origin: corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-purpose', 'apollo-require-preflight'], exposedHeaders: ['x-request-id'], maxAge: 600 }),
     authenticate(authenticator),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
@@ -94,7 +139,7 @@ export async function startHub({ config, services, authenticator, logger }: HubO
       },
     }),
   );
-  app.use(requestBodyErrors);
+  app.use(requestErrors(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -124,6 +169,7 @@ function authenticate(authenticator: Authenticator): RequestHandler {
     const header = request.get('authorization') ?? '';
     const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header.trim());
     const refuse = (message: string) => {
+      metrics.requestRefused('UNAUTHENTICATED');
       response.setHeader('www-authenticate', 'Bearer realm="creditgraph"');
       response.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
     };
@@ -132,7 +178,7 @@ function authenticate(authenticator: Authenticator): RequestHandler {
       ({ viewer }) => {
         response.locals.viewer = viewer;
         response.locals.requestId = requestId;
-        next();
+        requestScope.run({ requestId }, next);
       },
       (error: unknown) => (error instanceof HubError ? refuse(error.message) : next(error)),
     );
@@ -141,20 +187,24 @@ function authenticate(authenticator: Authenticator): RequestHandler {
 
 /**
  * A body that is not JSON, or too large, never reaches Apollo: answer it as GraphQL over
- * HTTP would, with a JSON error body and a code, instead of Express's HTML page.
+ * HTTP would, with a JSON error body and a code, instead of Express's HTML page. Anything else
+ * that failed before Apollo (the identity provider unreachable, say) is logged and masked.
  */
-const requestBodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number; message?: string }, _request, response, next) => {
-  if (response.headersSent) return next(error);
-  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-  const message =
-    error.type === 'entity.parse.failed'
-      ? 'the request body is not valid JSON'
-      : error.type === 'entity.too.large'
-        ? 'the request body is larger than the hub accepts'
-        : status === 500
-          ? 'Internal server error'
-          : (error.message ?? 'bad request');
-  response.status(status).json({
-    errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT' } }],
-  });
-};
+function requestErrors(logger: Logger): ErrorRequestHandler {
+  return (error: { type?: string; status?: number; message?: string }, _request, response, next) => {
+    if (response.headersSent) return next(error);
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ err: error }, 'unexpected error before a GraphQL request ran');
+    const message =
+      error.type === 'entity.parse.failed'
+        ? 'the request body is not valid JSON'
+        : error.type === 'entity.too.large'
+          ? 'the request body is larger than the hub accepts'
+          : status === 500
+            ? 'Internal server error'
+            : (error.message ?? 'bad request');
+    const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
+    metrics.requestRefused(code);
+    response.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}

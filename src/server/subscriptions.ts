@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Server } from 'node:http';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, subscribe, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -9,9 +9,13 @@ import type { Viewer } from '../auth/roles.js';
 import type { Authenticator } from '../auth/tokens.js';
 import { HubError } from '../common/errors.js';
 import { auditPersonalReads, createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
-import type { Logger } from './logger.js';
+import { requestScope, type Logger } from './logger.js';
+import type { DocumentProtection } from './limits.js';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** Subscriptions one socket may hold at once. */
+const MAX_SUBSCRIPTIONS = 20;
 
 /** The most a WebSocket close reason holds, in bytes. */
 const MAX_REASON = 123;
@@ -23,9 +27,19 @@ const MAX_REASON = 123;
  * Each operation gets a request's context, so roles, masking and the audit of personal data
  * apply to every event as to every answer over HTTP.
  */
-export function serveSubscriptions(options: { httpServer: Server; schema: GraphQLSchema; services: HubServices; authenticator: Authenticator; formatError: FormatError; logger: Logger }) {
-  const { httpServer, schema, services, authenticator, formatError, logger } = options;
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+export function serveSubscriptions(options: {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  services: HubServices;
+  authenticator: Authenticator;
+  formatError: FormatError;
+  /** The same document limits as over HTTP. */
+  protection: Pick<DocumentProtection, 'subscription' | 'redact'>;
+  logger: Logger;
+}) {
+  const { httpServer, schema, services, authenticator, formatError, protection, logger } = options;
+  // A message as large as an HTTP body may be.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
   const refuse = (socket: { close(code: number, reason: string): void }, message: string) => {
     // Cut on a character, never inside one: a broken character would lengthen the reason past the limit.
     let reason = `UNAUTHENTICATED: ${message}`;
@@ -34,11 +48,15 @@ export function serveSubscriptions(options: { httpServer: Server; schema: GraphQ
   };
   const format = (errors: readonly { originalError?: unknown; toJSON(): GraphQLFormattedError }[]) =>
     // Errors with no cause are the operation's own (it does not parse or validate): the caller's to fix.
-    errors.map((error) => (error.originalError ? formatError(error.toJSON(), error) : { ...error.toJSON(), extensions: { code: 'BAD_USER_INPUT' } }));
+    errors.map((error) =>
+      error.originalError ? formatError(error.toJSON(), error) : { ...error.toJSON(), message: protection.redact(error.toJSON().message), extensions: { code: 'BAD_USER_INPUT' } },
+    );
 
-  return useServer<Record<string, unknown> | undefined, { viewer: Viewer; requestId: string }>(
+  return useServer<Record<string, unknown> | undefined, { viewer: Viewer; subscriptions: Set<string> }>(
     {
       schema,
+      // Each operation has its own request id, on every line it logs (src/server/logger.ts).
+      subscribe: (args) => requestScope.run({ requestId: (args.contextValue as GraphQLContext).actor.requestId ?? 'unknown' }, () => subscribe(args)),
       async onConnect(ctx) {
         const header = ctx.connectionParams?.authorization;
         const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header.trim()) : null;
@@ -49,7 +67,6 @@ export function serveSubscriptions(options: { httpServer: Server; schema: GraphQ
         try {
           const { viewer, untilMs } = await authenticator.verify(match[1]!);
           ctx.extra.viewer = viewer;
-          ctx.extra.requestId = randomUUID();
           const expiry = setTimeout(() => refuse(ctx.extra.socket, 'the token has expired'), Math.min(Math.max(0, untilMs - Date.now()), 2 ** 31 - 1));
           ctx.extra.socket.once('close', () => clearTimeout(expiry));
           return true;
@@ -59,7 +76,26 @@ export function serveSubscriptions(options: { httpServer: Server; schema: GraphQ
           return false;
         }
       },
-      context: (ctx) => createContext(services, { viewer: ctx.extra.viewer!, requestId: ctx.extra.requestId!, purpose: null }),
+      onSubscribe(ctx, id, payload) {
+        const checked = protection.subscription(schema, payload.query, payload.operationName, payload.variables);
+        if (!('kind' in checked)) return checked;
+        const held = (ctx.extra.subscriptions ??= new Set());
+        if (held.size >= MAX_SUBSCRIPTIONS) {
+          return [new GraphQLError(`a socket holds at most ${MAX_SUBSCRIPTIONS} subscriptions; complete one first`, { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        held.add(id);
+        const requestId = randomUUID();
+        return {
+          schema,
+          document: checked,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: createContext(services, { viewer: ctx.extra.viewer!, requestId, purpose: null }),
+        };
+      },
+      onComplete(ctx, id) {
+        ctx.extra.subscriptions?.delete(id);
+      },
       onError: (_ctx, _id, _payload, errors) => format(errors),
       async onNext(_ctx, _id, _payload, args, result) {
         const context = args.contextValue as GraphQLContext;

@@ -88,7 +88,9 @@ export const ingestResolvers: Resolvers = {
         now(),
       ),
     revokeConsent: (_, { id }, { store, actor, now }) => revokeConsent(store.db, fromGlobalId('Consent', id), actor, now()),
-    syncEnterprise: (_, { id, sources }, { ingest, actor }) => ingest.syncEnterprise(actor, fromGlobalId('Enterprise', id), sources ?? undefined),
+    syncEnterprise: (_, { id, sources }, { ingest, actor, throttle, viewer }) =>
+      // A point for each source pulled.
+      throttle.spend(viewer, 'syncEnterprise', sources?.length ?? ingest.registered.length, async () => ingest.syncEnterprise(actor, fromGlobalId('Enterprise', id), sources ?? undefined)),
   },
   Enterprise: {
     consents: (enterprise, _, { loaders }) => loaders.consents.load(enterprise.id),

@@ -70,7 +70,8 @@ export const monitoringResolvers: Resolvers = {
     approveLimitAction: (_, { id, note }, { limits, actor }) => limits.approve(actor, fromGlobalId('LimitAction', id), note),
     rejectLimitAction: (_, { id, note }, { limits, actor }) => limits.reject(actor, fromGlobalId('LimitAction', id), note),
     withdrawLimitAction: (_, { id }, { limits, actor }) => limits.withdraw(actor, fromGlobalId('LimitAction', id)),
-    refreshMonitoring: (_, __, { monitoring, actor }) => monitoring.refresh(actor),
+    // A sweep of the whole book weighs ten.
+    refreshMonitoring: (_, __, { monitoring, actor, throttle, viewer }) => throttle.spend(viewer, 'refreshMonitoring', 10, () => monitoring.refresh(actor)),
     acknowledgeAlert: (_, { id }, { monitoring, actor }) => monitoring.acknowledge(actor, fromGlobalId('Alert', id)),
     assignAlert: (_, { id, user }, { monitoring, actor }) => monitoring.assign(actor, fromGlobalId('Alert', id), user),
     resolveAlert: (_, { id, note }, { monitoring, actor }) => monitoring.resolve(actor, fromGlobalId('Alert', id), note),

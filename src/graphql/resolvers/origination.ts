@@ -37,7 +37,9 @@ export const originationResolvers: Resolvers = {
   },
   Mutation: {
     createApplication: (_, { input }, { origination, actor }) => origination.create(actor, input),
-    submitApplication: (_, { id }, { origination, actor }) => origination.submit(actor, fromGlobalId('Application', id)),
+    // A submission pulls the product's sources: a point each.
+    submitApplication: (_, { id }, { origination, actor, throttle, viewer }) =>
+      throttle.spend(viewer, 'submitApplication', 4, async () => origination.submit(actor, fromGlobalId('Application', id))),
     decideApplication: (_, { id, decision, reasonCode, comment }, { origination, actor }) =>
       origination.decide(actor, fromGlobalId('Application', id), decision, reasonCode ?? null, comment ?? null),
     withdrawApplication: (_, { id }, { origination, actor }) => origination.withdraw(actor, fromGlobalId('Application', id)),

@@ -15,10 +15,12 @@ export const riskResolvers: Resolvers = {
     },
   },
   Query: {
-    featureVectors: (_, { enterpriseIds, asOf, names }, { risk }) => {
-      const ids = enterpriseIds.map((id) => fromGlobalId('Enterprise', id, 'enterpriseIds'));
-      return risk.featureVectors(ids, risk.asOf(asOf), risk.features(names));
-    },
+    featureVectors: (_, { enterpriseIds, asOf, names }, { risk, throttle, viewer }) =>
+      // A point for each hundred enterprises.
+      throttle.spend(viewer, 'featureVectors', enterpriseIds.length / 100, async () => {
+        const ids = enterpriseIds.map((id) => fromGlobalId('Enterprise', id, 'enterpriseIds'));
+        return risk.featureVectors(ids, risk.asOf(asOf), risk.features(names));
+      }),
     featureCatalog: (_, __, { risk }) => [...risk.features(null)],
     products: (_, __, { risk }) => [...risk.products],
   },

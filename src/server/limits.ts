@@ -1,0 +1,162 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import {
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Viewer } from '../auth/roles.js';
+import { HubError, RateLimitedError } from '../common/errors.js';
+import type { RequestLimits } from '../config/config.js';
+
+const TOO_MUCH = 'the operation asks for more than the hub allows';
+
+/**
+ * What a GraphQL document may ask for, enforced before anything runs, on HTTP (Apollo's plugins,
+ * validation rules and parse options) and on the websocket alike: depth, aliases and directives
+ * (GraphQL Armor's rules), tokens (graphql's parser), and cost (Armor's rule, run once the
+ * variables are known, so a list weighs its `first` whether it is written in or passed). In
+ * production the limits are not echoed back, field suggestions are off, and so is introspection.
+ */
+export function documentProtection(limits: RequestLimits, production: boolean) {
+  const exposeLimits = !production;
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, exposeLimits, errorMessage: TOO_MUCH, flattenFragments: true },
+    maxAliases: { n: limits.maxAliases, exposeLimits, errorMessage: TOO_MUCH },
+    maxDirectives: { n: limits.maxDirectives, exposeLimits, errorMessage: TOO_MUCH },
+    // Cost is checked with the variables in (below). Tokens are counted by graphql's parser, whose
+    // refusal is a syntax error answered 400; Armor's token plugin throws from a hook, a 500.
+    costLimit: { enabled: false },
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+  const cost = costLimitRule({ maxCost: limits.maxCost, exposeLimits, errorMessage: TOO_MUCH });
+  const costErrors = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): readonly GraphQLError[] => {
+    try {
+      return validate(schema, withVariablesInlined(document, variables ?? {}), [cost]);
+    } catch (error) {
+      // Armor's cost rule throws its refusal rather than reporting it.
+      if (error instanceof GraphQLError) return [error];
+      throw error;
+    }
+  };
+  const parseOptions = { maxTokens: limits.maxTokens };
+  const redact = (message: string) =>
+    production ? message.replace(/ ?Did you mean .*\?$/, '').replace(/^Syntax Error: Document contains more th\w+ \d+ tokens\..*$/, `Syntax Error: ${TOO_MUCH}`) : message;
+  const socketRules = [...specifiedRules, ...armor.validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
+
+  const costPlugin: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          const [error] = costErrors(schema, document, request.variables);
+          if (error) throw new GraphQLError(redact(error.message), { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+        },
+      };
+    },
+  };
+
+  return {
+    /** Apollo Server's plugins, validation rules and parse options. */
+    apollo: {
+      // Armor's types name Apollo's CommonJS build and the hub uses its ES modules: the same plugins.
+      plugins: [...(armor.plugins as unknown as ApolloServerPlugin[]), costPlugin],
+      validationRules: [...armor.validationRules, subscriptionsOverWebSocket],
+      parseOptions,
+    },
+    /**
+     * A websocket operation's document, or why it is refused: it parses within the token limit,
+     * validates under the same rules, is a subscription (queries and mutations go over HTTP), and
+     * costs no more than allowed. Refusals are errors for the client, never a closed socket.
+     */
+    subscription(schema: GraphQLSchema, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): DocumentNode | readonly GraphQLError[] {
+      let document: DocumentNode;
+      try {
+        document = parse(query, parseOptions);
+      } catch (error) {
+        return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+      }
+      const invalid = validate(schema, document, socketRules);
+      if (invalid.length > 0) return invalid;
+      if (getOperationAST(document, operationName)?.operation !== 'subscription') {
+        return [new GraphQLError('the websocket serves subscriptions; queries and mutations go over HTTP POST to /graphql')];
+      }
+      const tooCostly = costErrors(schema, document, variables);
+      return tooCostly.length > 0 ? tooCostly : document;
+    },
+    /** A request error's message as production shows it: without "Did you mean …?", nor the token limit. */
+    redact,
+  };
+}
+
+/** The document with each variable that holds a number written in, so a cost rule sees `first: $n` as the number. */
+function withVariablesInlined(document: DocumentNode, variables: Record<string, unknown>): DocumentNode {
+  return visit(document, {
+    Variable(node, _key, parent) {
+      // Only uses of a variable (argument values), not its definition.
+      if ((parent as { kind?: string } | undefined)?.kind === Kind.VARIABLE_DEFINITION) return undefined;
+      const value = variables[node.name.value];
+      return typeof value === 'number' && Number.isInteger(value) ? { kind: Kind.INT, value: String(value) } : undefined;
+    },
+  });
+}
+
+/** A subscription sent over HTTP is the client's mistake: it is served on the websocket. */
+const subscriptionsOverWebSocket: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === 'subscription') {
+      context.reportError(new GraphQLError('subscriptions are served over graphql-ws on the websocket at /graphql, not over HTTP', { nodes: [node] }));
+    }
+  },
+});
+
+export type DocumentProtection = ReturnType<typeof documentProtection>;
+
+/** Operations that cost the hub or an upstream real work, and what one costs of a user's budget. */
+export type ExpensiveOperation = 'featureVectors' | 'syncEnterprise' | 'submitApplication' | 'refreshMonitoring';
+
+/**
+ * Per-user rate limiting of expensive operations: a budget of points a minute a user, across
+ * them, answered with RATE_LIMITED and when to retry. Work the hub refuses as the caller's
+ * mistake (BAD_USER_INPUT, NOT_FOUND) gives its points back. In this process's memory: each
+ * hub process keeps its own.
+ */
+export class Throttle {
+  private readonly limiter: RateLimiterMemory | undefined;
+
+  /** `perMinute` null: no limit (services made without configured limits: tests, benchmarks). */
+  constructor(private readonly perMinute: number | null) {
+    this.limiter = perMinute === null ? undefined : new RateLimiterMemory({ points: perMinute, duration: 60, keyPrefix: 'expensive' });
+  }
+
+  async spend<T>(viewer: Viewer, operation: ExpensiveOperation, points: number, work: () => Promise<T>): Promise<T> {
+    if (!this.limiter || this.perMinute === null) return work();
+    const cost = Math.min(this.perMinute, Math.max(1, Math.ceil(points)));
+    try {
+      await this.limiter.consume(viewer.user, cost);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new RateLimitedError(
+        `${viewer.user} has used the ${this.perMinute} points a minute of expensive operations (feature vectors, syncs, submissions, sweeps); ${operation} costs ${cost} and may be asked again in ${retryAfterSeconds} s`,
+        { retryAfterSeconds },
+      );
+    }
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof HubError && (error.code === 'BAD_USER_INPUT' || error.code === 'NOT_FOUND')) await this.limiter.reward(viewer.user, cost);
+      throw error;
+    }
+  }
+}
