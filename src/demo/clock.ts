@@ -68,15 +68,7 @@ export class DemoClock {
   }
 
   get current(): DemoClockState {
-    const { startsOn, monthsAdvanced, preparedAt } = this.row;
-    const start = parseMonth(startsOn);
-    return {
-      startsOn,
-      monthsAdvanced,
-      prepared: preparedAt !== null,
-      upstreamsAsOf: instantOfMonth(start + monthsAdvanced).toISOString(),
-      storyEndsAt: instantOfMonth(start + DEMO_STORY_MONTHS).toISOString(),
-    };
+    return stateOf(this.row);
   }
 
   /** The hub's today. */
@@ -98,7 +90,7 @@ export class DemoClock {
     if (!Number.isInteger(months) || months < 1) throw new InputError(`months must be a whole number of at least 1, got ${months}`, { argument: 'months' });
     this.row = await this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('demoClock').selectAll().forUpdate().executeTakeFirstOrThrow();
-      const before = new DemoClock(this.db, row).current;
+      const before = stateOf(row);
       if (!before.prepared && !preparing) throw new InvalidStateError('the demo is still preparing its loan book; the hub logs "demo ready" when it is done');
       const room = DEMO_STORY_MONTHS - row.monthsAdvanced;
       if (months > room) throw new InvalidStateError(storyEndMessage(before.upstreamsAsOf, before.storyEndsAt), { monthsLeft: room });
@@ -127,6 +119,17 @@ export class DemoClock {
       return row;
     });
   }
+}
+
+function stateOf({ startsOn, monthsAdvanced, preparedAt }: Row): DemoClockState {
+  const start = parseMonth(startsOn);
+  return {
+    startsOn,
+    monthsAdvanced,
+    prepared: preparedAt !== null,
+    upstreamsAsOf: instantOfMonth(start + monthsAdvanced).toISOString(),
+    storyEndsAt: instantOfMonth(start + DEMO_STORY_MONTHS).toISOString(),
+  };
 }
 
 /** The one wording for a move past the story's end, here and in the CLI. */
