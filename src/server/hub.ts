@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Authenticator } from '../auth/tokens.js';
@@ -112,7 +112,7 @@ export async function startHub({ config, services, authenticator, logger }: HubO
   // Prometheus scrapes: operational figures only, no personal data (src/common/metrics.ts); with
   // METRICS_TOKEN set, only for that bearer token, and in production not at all without one.
   app.get('/metrics', async (request, response) => {
-    if (metricsToken ? request.get('authorization') !== `Bearer ${metricsToken}` : production) {
+    if (metricsToken ? !sameSecret(request.get('authorization') ?? '', `Bearer ${metricsToken}`) : production) {
       response.status(metricsToken ? 401 : 404).json({ errors: [{ message: metricsToken ? 'the metrics need the METRICS_TOKEN bearer token' : 'metrics are served only with METRICS_TOKEN set', extensions: { code: metricsToken ? 'UNAUTHENTICATED' : 'NOT_FOUND' } }] });
       return;
     }
@@ -154,6 +154,12 @@ export async function startHub({ config, services, authenticator, logger }: HubO
       await apollo.stop();
     },
   };
+}
+
+/** Compares a presented secret in constant time, so its timing tells nothing of how much matched. */
+function sameSecret(presented: string, expected: string): boolean {
+  const [a, b] = [createHash('sha256').update(presented).digest(), createHash('sha256').update(expected).digest()];
+  return timingSafeEqual(a, b);
 }
 
 /**
