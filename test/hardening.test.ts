@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isAbstractType, type GraphQLInputType, type GraphQLField } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -61,6 +62,77 @@ afterAll(async () => {
   await development?.stop();
   await testStore?.dispose();
 });
+
+/** A value of the input type, with `text` in every String and ID. */
+function validValue(type: GraphQLInputType, text: string, depth = 0): unknown {
+  if (isNonNullType(type)) return validValue(type.ofType, text, depth);
+  if (isListType(type)) return [validValue(type.ofType, text, depth)];
+  if (isEnumType(type)) return type.getValues()[0]!.value;
+  if (isInputObjectType(type)) {
+    return depth > 3 ? {} : Object.fromEntries(Object.values(type.getFields()).map((field) => [field.name, validValue(field.type, text, depth + 1)]));
+  }
+  const scalars: Record<string, unknown> = { String: text, ID: text, Int: 1, Float: 1, Boolean: true, Date: '2026-01-01', DateTime: '2026-01-01T00:00:00Z', Decimal: '1.00' };
+  return scalars[getNamedType(type).name] ?? text;
+}
+
+/** The operation a frontend would send for one root field: every argument a variable, the answer's typename selected. */
+function operationOn(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, text: string, value = (type: GraphQLInputType) => validValue(type, text)) {
+  const declared = field.args.map((arg, i) => `$a${i}: ${String(arg.type)}`);
+  const passed = field.args.map((arg, i) => `${arg.name}: $a${i}`);
+  const named = getNamedType(getNullableType(field.type));
+  const selection = isObjectType(named) || isAbstractType(named) ? '{ __typename }' : '';
+  return {
+    query: `${kind}${declared.length ? `(${declared.join(', ')})` : ''} { ${field.name}${passed.length ? `(${passed.join(', ')})` : ''} ${selection} }`,
+    variables: Object.fromEntries(field.args.map((arg, i) => [`a${i}`, value(arg.type)])),
+  };
+}
+
+const sqlInjection = "x'); DROP TABLE enterprise; --";
+
+/**
+ * Values a variable of the type must refuse: the wrong JSON kind, null where it is required,
+ * a string outside an enum or a custom scalar's format, an input object with a field unknown
+ * or wrong. (A single value where a list is expected is a list of one, so lists get a wrong item.)
+ */
+function wrongValue(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
+  if (isNonNullType(type)) return fc.oneof(fc.constant(null), wrongValue(type.ofType, depth));
+  if (isListType(type)) return fc.oneof(wrongValue(type.ofType, depth).map((item) => [item]), wrongValue(type.ofType, depth).filter((item) => item !== null && !Array.isArray(item)));
+  const object = fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), { minKeys: 1, maxKeys: 3 });
+  if (isEnumType(type)) {
+    const names = new Set(type.getValues().map((value) => value.name));
+    return fc.oneof(fc.string().filter((name) => !names.has(name)), fc.integer(), object);
+  }
+  if (isInputObjectType(type)) {
+    const fields = type.getFields();
+    const valid = validValue(type, 'x') as Record<string, unknown>;
+    const unknownField = fc.string({ minLength: 1, maxLength: 8 }).filter((name) => !(name in fields)).map((name) => ({ ...valid, [name]: 1 }));
+    const wrongField =
+      depth > 2
+        ? unknownField
+        : fc.constantFrom(...Object.keys(fields)).chain((name) => wrongValue(fields[name]!.type, depth + 1).map((value) => ({ ...valid, [name]: value })));
+    return fc.oneof(unknownField, wrongField, fc.string(), fc.integer());
+  }
+  const notString = fc.oneof(fc.boolean(), object, fc.array(object, { minLength: 1, maxLength: 2 }));
+  switch (getNamedType(type).name) {
+    case 'String':
+      return fc.oneof(notString, fc.double());
+    case 'ID':
+      return fc.oneof(notString, fc.double().filter((number) => !Number.isInteger(number)));
+    case 'Int':
+      return fc.oneof(notString, fc.string(), fc.double().filter((number) => !Number.isInteger(number)), fc.integer({ min: 2 ** 31, max: 2 ** 40 }));
+    case 'Float':
+    case 'Boolean':
+      return fc.oneof(object, fc.string(), getNamedType(type).name === 'Float' ? fc.boolean() : fc.double());
+    case 'Date':
+      return fc.oneof(notString, fc.constantFrom('2026-02-30', '2026-1-01', '20260101', 'today', ''), fc.integer());
+    case 'DateTime':
+      return fc.oneof(notString, fc.constantFrom('2026-01-01', '2026-01-01T00:00:00', 'now', '2026-13-01T00:00:00Z'), fc.integer());
+    case 'Decimal':
+      return fc.oneof(notString, fc.constantFrom('1e5', '1,000.00', '', '.5', ' 1'), fc.double());
+    default:
+      return fc.jsonValue();
+  }
+}
 
 /** `{ enterprise { shareholders { holder { ... on Enterprise { shareholders { … } } } } } }`, `levels` fields deep. */
 function deepQuery(levels: number): string {
@@ -177,34 +249,13 @@ describe('who may do what, and how often', () => {
   });
 
   it('answers every string argument of every query and mutation carrying SQL with a typed error or data, never an internal error, and the store stays whole', async () => {
-    const payload = "x'); DROP TABLE enterprise; --";
     const schema = buildSchema();
-    const valueOf = (type: GraphQLInputType, depth = 0): unknown => {
-      if (isNonNullType(type)) return valueOf(type.ofType, depth);
-      if (isListType(type)) return [valueOf(type.ofType, depth)];
-      if (isEnumType(type)) return type.getValues()[0]!.value;
-      if (isInputObjectType(type)) {
-        return depth > 3 ? {} : Object.fromEntries(Object.values(type.getFields()).map((field) => [field.name, valueOf(field.type, depth + 1)]));
-      }
-      const scalars: Record<string, unknown> = { String: payload, ID: payload, Int: 1, Float: 1, Boolean: true, Date: '2026-01-01', DateTime: '2026-01-01T00:00:00Z', Decimal: '1.00', JSON: { payload } };
-      return scalars[getNamedType(type).name] ?? payload;
-    };
-    const operation = (kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>) => {
-      const declared = field.args.map((arg, i) => `$a${i}: ${String(arg.type)}`);
-      const passed = field.args.map((arg, i) => `${arg.name}: $a${i}`);
-      const named = getNamedType(getNullableType(field.type));
-      const selection = isObjectType(named) || isAbstractType(named) ? '{ __typename }' : '';
-      return {
-        query: `${kind}${declared.length ? `(${declared.join(', ')})` : ''} { ${field.name}${passed.length ? `(${passed.join(', ')})` : ''} ${selection} }`,
-        variables: Object.fromEntries(field.args.map((arg, i) => [`a${i}`, valueOf(arg.type)])),
-      };
-    };
     const before = await testStore.store.db.selectFrom('enterprise').select('id').execute();
     let operations = 0;
     for (const [kind, type] of [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]] as const) {
       for (const field of Object.values(type.getFields())) {
         if (!field.args.some((arg) => getNamedType(arg.type).name === 'String' || getNamedType(arg.type).name === 'ID' || isInputObjectType(getNamedType(arg.type)))) continue;
-        const { query, variables } = operation(kind, field);
+        const { query, variables } = operationOn(kind, field, sqlInjection);
         const answer = await ask(query, variables);
         operations++;
         expect([field.name, answer.status < 500]).toEqual([field.name, true]);
@@ -213,6 +264,34 @@ describe('who may do what, and how often', () => {
     }
     expect(operations).toBeGreaterThan(30);
     expect(await testStore.store.db.selectFrom('enterprise').select('id').execute()).toEqual(before);
+    await stillAnswers();
+  });
+
+  it('answers a variable of the wrong type with BAD_USER_INPUT, in any argument of any query and mutation, and runs nothing', async () => {
+    const schema = buildSchema();
+    const fields = (['query', 'mutation'] as const).flatMap((kind) =>
+      Object.values((kind === 'query' ? schema.getQueryType() : schema.getMutationType())!.getFields())
+        .filter((field) => field.args.length > 0)
+        .map((field) => ({ kind, field })),
+    );
+    const wrongRequest = fc
+      .constantFrom(...fields)
+      .chain(({ kind, field }) => fc.tuple(fc.constant(kind), fc.constant(field), fc.nat({ max: field.args.length - 1 })))
+      .chain(([kind, field, wrong]) => wrongValue(field.args[wrong]!.type).map((value) => ({ kind, field, wrong, value })));
+    const audited = async () => (await testStore.store.db.selectFrom('auditEvent').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = await audited();
+    await fc.assert(
+      fc.asyncProperty(wrongRequest, async ({ kind, field, wrong, value }) => {
+        const { query, variables } = operationOn(kind, field, 'x');
+        variables[`a${wrong}`] = value;
+        const answer = await ask(query, variables);
+        expect([field.name, answer.status, answer.body.data]).toEqual([field.name, 400, undefined]);
+        expect(answer.body.errors?.length).toBeGreaterThan(0);
+        for (const error of answer.body.errors!) expect([field.name, error.extensions?.code]).toEqual([field.name, 'BAD_USER_INPUT']);
+      }),
+      { seed: 20261129, numRuns: 400 },
+    );
+    expect(await audited()).toBe(before);
     await stillAnswers();
   });
 });

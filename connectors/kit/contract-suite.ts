@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { stableStringify } from '../../src/common/payload-hash.js';
 import { loadPortfolio } from '../../src/demo/load.js';
@@ -19,7 +20,7 @@ import type { Portfolio } from '../../src/demo/types.js';
 import { environmentVariable } from '../../src/ingest/connector-config.js';
 import { IngestEngine } from '../../src/ingest/engine.js';
 import { bindConnector } from '../../src/ingest/registry.js';
-import type { CanonicalEntity, CanonicalRecord, PersonRef } from '../../src/ingest/sdk.js';
+import type { CanonicalEntity, CanonicalRecord, Normalized, Page, PersonRef } from '../../src/ingest/sdk.js';
 import { hashPersonId } from '../../src/profile/person.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { openTestStore, type TestStore } from '../../test/support/store.js';
@@ -38,6 +39,54 @@ interface Counts {
   quarantined: number;
 }
 
+
+/**
+ * Upstream garbage: any JSON at all, and (more often, since it reaches deeper into a
+ * normalizer) a fixture record with values replaced by any JSON, keys dropped or renamed.
+ */
+function garbage(fixtures: unknown[]): fc.Arbitrary<unknown> {
+  const mutated = fc
+    .tuple(fc.constantFrom(...fixtures), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('replace', 'drop', 'rename')), { minLength: 1, maxLength: 4 }))
+    .map(([fixture, changes]) => {
+      const record = structuredClone(fixture);
+      for (const [at, pick, value, change] of changes) mutate(record, at, pick, value, change);
+      return record;
+    });
+  return fc.oneof({ arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 1 }, { arbitrary: mutated, weight: 3 });
+}
+
+/** Changes one value somewhere in a JSON tree: the `at`-th object or array met, its `pick`-th entry. */
+function mutate(tree: unknown, at: number, pick: number, value: unknown, change: 'replace' | 'drop' | 'rename'): void {
+  const containers: (Record<string, unknown> | unknown[])[] = [];
+  const collect = (node: unknown) => {
+    if (node === null || typeof node !== 'object') return;
+    containers.push(node as Record<string, unknown>);
+    for (const child of Object.values(node)) collect(child);
+  };
+  collect(tree);
+  if (containers.length === 0) return;
+  const container = containers[at % containers.length]!;
+  const keys = Object.keys(container);
+  if (keys.length === 0) return;
+  const key = keys[pick % keys.length]!;
+  const target = container as Record<string, unknown>;
+  if (change === 'replace' || Array.isArray(container)) target[key] = value;
+  else if (change === 'drop') delete target[key];
+  else {
+    target[`${key}_v2`] = target[key];
+    delete target[key];
+  }
+}
+
+/** A normalizer's answer has the promised shape: records of the manifest's entities, or reasons. */
+function wellFormed(answer: Normalized, entities: readonly CanonicalEntity[]): boolean {
+  if (answer.ok) {
+    return Array.isArray(answer.records) && answer.records.every((record) => entities.includes(record.entity) && typeof record.externalId === 'string' && record.externalId !== '');
+  }
+  return answer.errors.length > 0 && answer.errors.every((error) => typeof error === 'string' && error !== '');
+}
+
+const PROPERTY_SEED = 20261129;
 
 function comparable(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
@@ -162,6 +211,56 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
 
     it.each(contract.fixtures.map((fixture) => [fixture.name, fixture] as const))('normalizes the fixture %s', (_, fixture) => {
       expect(fixture.records.map((raw) => connector.normalize(raw, { uscc: fixture.uscc, stream: fixture.stream }))).toEqual(fixture.expected);
+    });
+
+    describe('on upstream garbage', () => {
+      const streams = [...new Set(contract.fixtures.map((fixture) => fixture.stream))];
+      const fixtures = contract.fixtures.flatMap((fixture) => fixture.records);
+      const uscc = contract.fixtures[0]!.uscc;
+
+      it('the normalizer answers every input with records or reasons, and never throws', () => {
+        fc.assert(
+          fc.property(garbage(fixtures), fc.constantFrom(...streams), (raw, stream) => wellFormed(connector.normalize(raw, { uscc, stream }), entities)),
+          { seed: PROPERTY_SEED, numRuns: 1000 },
+        );
+      });
+
+      it('a sync of garbage succeeds, and every record is stored, a duplicate, or in quarantine with its reasons', async () => {
+        const engine = new IngestEngine(store, { personIdSalt: SALT });
+        const [enterpriseId] = enterpriseIds;
+        await grantConsent(store.db, [enterpriseId!]);
+        // The fixtures as the upstream would send them for this enterprise.
+        const { uscc: ours } = await store.db.selectFrom('enterprise').select('uscc').where('id', '=', enterpriseId!).executeTakeFirstOrThrow();
+        const theirs = contract.fixtures.flatMap((fixture) => fixture.records.map((record) => JSON.parse(JSON.stringify(record).replaceAll(fixture.uscc, ours)) as unknown));
+        const seen = { stored: 0, quarantined: 0 };
+        const pages = fc.array(fc.tuple(fc.constantFrom(...streams), fc.array(garbage(theirs), { minLength: 1, maxLength: 12 })), { minLength: 1, maxLength: 3 });
+        await fc.assert(
+          fc.asyncProperty(pages, async (generated) => {
+            // The connector's own normalizer behind pages held in memory: the upstream's garbage as it would arrive.
+            const garbageReader: typeof connector = {
+              ...connector,
+              async *read(): AsyncGenerator<Page> {
+                for (const [stream, records] of generated) yield { stream, records, checkpoint: { streams: {} } };
+              },
+            };
+            const bound = bindConnector(garbageReader, upstream.config(sandbox.url), FAST_RELIABILITY);
+            const run = await engine.syncEnterprise(enterpriseId!, bound);
+            const fetched = generated.reduce((sum, [, records]) => sum + records.length, 0);
+            expect([run.status, run.error]).toEqual([run.quarantined > 0 ? 'PARTIAL' : 'SUCCEEDED', null]);
+            expect(run.fetched).toBe(fetched);
+            expectReconciled([run]);
+            const quarantined = await store.db.selectFrom('quarantinedRecord').select('errors').where('syncRunId', '=', run.id).execute();
+            expect(quarantined).toHaveLength(run.quarantined);
+            for (const record of quarantined) expect((record.errors as string[]).length).toBeGreaterThan(0);
+            seen.stored += run.stored;
+            seen.quarantined += run.quarantined;
+          }),
+          { seed: PROPERTY_SEED, numRuns: 40 },
+        );
+        // The garbage reached both ends: some of it was still good enough to store.
+        expect(seen.stored).toBeGreaterThan(0);
+        expect(seen.quarantined).toBeGreaterThan(0);
+      }, 120_000);
     });
 
     it('copies the upstream exactly through its sandbox, and a re-run changes nothing', async () => {

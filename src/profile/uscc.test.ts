@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { checkUscc, usccCheckCharacter, USCC_CHARSET } from './uscc.js';
 
 // The example code used across published USCC validators (Fujian, check character 3), and
@@ -53,5 +54,50 @@ describe('USCC validation (GB 32100-2015)', () => {
       const changed = code.slice(0, position) + replacement + code.slice(position + 1);
       expect(checkUscc(changed).valid).toBe(false);
     }
+  });
+
+  describe('properties', () => {
+    const options = { seed: 20261129, numRuns: 2000 };
+    const first17 = fc
+      .tuple(fc.string({ unit: fc.constantFrom(...USCC_CHARSET), minLength: 2, maxLength: 2 }), fc.stringMatching(/^\d{6}$/), fc.string({ unit: fc.constantFrom(...USCC_CHARSET), minLength: 9, maxLength: 9 }))
+      .map((parts) => parts.join(''));
+    const valid = first17.map((head) => head + usccCheckCharacter(head));
+
+    it('accepts every code built with its check character, in either case', () => {
+      fc.assert(
+        fc.property(valid, fc.boolean(), (code, lower) => {
+          expect(checkUscc(lower ? code.toLowerCase() : code)).toEqual({ valid: true, uscc: code });
+        }),
+        options,
+      );
+    });
+
+    it('refuses any single changed character, whatever it becomes', () => {
+      const changed = fc.tuple(valid, fc.nat({ max: 17 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })).filter(([code, at, character]) => code[at] !== character.toUpperCase());
+      fc.assert(
+        fc.property(changed, ([code, at, character]) => {
+          expect(checkUscc(code.slice(0, at) + character + code.slice(at + 1)).valid).toBe(false);
+        }),
+        options,
+      );
+    });
+
+    it('answers any string with a verdict, and accepts only 18 ASCII letters and digits', () => {
+      fc.assert(
+        fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary', minLength: 17, maxLength: 18 })), (input) => {
+          const verdict = checkUscc(input);
+          if (verdict.valid) expect(input).toMatch(/^[0-9A-Za-z]{18}$/);
+          else expect(verdict.reason).not.toBe('');
+        }),
+        options,
+      );
+    });
+
+    it('does not read a ligature as two characters', () => {
+      const code = published[0]!;
+      const withFf = '91350100M000100FF';
+      expect(checkUscc(withFf.replace('FF', 'ﬀ') + usccCheckCharacter(withFf))).toMatchObject({ valid: false });
+      expect(checkUscc(code)).toMatchObject({ valid: true });
+    });
   });
 });

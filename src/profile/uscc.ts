@@ -22,7 +22,8 @@ export function usccCheckCharacter(first17: string): string {
  * upper-cased, since people type codes as they read them off a licence.
  */
 export function checkUscc(input: string): UsccCheck {
-  const code = input.toUpperCase();
+  // Only ASCII letters: String#toUpperCase would turn a ligature such as 'ﬀ' into two valid characters.
+  const code = input.replace(/[a-z]/g, (letter) => letter.toUpperCase());
   if (code.length !== 18) {
     return { valid: false, reason: `a USCC has 18 characters, this one has ${code.length}` };
   }
