@@ -64,7 +64,7 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
     const services = createServices(store, { ...config, ...(world ? { demoWorld: world } : {}) }, process.env);
     await services.jobs.start({ work: options.worker ?? false });
     const schema = buildSchema();
-    const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined });
+    const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined, logUnavailable: () => undefined });
     return {
       async run<T>(query: string, variables: Record<string, unknown> = {}) {
         const context = createContext(services, { viewer, requestId: randomUUID(), purpose: null });

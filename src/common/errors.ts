@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'CONSENT_REQUIRED'
   | 'RATE_LIMITED'
   | 'UPSTREAM_UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export abstract class HubError extends Error {

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { HubError, type ErrorCode } from '../common/errors.js';
+import { isStoreUnavailable } from '../store/database.js';
 
 /** Apollo's own codes for requests that never reached a resolver, in the hub's taxonomy. */
 const apolloCodes: Record<string, ErrorCode> = {
@@ -18,6 +19,8 @@ export interface ErrorFormatterOptions {
   exposeInternals: boolean;
   /** Where unexpected errors go, with their stack, since the client sees only a generic message. */
   logUnexpected: (error: unknown) => void;
+  /** Where errors go that say the database server is down: not a bug, but the operator must know. */
+  logUnavailable: (error: unknown) => void;
   /** What a request error's message may say (production hides limits and suggestions). */
   redact?: (message: string) => string;
 }
@@ -25,8 +28,8 @@ export interface ErrorFormatterOptions {
 /**
  * The one place where errors become `extensions.code`: domain errors keep their message
  * and code; Apollo's request errors keep their message under the hub's code (the original
- * in `extensions.reason`); anything unexpected is INTERNAL_SERVER_ERROR, with its message
- * hidden unless internals are exposed.
+ * in `extensions.reason`); the database server out of reach is SERVICE_UNAVAILABLE; anything
+ * unexpected is INTERNAL_SERVER_ERROR, with its message hidden unless internals are exposed.
  */
 export function createErrorFormatter(options: ErrorFormatterOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -51,6 +54,14 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
           code: mapped,
           ...(mapped !== apolloCode ? { reason: apolloCode } : {}),
         },
+      };
+    }
+    if (isStoreUnavailable(original)) {
+      options.logUnavailable(original);
+      return {
+        message: 'the store is unavailable; try again shortly',
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
       };
     }
     options.logUnexpected(original);

@@ -54,6 +54,7 @@ export async function startHub({ config, services, authenticator, logger }: HubO
   const formatError = createErrorFormatter({
     exposeInternals,
     logUnexpected: (error) => logger.error({ err: error }, 'unexpected error in a GraphQL request'),
+    logUnavailable: (error) => logger.error({ err: error }, 'the store is unavailable'),
     redact: protection.redact,
   });
   const subscriptions = serveSubscriptions({ httpServer, schema, services, authenticator, formatError, protection, logger });
@@ -97,6 +98,11 @@ export async function startHub({ config, services, authenticator, logger }: HubO
               metrics.graphqlRequest(label, (performance.now() - started) / 1000, errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')));
               const limited = errors.find((error) => error.extensions?.code === 'RATE_LIMITED');
               if (limited) response.http.headers.set('retry-after', String(limited.extensions?.retryAfterSeconds ?? 60));
+              // The store down: a request that got nothing says so in its status too, for proxies and clients that retry.
+              if (errors.some((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE')) {
+                response.http.headers.set('retry-after', '5');
+                if (response.body.kind === 'single' && response.body.singleResult.data == null) response.http.status = 503;
+              }
             },
           };
         },
@@ -105,9 +111,10 @@ export async function startHub({ config, services, authenticator, logger }: HubO
   });
   await apollo.start();
 
-  app.get('/healthz', async (_request, response) => {
-    const reachable = await store.ping();
-    response.status(reachable ? 200 : 503).json({ status: reachable ? 'ok' : 'unavailable', store: store.kind });
+  // Liveness: the process answers. The store's state is readiness's business, or a database
+  // outage would have an orchestrator restart every hub at once.
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
   });
   // Prometheus scrapes: operational figures only, no personal data (src/common/metrics.ts); with
   // METRICS_TOKEN set, only for that bearer token, and in production not at all without one.

@@ -82,10 +82,29 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   return store;
 }
 
+/**
+ * Whether an error says the database server cannot be reached or went away (as opposed to a
+ * statement it refused): the connection refused, reset or timed out, the session terminated by
+ * a shutdown or a crash, or the server not accepting connections yet. Looks through `cause`s.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/i.test(current.message)) return true;
+  }
+  return false;
+}
+
+/** Socket errors, and SQLSTATEs 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (class 08 is connection exceptions). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03']);
+
 function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize,
+    // With the server unreachable in a way that drops packets, a request fails after this long instead of waiting for ever.
+    connectionTimeoutMillis: 10_000,
     // JIT compiling pays off for long analytical queries only: on the feature batches, whose
     // estimated cost crosses the JIT threshold, it spent 0.6 s compiling a 30 ms query. The
     // batches' aggregates sort some 80,000 invoice rows, which spill to disk at the default 4 MB.
@@ -104,7 +123,12 @@ function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
   // An idle client that loses its server emits 'error' on the pool; without a listener the
   // process would exit. The next query gets a fresh connection or a clear error instead.
   pool.on('error', () => undefined);
-  pool.on('connect', prepareReads);
+  pool.on('connect', (client) => {
+    // The same for a client checked out between two statements (a transaction doing work in
+    // between): the pool listens only to idle ones. Its next statement fails, and says why.
+    client.on('error', () => undefined);
+    prepareReads(client);
+  });
   const runSql = async (_db: Db, text: string, values?: readonly unknown[]) => pool.query(text, values === undefined ? undefined : [...values]);
   return { dialect: new PostgresDialect({ pool }), release: () => undefined, runSql };
 }

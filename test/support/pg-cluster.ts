@@ -1,0 +1,70 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * A PostgreSQL cluster of a test's own, from the server binaries Debian installs, on a free
+ * loopback port: what a test needs when it stops and starts the server under the hub.
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+ */
+export interface PgCluster {
+  url: string;
+  start(): Promise<void>;
+  /** A fast shutdown: open connections are cut, as when a server goes down under traffic. */
+  stop(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export function postgresBinaries(): string | null {
+  const root = '/usr/lib/postgresql';
+  try {
+    const versions = readdirSync(root).sort((a, b) => Number(a) - Number(b));
+    return versions.length > 0 ? join(root, versions.at(-1)!, 'bin') : null;
+  } catch {
+    return null;
+  }
+}
+
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function createPgCluster(): Promise<PgCluster> {
+  const bin = postgresBinaries();
+  if (!bin) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)');
+  const root = process.getuid?.() === 0;
+  const owner = root ? Number(execFileSync('id', ['-u', 'postgres']).toString().trim()) : undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'creditgraph-pg-'));
+  chmodSync(dir, 0o755);
+  const data = join(dir, 'data');
+  // Asynchronous, so that traffic the test sends meanwhile is not held up.
+  const as = (command: string, args: string[]) =>
+    root ? run('su', ['postgres', '-c', [command, ...args].map((part) => `'${part}'`).join(' ')]) : run(command, args);
+  if (owner !== undefined) chownSync(dir, owner, owner);
+  await as(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  const port = await freePort();
+  const ctl = (...args: string[]) => as(join(bin, 'pg_ctl'), ['-D', data, ...args]);
+  const cluster: PgCluster = {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start: async () => void (await ctl('-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', join(dir, 'server.log'), '-w', 'start')),
+    stop: async () => void (await ctl('-m', 'fast', '-w', 'stop')),
+    async dispose() {
+      await cluster.stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await cluster.start();
+  return cluster;
+}
