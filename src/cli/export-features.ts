@@ -2,7 +2,9 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Config } from '../config/config.js';
+import type { EnterprisePageQuery } from '../generated/cli/graphql.js';
 import { openHubClient } from './hub-client.js';
+import { ENTERPRISE_PAGE, FEATURE_VECTORS } from './operations.js';
 
 export interface ExportOptions {
   asOf: string;
@@ -10,17 +12,6 @@ export interface ExportOptions {
   names?: string[];
   format?: 'csv' | 'jsonl';
 }
-
-const PAGE = /* GraphQL */ `
-  query ExportPage($after: String) {
-    enterprises(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id uscc } } }
-  }`;
-const VECTORS = /* GraphQL */ `
-  query ExportVectors($ids: [ID!]!, $asOf: DateTime!, $names: [String!]) {
-    featureVectors(enterpriseIds: $ids, asOf: $asOf, names: $names) { enterpriseId values { name value } }
-  }`;
-type Page = { enterprises: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string; uscc: string } }[] } };
-type Vectors = { featureVectors: { enterpriseId: string; values: { name: string; value: number | null }[] }[] };
 
 /**
  * `export-features --as-of DATE [--names ...] --out FILE`: every enterprise's feature vector as
@@ -47,7 +38,7 @@ export async function exportFeatures(config: Config, options: ExportOptions): Pr
     let after: string | null = null;
     let header = false;
     do {
-      const page: Page = await client.run<Page>(PAGE, { after });
+      const page: EnterprisePageQuery = await client.run(ENTERPRISE_PAGE, { after });
       const nodes = page.enterprises.edges.map((edge) => edge.node);
       if (!bar && process.stderr.isTTY) {
         bar = new SingleBar({ format: 'exporting [{bar}] {value}/{total} enterprises {eta_formatted}' }, Presets.shades_classic);
@@ -55,7 +46,7 @@ export async function exportFeatures(config: Config, options: ExportOptions): Pr
       }
       if (nodes.length > 0) {
         // Unknown names and a date in the future are refused here, before anything is written.
-        const { featureVectors } = await client.run<Vectors>(VECTORS, { ids: nodes.map((node) => node.id), asOf, names: options.names ?? null });
+        const { featureVectors } = await client.run(FEATURE_VECTORS, { ids: nodes.map((node) => node.id), asOf, names: options.names ?? null });
         if (!header && format === 'csv') {
           await write(`${['uscc', 'enterprise_id', 'as_of', ...featureVectors[0]!.values.map((v) => v.name)].join(',')}\n`);
           header = true;

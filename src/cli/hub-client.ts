@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { graphql, type GraphQLFormattedError } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { execute, validate, type GraphQLFormattedError } from 'graphql';
 import { createAuthenticator, resolveTokenKeys } from '../auth/tokens.js';
 import type { Config } from '../config/config.js';
 import { auditPersonalReads, createContext, createServices } from '../graphql/context.js';
@@ -15,9 +16,19 @@ export class OperationError extends Error {
   }
 }
 
+/** An operation of src/cli/operations.ts: its document, with the id the hub knows it by. */
+export type Operation<R, V> = TypedDocumentNode<R, V> & { __meta__?: { hash?: string } };
+
 export interface HubClient {
-  run<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  run<R, V>(operation: Operation<R, V>, ...variables: V extends Record<string, never> ? [] : [V]): Promise<R>;
   close(): Promise<void>;
+}
+
+/** The id of an operation of src/cli/operations.ts, as the hub knows it. */
+export function documentId(operation: object): string {
+  const id = (operation as Operation<unknown, unknown>).__meta__?.hash;
+  if (!id) throw new Error('the operation has no document id: declare it in src/cli/operations.ts and run npm run codegen');
+  return id;
 }
 
 const NO_TOKEN = 'UNAUTHENTICATED: set HUB_TOKEN to a token of yours, e.g. HUB_TOKEN=$(npm run -s cli -- token --role ANALYST --user <you>)';
@@ -25,7 +36,8 @@ const NO_TOKEN = 'UNAUTHENTICATED: set HUB_TOKEN to a token of yours, e.g. HUB_T
 /**
  * The CLI's one way to act on data: the same GraphQL operations a frontend sends, with the
  * operator's token (HUB_TOKEN), over HTTP to a running hub when HUB_URL is set (so PGlite's
- * single process is respected), and otherwise executed in-process against the store opened
+ * single process is respected), by their document ids, which a hub that accepts only trusted
+ * documents knows; and otherwise executed in-process against the store opened
  * here, after verifying the token with this deployment's keys: the same roles and audit apply.
  * In-process, the job queue only takes jobs when `worker` is set: an operation that waits for
  * its own jobs (a monitoring sweep) works them here, any other leaves the queue to the hub; and
@@ -37,17 +49,17 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
   if (!token) throw new Error(NO_TOKEN);
   if (url) {
     return {
-      async run<T>(query: string, variables: Record<string, unknown> = {}) {
+      async run<R, V>(operation: Operation<R, V>, ...[variables]: [V?]) {
         const response = await fetch(new URL('/graphql', url), {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query, variables }),
+          body: JSON.stringify({ documentId: documentId(operation), variables: variables ?? {} }),
         });
         const body = (await response.json().catch(() => {
           throw new Error(`the hub at ${url} answered ${response.status} without a GraphQL body`);
-        })) as { data?: T; errors?: GraphQLFormattedError[] };
+        })) as { data?: R; errors?: GraphQLFormattedError[] };
         if (body.errors?.length) throw new OperationError(body.errors);
-        return body.data as T;
+        return body.data as R;
       },
       close: async () => undefined,
     };
@@ -66,12 +78,14 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
     const schema = buildSchema();
     const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined, logUnavailable: () => undefined });
     return {
-      async run<T>(query: string, variables: Record<string, unknown> = {}) {
+      async run<R, V>(operation: Operation<R, V>, ...[variables]: [V?]) {
+        const invalid = validate(schema, operation);
+        if (invalid.length > 0) throw new OperationError(invalid.map((error) => format(error.toJSON(), error)));
         const context = createContext(services, { viewer, requestId: randomUUID(), purpose: null });
-        const result = await graphql({ schema, source: query, variableValues: variables, contextValue: context });
+        const result = await execute({ schema, document: operation, variableValues: (variables ?? {}) as Record<string, unknown>, contextValue: context });
         await auditPersonalReads(context, null);
         if (result.errors?.length) throw new OperationError(result.errors.map((error) => format(error.toJSON(), error)));
-        return result.data as T;
+        return result.data as R;
       },
       async close() {
         await services.jobs.stop();
@@ -87,10 +101,10 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
 }
 
 /** One operation, then close. */
-export async function runOperation<T>(config: Config, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function runOperation<R, V>(config: Config, operation: Operation<R, V>, ...variables: V extends Record<string, never> ? [] : [V]): Promise<R> {
   const client = await openHubClient(config);
   try {
-    return await client.run<T>(query, variables);
+    return await client.run(operation, ...variables);
   } finally {
     await client.close();
   }

@@ -10,6 +10,7 @@ import { createLogger } from '../server/logger.js';
 import { openStore, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { runOperation } from './hub-client.js';
+import { ENTERPRISE_PROFILE } from './operations.js';
 import { seedDemoPortfolio } from './seed-demo.js';
 import { startDemoUpstreams } from '../demo/fill.js';
 import { prepareDemo } from '../demo/prepare.js';
@@ -235,18 +236,6 @@ program
     const written = newConnector(name);
     console.log([`created:`, ...written.map((path) => `  ${path}`), '', `next: node --experimental-vm-modules node_modules/jest/bin/jest.js connectors/${name}`, 'then follow connectors/README.md'].join('\n'));
   });
-
-const ENTERPRISE_PROFILE = /* GraphQL */ `
-  query EnterpriseProfile($uscc: String!) {
-    enterprise(uscc: $uscc) {
-      id uscc name legalForm industryCode regionCode status establishedOn
-      registeredCapital { amount currency }
-      legalRepresentative { name maskedIdNumber }
-      shareholders { shareRatio holder { __typename ... on Person { name } ... on Enterprise { name uscc } } }
-      taxRatings { year grade }
-      dataFreshness { source lastObservedAt }
-    }
-  }`;
 
 async function isEmpty(store: Store): Promise<boolean> {
   return (await store.db.selectFrom('enterprise').select('id').limit(1).executeTakeFirst()) === undefined;

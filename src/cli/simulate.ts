@@ -1,18 +1,8 @@
 import type { Config } from '../config/config.js';
 import { openHubClient } from './hub-client.js';
+import { ADVANCE_DEMO_CLOCK, DEMO_CLOCK } from './operations.js';
 import { sweep } from './refresh.js';
 import { monthsBetween, storyEndMessage } from '../demo/clock.js';
-
-interface Clock {
-  monthsAdvanced: number;
-  prepared: boolean;
-  upstreamsAsOf: string;
-  today: string;
-  storyEndsAt: string;
-}
-const FIELDS = 'monthsAdvanced prepared upstreamsAsOf today storyEndsAt';
-const CLOCK = /* GraphQL */ `query DemoClock { demoClock { ${FIELDS} } }`;
-const ADVANCE = /* GraphQL */ `mutation AdvanceDemoClock($months: Int!) { advanceDemoClock(months: $months) { ${FIELDS} } }`;
 
 /**
  * `simulate --months N`: time passes in the demo, a month at a time. Each month the upstream
@@ -23,12 +13,12 @@ const ADVANCE = /* GraphQL */ `mutation AdvanceDemoClock($months: Int!) { advanc
 export async function simulate(config: Config, months: number, print: (line: string) => void): Promise<void> {
   const client = await openHubClient(config, { worker: true, demo: true });
   try {
-    const { demoClock: clock } = await client.run<{ demoClock: Clock | null }>(CLOCK);
+    const { demoClock: clock } = await client.run(DEMO_CLOCK);
     if (!clock) throw new Error('INVALID_STATE: the hub does not run the demo (DEMO=false); simulate moves the demo\'s clock only');
     if (!clock.prepared) throw new Error('INVALID_STATE: the demo is still preparing its loan book; the hub logs "demo ready" when it is done');
     if (months > monthsBetween(clock.upstreamsAsOf, clock.storyEndsAt)) throw new Error(`INVALID_STATE: ${storyEndMessage(clock.upstreamsAsOf, clock.storyEndsAt)}`);
     for (let month = 1; month <= months; month++) {
-      const { advanceDemoClock: now } = await client.run<{ advanceDemoClock: Clock }>(ADVANCE, { months: 1 });
+      const { advanceDemoClock: now } = await client.run(ADVANCE_DEMO_CLOCK, { months: 1 });
       print(`${now.upstreamsAsOf.slice(0, 7)}: the upstreams serve the story as of ${now.upstreamsAsOf.slice(0, 10)}; the hub's today is ${now.today.slice(0, 10)}`);
       await sweep(client, print);
     }

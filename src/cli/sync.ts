@@ -1,23 +1,10 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Config } from '../config/config.js';
+import type { EnterprisePageQuery, SyncMutation } from '../generated/cli/graphql.js';
 import { openHubClient } from './hub-client.js';
+import { ENTERPRISE_ID, ENTERPRISE_PAGE, SYNC } from './operations.js';
 
-interface RunSummary {
-  connector: string;
-  status: string;
-  fetched: number;
-  stored: number;
-  duplicates: number;
-  quarantined: number;
-  error: string | null;
-}
-
-const SYNC = /* GraphQL */ `
-  mutation Sync($id: ID!, $sources: [String!]) {
-    syncEnterprise(id: $id, sources: $sources) { connector status fetched stored duplicates quarantined error }
-  }`;
-const ENTERPRISE_ID = 'query($uscc: String!) { enterprise(uscc: $uscc) { id } }';
-const PAGE = 'query($after: String) { enterprises(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }';
+type RunSummary = SyncMutation['syncEnterprise'][number];
 
 /**
  * `sync --all | --enterprise USCC [--source ID]`: syncs through the same GraphQL mutation a
@@ -31,14 +18,13 @@ export async function sync(config: Config, options: { all?: boolean; enterprise?
   try {
     const ids: string[] = [];
     if (options.enterprise) {
-      const found = await client.run<{ enterprise: { id: string } | null }>(ENTERPRISE_ID, { uscc: options.enterprise });
+      const found = await client.run(ENTERPRISE_ID, { uscc: options.enterprise });
       if (!found.enterprise) throw new Error(`no enterprise with USCC ${options.enterprise}`);
       ids.push(found.enterprise.id);
     } else {
       let after: string | null = null;
       do {
-        type Page = { enterprises: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] } };
-        const page: Page = await client.run<Page>(PAGE, { after });
+        const page: EnterprisePageQuery = await client.run(ENTERPRISE_PAGE, { after });
         ids.push(...page.enterprises.edges.map((edge) => edge.node.id));
         after = page.enterprises.pageInfo.hasNextPage ? page.enterprises.pageInfo.endCursor : null;
       } while (after);
@@ -46,7 +32,7 @@ export async function sync(config: Config, options: { all?: boolean; enterprise?
     const bar = process.stderr.isTTY ? new SingleBar({ format: 'syncing [{bar}] {value}/{total} enterprises {eta_formatted}' }, Presets.shades_classic) : undefined;
     bar?.start(ids.length, 0);
     for (const [index, id] of ids.entries()) {
-      const result = await client.run<{ syncEnterprise: RunSummary[] }>(SYNC, { id, sources: options.source ?? null });
+      const result = await client.run(SYNC, { id, sources: options.source ?? null });
       for (const run of result.syncEnterprise) {
         const total = totals.get(run.connector) ?? { ...run, fetched: 0, stored: 0, duplicates: 0, quarantined: 0, runs: 0, failed: 0, error: null };
         total.runs++;

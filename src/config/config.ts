@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sources } from '../../connectors/index.js';
 import { parseSandboxFaults } from '../../connectors/kit/faults.js';
+import { loadTrustedDocuments, TrustedDocumentsError } from '../server/trusted-documents.js';
 
 /**
  * The hub's configuration, read from the environment once at start and validated, so a bad
@@ -76,6 +77,13 @@ const environmentSchema = z.object({
     ),
   /** The bearer token Prometheus scrapes /metrics with; without it, production serves no metrics. */
   METRICS_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
+  /** Run only the operations of the trusted-document manifests (src/server/trusted-documents.ts). */
+  TRUSTED_DOCUMENTS_ONLY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** More manifests than the built-in clients', comma-separated paths (graphql-codegen client preset's persisted-documents.json). */
+  TRUSTED_DOCUMENTS_FILES: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((file) => file.trim()).filter(Boolean)),
 });
 
 export type Config = {
@@ -97,6 +105,8 @@ export type Config = {
   limits: RequestLimits;
   corsOrigins: string[];
   metricsToken: string | undefined;
+  /** Which operations the hub runs: with `only`, those of the built-in clients' manifests and `files`. */
+  trustedDocuments: { only: boolean; files: string[] };
 };
 
 export interface RequestLimits {
@@ -137,6 +147,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     sandboxFaults = parseSandboxFaults(env.SANDBOX_FAULTS, sources.map((source) => source.connector.manifest.id));
   } catch (error) {
     throw new ConfigError(`invalid configuration — SANDBOX_FAULTS: ${(error as Error).message}`);
+  }
+  try {
+    loadTrustedDocuments(env.TRUSTED_DOCUMENTS_FILES, env.TRUSTED_DOCUMENTS_ONLY);
+  } catch (error) {
+    if (!(error instanceof TrustedDocumentsError)) throw error;
+    throw new ConfigError(`invalid configuration — TRUSTED_DOCUMENTS_FILES: ${error.message}`);
   }
   if (env.NODE_ENV === 'production' && !env.PERSON_ID_SALT) {
     throw new ConfigError('invalid configuration — PERSON_ID_SALT: required in production');
@@ -182,5 +198,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     corsOrigins: env.CORS_ORIGINS,
     metricsToken: env.METRICS_TOKEN,
+    trustedDocuments: { only: env.TRUSTED_DOCUMENTS_ONLY, files: env.TRUSTED_DOCUMENTS_FILES },
   };
 }

@@ -19,6 +19,7 @@ import { createErrorFormatter } from './errors.js';
 import { serveSubscriptions } from './subscriptions.js';
 import { requestScope, type Logger } from './logger.js';
 import { documentProtection } from './limits.js';
+import { BUILT_IN_MANIFESTS, loadTrustedDocuments, trustedDocumentsMiddleware } from './trusted-documents.js';
 
 export interface Hub {
   /** The base URL the hub listens on, e.g. http://127.0.0.1:4000 */
@@ -28,7 +29,7 @@ export interface Hub {
 
 export interface HubOptions {
   /** Limits and CORS origins default to those of an empty environment. */
-  config: Pick<Config, 'nodeEnv' | 'port' | 'host'> & Partial<Pick<Config, 'limits' | 'corsOrigins' | 'metricsToken'>>;
+  config: Pick<Config, 'nodeEnv' | 'port' | 'host'> & Partial<Pick<Config, 'limits' | 'corsOrigins' | 'metricsToken' | 'trustedDocuments'>>;
   services: HubServices;
   /** Verifies every request's bearer token (src/auth/tokens.ts). */
   authenticator: Authenticator;
@@ -43,6 +44,8 @@ export async function startHub({ config, services, authenticator, logger }: HubO
   const { store, jobs } = services;
   const defaults = loadConfig({});
   const [limits, corsOrigins, metricsToken] = [config.limits ?? defaults.limits, config.corsOrigins ?? defaults.corsOrigins, config.metricsToken];
+  const { only, files } = config.trustedDocuments ?? defaults.trustedDocuments;
+  const trusted = loadTrustedDocuments([...BUILT_IN_MANIFESTS, ...files], only);
   const production = config.nodeEnv === 'production';
   const app = express();
   app.disable('x-powered-by');
@@ -57,13 +60,16 @@ export async function startHub({ config, services, authenticator, logger }: HubO
     logUnavailable: (error) => logger.error({ err: error }, 'the store is unavailable'),
     redact: protection.redact,
   });
-  const subscriptions = serveSubscriptions({ httpServer, schema, services, authenticator, formatError, protection, logger });
+  const subscriptions = serveSubscriptions({ httpServer, schema, services, authenticator, formatError, protection, trusted, logger });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     includeStacktraceInErrorResponses: exposeInternals,
     introspection: !production,
     // One operation a request: a batch would multiply what one request may ask for.
     allowBatchedHttpRequests: false,
+    // Operations are named by the ids of trusted documents (src/server/trusted-documents.ts), not
+    // registered by clients at run time as automatic persisted queries would let them.
+    persistedQueries: false,
     csrfPrevention: true,
     formatError,
     validationRules: protection.apollo.validationRules,
@@ -138,6 +144,7 @@ export async function startHub({ config, services, authenticator, logger }: HubO
     cors({ origin: corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-purpose', 'apollo-require-preflight'], exposedHeaders: ['x-request-id'], maxAge: 600 }),
     authenticate(authenticator),
     express.json({ limit: '1mb' }),
+    trustedDocumentsMiddleware(trusted),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const { viewer, requestId } = res.locals as { viewer: Viewer; requestId: string };

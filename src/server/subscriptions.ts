@@ -11,6 +11,7 @@ import { HubError } from '../common/errors.js';
 import { auditPersonalReads, createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
 import { requestScope, type Logger } from './logger.js';
 import type { DocumentProtection } from './limits.js';
+import type { TrustedDocuments } from './trusted-documents.js';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -35,9 +36,11 @@ export function serveSubscriptions(options: {
   formatError: FormatError;
   /** The same document limits as over HTTP. */
   protection: Pick<DocumentProtection, 'subscription' | 'redact'>;
+  /** With only trusted documents, a subscription's text must be one of them. */
+  trusted: Pick<TrustedDocuments, 'only' | 'trusts'>;
   logger: Logger;
 }) {
-  const { httpServer, schema, services, authenticator, formatError, protection, logger } = options;
+  const { httpServer, schema, services, authenticator, formatError, protection, trusted, logger } = options;
   // A message as large as an HTTP body may be.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
   const refuse = (socket: { close(code: number, reason: string): void }, message: string) => {
@@ -49,7 +52,7 @@ export function serveSubscriptions(options: {
   const format = (errors: readonly { originalError?: unknown; toJSON(): GraphQLFormattedError }[]) =>
     // Errors with no cause are the operation's own (it does not parse or validate): the caller's to fix.
     errors.map((error) =>
-      error.originalError ? formatError(error.toJSON(), error) : { ...error.toJSON(), message: protection.redact(error.toJSON().message), extensions: { code: 'BAD_USER_INPUT' } },
+      error.originalError ? formatError(error.toJSON(), error) : { ...error.toJSON(), message: protection.redact(error.toJSON().message), extensions: { ...error.toJSON().extensions, code: 'BAD_USER_INPUT' } },
     );
 
   return useServer<Record<string, unknown> | undefined, { viewer: Viewer; subscriptions: Set<string> }>(
@@ -77,6 +80,9 @@ export function serveSubscriptions(options: {
         }
       },
       onSubscribe(ctx, id, payload) {
+        if (trusted.only && !trusted.trusts(payload.query)) {
+          return [new GraphQLError('this hub runs only trusted documents: subscribe with the text of an operation from its allowlist', { extensions: { code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_REQUIRED' } })];
+        }
         const checked = protection.subscription(schema, payload.query, payload.operationName, payload.variables);
         if (!('kind' in checked)) return checked;
         const held = (ctx.extra.subscriptions ??= new Set());
