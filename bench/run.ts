@@ -18,6 +18,7 @@ import { openStore, type Store } from '../src/store/database.js';
 import { benchIngest } from './ingest.js';
 import { benchMonitoring } from './monitoring.js';
 import { benchRisk } from './risk.js';
+import { soak } from './soak.js';
 import { BENCH_VIEWER, measure, prepareBackend, round, startHubProcess, type Measurement as LoadMeasurement } from './support.js';
 
 const enterprises = Number(process.env.BENCH_ENTERPRISES ?? 10_000);
@@ -130,10 +131,14 @@ function load(url: string, name: QueryName, usccs: string[]) {
 }
 
 
-/** `npm run bench` runs them all; `npm run bench -- api`, `-- ingest`, `-- risk` or `-- monitoring` one of them. */
+/**
+ * `npm run bench` runs them all; `npm run bench -- api`, `-- ingest`, `-- risk` or `-- monitoring`
+ * one of them. `npm run bench -- soak` (bench/soak.ts) runs only when named: it takes ten minutes.
+ */
 async function run() {
   const which = process.argv[2] ?? 'all';
-  if (!['all', 'api', 'ingest', 'risk', 'monitoring'].includes(which)) throw new Error(`unknown benchmark ${which}: api, ingest, risk, monitoring or none for all`);
+  if (!['all', 'api', 'ingest', 'risk', 'monitoring', 'soak'].includes(which)) throw new Error(`unknown benchmark ${which}: api, ingest, risk, monitoring, soak or none for all`);
+  if (which === 'soak') return console.log(JSON.stringify({ soak: await soak() }, null, 2));
   if (which === 'all' || which === 'api') await main();
   if (which === 'all' || which === 'ingest') console.log(JSON.stringify({ ingest: await benchIngest() }, null, 2));
   if (which === 'all' || which === 'risk') console.log(JSON.stringify({ risk: await benchRisk() }, null, 2));

@@ -1,10 +1,12 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
 import { createServices } from '../src/graphql/context.js';
 import { toGlobalId } from '../src/graphql/ids.js';
 import { bookLoans } from './support/loans.js';
 import { FAST_RELIABILITY } from './support/reliability.js';
-import { startTestHub, TEST_PERSON_ID_SALT, type TestHub } from './support/hub.js';
+import { startTestHub, TEST_PERSON_ID_SALT, TEST_VIEWER, testToken, type TestHub } from './support/hub.js';
 import { openTestStore, type TestStore } from './support/store.js';
 
 /**
@@ -49,7 +51,7 @@ function total(series: Series, name: string, labels: Record<string, string> = {}
   return series.filter((s) => s.name === name && Object.entries(labels).every(([key, value]) => s.labels[key] === value)).reduce((sum, s) => sum + s.value, 0);
 }
 
-it('counts requests by operation, errors by code, upstream requests, sync runs, the queue and alerts', async () => {
+it('counts requests by operation, errors by code, upstream requests, sync runs, the queue, alerts and the websocket', async () => {
   const before = await scrape();
   await hub.query('query Ping { ping }');
   await hub.query('query Ping { ping }');
@@ -69,7 +71,18 @@ it('counts requests by operation, errors by code, upstream requests, sync runs, 
   }
 
   await bookLoans(testStore.store.db, enterprises.map((enterprise) => enterprise.id));
+  const subscriber = createClient({ url: `${hub.hub.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${await testToken(TEST_VIEWER)}` }, retryAttempts: 0, lazy: false });
+  const events: unknown[] = [];
+  const closed = new Promise((resolve) => subscriber.on('closed', resolve));
+  subscriber.subscribe({ query: 'subscription { alertRaised { id } }' }, { next: (event) => events.push(event), error: (error) => events.push(error), complete: () => undefined });
+  // Subscriptions refused, one before it runs and one as it starts (a role without access): they end, and are not counted as running.
+  const scorer = createClient({ url: `${hub.hub.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${await testToken({ user: 'scorer', roles: ['SCORING_SERVICE'] })}` }, retryAttempts: 0, lazy: false });
+  const refusals = await Promise.all(
+    [subscriber, scorer].map((client, i) => new Promise((resolve) => client.subscribe({ query: i === 0 ? 'subscription { alertRaised { nothingHere } }' : 'subscription { alertRaised { id } }' }, { next: resolve, error: resolve, complete: () => resolve(undefined) }))),
+  );
+  expect(JSON.stringify(refusals)).toMatch(/BAD_USER_INPUT.*FORBIDDEN/);
   const refresh = await hub.query<{ refreshMonitoring: { raised: number } }>('mutation Refresh { refreshMonitoring { raised } }');
+  for (const started = Date.now(); events.length < refresh.data!.refreshMonitoring.raised && Date.now() - started < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 50));
   const after = await scrape();
   const moved = (name: string, labels: Record<string, string> = {}) => total(after, name, labels) - total(before, name, labels);
 
@@ -90,4 +103,14 @@ it('counts requests by operation, errors by code, upstream requests, sync runs, 
   expect(after.filter((s) => s.name === 'creditgraph_connector_circuit_open').map((s) => s.labels.source)).toEqual(expect.arrayContaining(['tax', 'registry', 'court']));
   expect(after.find((s) => s.name === 'creditgraph_job_queue_depth' && s.labels.task === 'monitoring-sweep')?.value).toBe(0);
   expect(total(after, 'creditgraph_process_resident_memory_bytes')).toBeGreaterThan(0);
+  // The websocket: one socket, one subscription running, an event sent for each alert raised.
+  expect(events).toHaveLength(refresh.data!.refreshMonitoring.raised);
+  expect([total(after, 'creditgraph_websocket_connections'), total(after, 'creditgraph_subscriptions_active')]).toEqual([2, 1]);
+  expect(moved('creditgraph_subscription_events_total', { field: 'alertRaised' })).toBe(refresh.data!.refreshMonitoring.raised);
+  await subscriber.dispose();
+  await scorer.dispose();
+  await closed;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const gone = await scrape();
+  expect([total(gone, 'creditgraph_websocket_connections'), total(gone, 'creditgraph_subscriptions_active')]).toEqual([0, 0]);
 }, 120_000);

@@ -65,6 +65,27 @@ new Gauge({
   },
 });
 
+/** Each hub's open sockets, and the subscriptions each holds. */
+const websockets = new Set<() => { connections: number; subscriptions: number }>();
+const sumOf = (field: 'connections' | 'subscriptions') => [...websockets].reduce((sum, read) => sum + read()[field], 0);
+new Gauge({
+  name: 'creditgraph_websocket_connections',
+  help: 'Open graphql-ws connections (past their connection_init)',
+  registers,
+  collect() {
+    this.set(sumOf('connections'));
+  },
+});
+new Gauge({
+  name: 'creditgraph_subscriptions_active',
+  help: 'Subscriptions running over the websocket',
+  registers,
+  collect() {
+    this.set(sumOf('subscriptions'));
+  },
+});
+const subscriptionEvents = new Counter({ name: 'creditgraph_subscription_events_total', help: 'Events sent to subscribers, by the subscription root field', labelNames: ['field'] as const, registers });
+
 export const metrics = {
   /** `operation` is the operation's type and first root field, e.g. `query:enterprise`, or `unknown` when it did not resolve. */
   graphqlRequest(operation: string, seconds: number, errorCodes: readonly string[]) {
@@ -90,6 +111,14 @@ export const metrics = {
   /** Reports a source's circuit state at each scrape (the latest transport bound for it). */
   watchCircuit(source: string, state: () => string) {
     circuits.set(source, state);
+  },
+  /** Reports a hub's websocket connections and subscriptions at each scrape, until the returned function is called. */
+  watchWebsockets(read: () => { connections: number; subscriptions: number }): () => void {
+    websockets.add(read);
+    return () => websockets.delete(read);
+  },
+  subscriptionEvent(field: string) {
+    subscriptionEvents.inc({ field });
   },
   /** Reports a queue's depth by task at each scrape, until the returned function is called. */
   watchQueue(depths: () => Promise<Record<string, number>>): () => void {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Server } from 'node:http';
-import { GraphQLError, subscribe, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, subscribe, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/roles.js';
 import type { Authenticator } from '../auth/tokens.js';
 import { HubError } from '../common/errors.js';
+import { metrics } from '../common/metrics.js';
 import { auditPersonalReads, createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
 import { requestScope, type Logger } from './logger.js';
 import type { DocumentProtection } from './limits.js';
@@ -55,7 +56,10 @@ export function serveSubscriptions(options: {
       error.originalError ? formatError(error.toJSON(), error) : { ...error.toJSON(), message: protection.redact(error.toJSON().message), extensions: { ...error.toJSON().extensions, code: 'BAD_USER_INPUT' } },
     );
 
-  return useServer<Record<string, unknown> | undefined, { viewer: Viewer; subscriptions: Set<string> }>(
+  // The sockets past their connection_init, for the metrics.
+  const sockets = new Set<{ subscriptions?: Set<string> }>();
+  const unwatch = metrics.watchWebsockets(() => ({ connections: sockets.size, subscriptions: [...sockets].reduce((sum, extra) => sum + (extra.subscriptions?.size ?? 0), 0) }));
+  const server = useServer<Record<string, unknown> | undefined, { viewer: Viewer; subscriptions: Set<string> }>(
     {
       schema,
       // Each operation has its own request id, on every line it logs (src/server/logger.ts).
@@ -71,7 +75,11 @@ export function serveSubscriptions(options: {
           const { viewer, untilMs } = await authenticator.verify(match[1]!);
           ctx.extra.viewer = viewer;
           const expiry = setTimeout(() => refuse(ctx.extra.socket, 'the token has expired'), Math.min(Math.max(0, untilMs - Date.now()), 2 ** 31 - 1));
-          ctx.extra.socket.once('close', () => clearTimeout(expiry));
+          sockets.add(ctx.extra);
+          ctx.extra.socket.once('close', () => {
+            clearTimeout(expiry);
+            sockets.delete(ctx.extra);
+          });
           return true;
         } catch (error) {
           if (!(error instanceof HubError)) throw error;
@@ -102,7 +110,11 @@ export function serveSubscriptions(options: {
       onComplete(ctx, id) {
         ctx.extra.subscriptions?.delete(id);
       },
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onError(ctx, id, _payload, errors) {
+        // An error ends the operation (graphql-ws sends no complete after it).
+        ctx.extra.subscriptions?.delete(id);
+        return format(errors);
+      },
       async onNext(_ctx, _id, _payload, args, result) {
         const context = args.contextValue as GraphQLContext;
         // A subscription's context lives as long as it does: each event reads the store afresh.
@@ -113,9 +125,24 @@ export function serveSubscriptions(options: {
           logger.error({ err: error }, 'could not audit the personal data a subscription event read');
           return { errors: [{ message: 'the event could not be audited', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
         }
+        // A subscription refused as it starts is answered by a result without data: not an event.
+        if (result.data != null) metrics.subscriptionEvent(rootField(args.document, args.operationName));
         return result.errors ? { ...result, errors: format(result.errors) } : undefined;
       },
     },
     wsServer,
   );
+  return {
+    async dispose() {
+      unwatch();
+      await server.dispose();
+    },
+  };
+}
+
+/** The operation's first root field, which labels its events: bounded, unlike the client's names. */
+function rootField(document: DocumentNode, operationName: string | null | undefined): string {
+  const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName));
+  const field = operation?.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
+  return field?.kind === Kind.FIELD ? field.name.value : 'unknown';
 }
