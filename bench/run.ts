@@ -2,24 +2,27 @@
  * `npm run bench -- api`: seeds the demo portfolio (10,000 enterprises by default) into PGlite and,
  * when DATABASE_URL is set, into that PostgreSQL server; then serves each store from a hub in
  * a child process and loads it with autocannon from this process (10 connections, 10 s per
- * query), beside a trivial `{ __typename }` on the same server in the same run.
+ * query), beside a trivial `{ __typename }` on the same server in the same run. First it times
+ * what the document limits cost a request (limitsCost).
  *
  * Options (environment): BENCH_ENTERPRISES (10000), BENCH_SECONDS (10), BENCH_CONNECTIONS (10),
  * BENCH_BACKENDS (pglite,postgres).
  */
-import { graphql } from 'graphql';
+import { graphql, parse, specifiedRules, validate } from 'graphql';
 import { sql } from 'kysely';
 import type { Role } from '../src/auth/roles.js';
 import { loadPortfolio } from '../src/demo/load.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
 import { auditPersonalReads, createContext, createServices } from '../src/graphql/context.js';
 import { buildSchema } from '../src/graphql/schema.js';
+import { loadConfig } from '../src/config/config.js';
+import { documentProtection } from '../src/server/limits.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { benchIngest } from './ingest.js';
 import { benchMonitoring } from './monitoring.js';
 import { benchRisk } from './risk.js';
 import { soak } from './soak.js';
-import { BENCH_VIEWER, measure, prepareBackend, round, startHubProcess, type Measurement as LoadMeasurement } from './support.js';
+import { BENCH_VIEWER, measure, median, prepareBackend, round, startHubProcess, type Measurement as LoadMeasurement } from './support.js';
 
 const enterprises = Number(process.env.BENCH_ENTERPRISES ?? 10_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -65,6 +68,8 @@ async function main() {
   report.generateSeconds = round((performance.now() - generateStart) / 1000);
   console.error(`generated ${enterprises} enterprises in ${report.generateSeconds} s`);
   const usccs = portfolio.enterprises.slice(0, 500).map((enterprise) => enterprise.uscc);
+  report.limits = await limitsCost(usccs[0]!);
+  console.error(`limits: ${JSON.stringify(report.limits)}`);
 
   for (const backend of backends) {
     const prepared = await prepareBackend(backend);
@@ -105,6 +110,40 @@ async function main() {
     }
   }
   console.log(JSON.stringify(report, null, 2));
+}
+
+/**
+ * What the document limits (src/server/limits.ts) cost a request, timed in this process: Armor's
+ * validation rules beside graphql's own (Apollo caches a validated document by its text, so
+ * these run once per distinct operation), and the cost check with the variables in, which runs
+ * on every request. Microseconds a call, the median of five rounds of 2,000 calls.
+ */
+async function limitsCost(uscc: string) {
+  const schema = buildSchema();
+  const protection = documentProtection(loadConfig({ NODE_ENV: 'production' }).limits, true);
+  const hooks = await Promise.all(protection.apollo.plugins.map((plugin) => plugin.requestDidStart?.({} as never)));
+  const micros = (work: () => unknown) => {
+    const rounds: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const start = performance.now();
+      for (let i = 0; i < 2000; i++) work();
+      rounds.push(((performance.now() - start) * 1000) / 2000);
+    }
+    return round(median(rounds));
+  };
+  const result: Record<string, { validate: number; validateWithArmor: number; costCheckPerRequest: number }> = {};
+  for (const name of Object.keys(QUERIES) as QueryName[]) {
+    const document = parse(QUERIES[name].query);
+    const variables = { uscc };
+    result[name] = {
+      validate: micros(() => validate(schema, document, specifiedRules)),
+      validateWithArmor: micros(() => validate(schema, document, [...specifiedRules, ...protection.apollo.validationRules])),
+      costCheckPerRequest: micros(() => {
+        for (const hooked of hooks) void hooked?.didResolveOperation?.({ schema, document, request: { variables } } as never);
+      }),
+    };
+  }
+  return result;
 }
 
 /** SQL statements one request of each query runs, counted on the store in this process. */
