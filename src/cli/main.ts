@@ -81,10 +81,10 @@ program
       ],
     });
     const keys = resolveTokenKeys(config.auth, config.dataDir);
-    running.hub = await startHub({ config, services, authenticator: createAuthenticator(keys), logger });
-    const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
     const tokens = config.nodeEnv === 'production' || keys.kind !== 'secret' ? undefined : await demoTokens(keys.secret);
-    printWelcome(running.hub.url, sample?.uscc, tokens, world !== undefined);
+    running.hub = await startHub({ config, services, authenticator: createAuthenticator(keys), logger, ...(tokens ? { demoTokens: tokens } : {}) });
+    const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
+    printWelcome(running.hub.url, sample?.uscc, tokens, world !== undefined, config.nodeEnv === 'production');
     if (world) {
       // The API answers while the demo is prepared; a preparation cut short finishes on the next start.
       prepareDemo(services, world, { info: (message, fields) => logger.info(fields ?? {}, message) }).then(
@@ -248,7 +248,7 @@ async function demoTokens(secret: Uint8Array): Promise<Map<Role, string>> {
   return tokens;
 }
 
-function printWelcome(url: string, uscc: string | undefined, tokens: Map<Role, string> | undefined, demo: boolean) {
+function printWelcome(url: string, uscc: string | undefined, tokens: Map<Role, string> | undefined, demo: boolean, production: boolean) {
   const query = `{ enterprise(uscc: "${uscc ?? '91320505MA1XXXXXXX'}") { name status legalRepresentative { name } shareholders { shareRatio holder { ... on Person { name } ... on Enterprise { name } } } } }`;
   const riskQuery = `{ enterprise(uscc: "${uscc ?? '91320505MA1XXXXXXX'}") { riskView(product: "invoice-loan") { score grade decision reasonCodes { code text { en } } recommendedLimit { amount } } } }`;
   const auth = tokens ? ` -H "authorization: Bearer $TOKEN"` : ` -H "authorization: Bearer <a token from your identity provider>"`;
@@ -256,6 +256,7 @@ function printWelcome(url: string, uscc: string | undefined, tokens: Map<Role, s
     [
       '',
       `CreditGraph is up: GraphQL at ${url}/graphql, health at ${url}/healthz`,
+      `The risk console: ${url}/${production ? '' : `   GraphiQL: ${url}/graphiql`}`,
       ...(tokens
         ? ['Tokens for the demo, one per role, valid 8 hours (npm run cli -- token --role ROLE --user NAME makes more):', ...[...tokens].map(([role, token]) => `  ${role.padEnd(16)} ${token}`)]
         : []),

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -34,13 +37,22 @@ export interface HubOptions {
   /** Verifies every request's bearer token (src/auth/tokens.ts). */
   authenticator: Authenticator;
   logger: Logger;
+  /** The built console (`npm run build:console`). @default console/dist */
+  consoleDir?: string;
+  /** A token per demo role, which the console's sign-in offers: development only. */
+  demoTokens?: ReadonlyMap<string, string>;
 }
+
+export const CONSOLE_DIST = fileURLToPath(new URL('../../console/dist', import.meta.url));
+
+/** The console's pages load nothing from outside the hub (Mantine and GraphiQL set inline styles). */
+const CONSOLE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
 /**
  * The HTTP side of the hub, on one port: GraphQL at /graphql (subscriptions over graphql-ws on the
  * same path), liveness at /healthz, readiness at /readyz.
  */
-export async function startHub({ config, services, authenticator, logger }: HubOptions): Promise<Hub> {
+export async function startHub({ config, services, authenticator, logger, consoleDir = CONSOLE_DIST, demoTokens }: HubOptions): Promise<Hub> {
   const { store, jobs } = services;
   const defaults = loadConfig({});
   const [limits, corsOrigins, metricsToken] = [config.limits ?? defaults.limits, config.corsOrigins ?? defaults.corsOrigins, config.metricsToken];
@@ -154,6 +166,7 @@ export async function startHub({ config, services, authenticator, logger }: HubO
     }),
   );
   app.use(requestErrors(logger));
+  serveConsole(app, consoleDir, production, demoTokens);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -168,6 +181,36 @@ export async function startHub({ config, services, authenticator, logger }: HubO
       await apollo.stop();
     },
   };
+}
+
+/**
+ * The risk console at / and GraphiQL at /graphiql (not in production), from the console's build,
+ * under a CSP that lets a page talk to this hub only; and, in development, the demo roles' tokens
+ * for the console's sign-in.
+ */
+function serveConsole(app: express.Express, dir: string, production: boolean, demoTokens: ReadonlyMap<string, string> | undefined) {
+  app.get('/console/demo-tokens', (_request, response) => {
+    if (!demoTokens || production) {
+      response.status(404).json({ errors: [{ message: 'demo tokens are handed out in development only', extensions: { code: 'NOT_FOUND' } }] });
+      return;
+    }
+    response.json({ tokens: Object.fromEntries(demoTokens) });
+  });
+  const built = existsSync(join(dir, 'index.html'));
+  app.use((request, response, next) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
+    if (request.path === '/graphiql' || request.path === '/graphiql.html') {
+      if (production) return response.status(404).type('text/plain').send('GraphiQL is off in production\n');
+      request.url = '/graphiql.html';
+    }
+    if (!built) return response.status(404).type('text/plain').send('the console is not built: npm run build:console\n');
+    response.setHeader('content-security-policy', CONSOLE_CSP);
+    response.setHeader('x-content-type-options', 'nosniff');
+    next();
+  });
+  // Assets carry a content hash in their names: cached for good; the pages are checked each time.
+  app.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+  app.use(express.static(dir, { index: 'index.html', maxAge: 0 }));
 }
 
 /** Compares a presented secret in constant time, so its timing tells nothing of how much matched. */

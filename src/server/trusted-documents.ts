@@ -16,7 +16,10 @@ import { metrics } from '../common/metrics.js';
  * the client preset normalizes it, it is one of the manifests' (so a websocket client, which must
  * send text, works too), and any other is refused before it is parsed by GraphQL.
  */
-export const BUILT_IN_MANIFESTS = [fileURLToPath(new URL('../generated/cli/persisted-documents.json', import.meta.url))];
+export const BUILT_IN_MANIFESTS = [
+  fileURLToPath(new URL('../generated/cli/persisted-documents.json', import.meta.url)),
+  fileURLToPath(new URL('../../console/src/generated/persisted-documents.json', import.meta.url)),
+];
 
 export class TrustedDocumentsError extends Error {}
 

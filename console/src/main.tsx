@@ -1,0 +1,105 @@
+import '@mantine/core/styles.css';
+import '@mantine/charts/styles.css';
+import { AppShell, Button, Group, MantineProvider, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { LanguageContext, useT, type Language } from './i18n';
+import { EnterprisePage } from './pages/Enterprise';
+import { SearchPage } from './pages/Search';
+import { SignIn } from './pages/SignIn';
+import { storedToken, storeToken, tokenViewer } from './session';
+
+/** The page a hash names: `#/` the enterprise list, `#/enterprise/<USCC>` one enterprise. */
+type Route = { page: 'search' } | { page: 'enterprise'; uscc: string };
+
+function parseRoute(hash: string): Route {
+  const enterprise = /^#\/enterprise\/([0-9A-Z]{18})$/.exec(hash);
+  return enterprise ? { page: 'enterprise', uscc: enterprise[1]! } : { page: 'search' };
+}
+
+function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const changed = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', changed);
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}
+
+function Console({ onLanguage }: { onLanguage: () => void }) {
+  const { t } = useT();
+  const route = useRoute();
+  const [token, setToken] = useState(storedToken);
+  const viewer = token ? tokenViewer(token) : null;
+  const signOut = () => {
+    storeToken(null);
+    setToken(null);
+  };
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group>
+            <Title order={3}>
+              <a href="#/" style={{ color: 'inherit', textDecoration: 'none' }}>
+                {t('title')}
+              </a>
+            </Title>
+            {viewer && (
+              <a href="#/">
+                <Text>{t('enterprises')}</Text>
+              </a>
+            )}
+          </Group>
+          <Group>
+            {viewer && (
+              <Text size="sm" data-testid="viewer">
+                {viewer.user} · {viewer.roles.join(', ')}
+              </Text>
+            )}
+            <Button variant="subtle" onClick={onLanguage}>
+              {t('language')}
+            </Button>
+            {viewer && (
+              <Button variant="light" onClick={signOut}>
+                {t('signOut')}
+              </Button>
+            )}
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        {!token || !viewer ? (
+          <SignIn
+            onToken={(value) => {
+              storeToken(value);
+              setToken(value);
+            }}
+          />
+        ) : route.page === 'enterprise' ? (
+          <EnterprisePage token={token} uscc={route.uscc} />
+        ) : (
+          <SearchPage token={token} />
+        )}
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function App() {
+  const [language, setLanguage] = useState<Language>(() => (localStorage.getItem('creditgraph.language') === 'en' ? 'en' : 'zh-CN'));
+  useEffect(() => {
+    localStorage.setItem('creditgraph.language', language);
+    document.documentElement.lang = language;
+  }, [language]);
+  return (
+    <MantineProvider>
+      <LanguageContext.Provider value={language}>
+        <Console onLanguage={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')} />
+      </LanguageContext.Provider>
+    </MantineProvider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<App />);

@@ -1,0 +1,23 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { useEffect, useState } from 'react';
+import { HubRequestError, request } from './client';
+
+export type QueryState<R> = { status: 'loading' } | { status: 'error'; error: HubRequestError } | { status: 'done'; data: R };
+
+/** Runs an operation whenever its variables change; a later answer replaces an earlier one only if it is the latest asked. */
+export function useQuery<R, V>(token: string, operation: TypedDocumentNode<R, V>, variables: V): QueryState<R> {
+  const [state, setState] = useState<QueryState<R>>({ status: 'loading' });
+  const key = JSON.stringify(variables);
+  useEffect(() => {
+    let current = true;
+    setState({ status: 'loading' });
+    request(token, operation, JSON.parse(key) as V).then(
+      (data) => current && setState({ status: 'done', data }),
+      (error: unknown) => current && setState({ status: 'error', error: error instanceof HubRequestError ? error : new HubRequestError(String(error), 'NETWORK') }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [token, operation, key]);
+  return state;
+}
