@@ -4,18 +4,30 @@ import { AppShell, Button, Group, MantineProvider, Text, Title } from '@mantine/
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { LanguageContext, useT, type Language } from './i18n';
+import { AlertsPage } from './pages/Alerts';
+import { ApplicationsPage } from './pages/Applications';
 import { EnterprisePage } from './pages/Enterprise';
+import { PortfolioPage } from './pages/Portfolio';
 import { SearchPage } from './pages/Search';
 import { SignIn } from './pages/SignIn';
 import { storedToken, storeToken, tokenViewer } from './session';
 
-/** The page a hash names: `#/` the enterprise list, `#/enterprise/<USCC>` one enterprise. */
-type Route = { page: 'search' } | { page: 'enterprise'; uscc: string };
+/** The page a hash names: `#/` the enterprise list, `#/enterprise/<USCC>` one enterprise, `#/applications`, `#/alerts`, `#/portfolio`. */
+type Route = { page: 'search' | 'applications' | 'alerts' | 'portfolio' } | { page: 'enterprise'; uscc: string };
 
 function parseRoute(hash: string): Route {
   const enterprise = /^#\/enterprise\/([0-9A-Z]{18})$/.exec(hash);
-  return enterprise ? { page: 'enterprise', uscc: enterprise[1]! } : { page: 'search' };
+  if (enterprise) return { page: 'enterprise', uscc: enterprise[1]! };
+  const page = /^#\/(applications|alerts|portfolio)$/.exec(hash)?.[1] as 'applications' | 'alerts' | 'portfolio' | undefined;
+  return { page: page ?? 'search' };
 }
+
+const PAGES = [
+  ['#/', 'enterprises'],
+  ['#/applications', 'applications'],
+  ['#/alerts', 'alerts'],
+  ['#/portfolio', 'portfolio'],
+] as const;
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -46,11 +58,12 @@ function Console({ onLanguage }: { onLanguage: () => void }) {
                 {t('title')}
               </a>
             </Title>
-            {viewer && (
-              <a href="#/">
-                <Text>{t('enterprises')}</Text>
-              </a>
-            )}
+            {viewer &&
+              PAGES.map(([href, word]) => (
+                <a key={href} href={href}>
+                  <Text>{t(word)}</Text>
+                </a>
+              ))}
           </Group>
           <Group>
             {viewer && (
@@ -79,6 +92,12 @@ function Console({ onLanguage }: { onLanguage: () => void }) {
           />
         ) : route.page === 'enterprise' ? (
           <EnterprisePage token={token} uscc={route.uscc} />
+        ) : route.page === 'applications' ? (
+          <ApplicationsPage token={token} />
+        ) : route.page === 'alerts' ? (
+          <AlertsPage token={token} />
+        ) : route.page === 'portfolio' ? (
+          <PortfolioPage token={token} />
         ) : (
           <SearchPage token={token} />
         )}

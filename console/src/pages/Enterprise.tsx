@@ -5,6 +5,7 @@ import type { ConsoleProfileQuery, ConsoleRiskViewQuery } from '../generated/gra
 import { useT } from '../i18n';
 import { ENTERPRISE_PROFILE, RISK_VIEW } from '../operations';
 import { useQuery } from '../useQuery';
+import { RelatedSection } from './Related';
 
 type Profile = NonNullable<ConsoleProfileQuery['enterprise']>;
 type RiskView = NonNullable<ConsoleRiskViewQuery['enterprise']>['riskView'];
@@ -299,6 +300,7 @@ export function EnterprisePage({ token, uscc }: { token: string; uscc: string })
           </Title>
           <RiskSection token={token} uscc={uscc} />
           <ProfileSection profile={state.data.enterprise} />
+          <RelatedSection token={token} uscc={uscc} />
         </>
       )}
     </Stack>
