@@ -26,6 +26,7 @@ const SHOTS = join(process.cwd(), 'test-output', 'console');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let testStore: TestStore;
 let hub: Hub;
+let setupHub: Hub;
 let browser: Browser;
 let built: string;
 let world: DemoWorld;
@@ -55,14 +56,17 @@ beforeAll(async () => {
   expect(await prepareDemo(services, world, { info: () => undefined })).toBeDefined();
   const demoTokens = new Map<string, string>();
   for (const role of ROLES) demoTokens.set(role, await testToken({ user: `demo-${role.toLowerCase().replaceAll('_', '-')}`, roles: [role] }));
+  // Only trusted documents: the console sends nothing but the operations of its manifest.
   hub = await startHub({
-    config: { nodeEnv: 'development', port: 0, host: '127.0.0.1' },
+    config: { nodeEnv: 'development', port: 0, host: '127.0.0.1', trustedDocuments: { only: true, files: [] } },
     services,
     authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }),
     logger: createLogger({ logLevel: 'silent' }),
     consoleDir: built,
     demoTokens,
   });
+  // The test's own setup queries go to a hub that runs any document, on the same services.
+  setupHub = await startHub({ config: { nodeEnv: 'development', port: 0, host: '127.0.0.1' }, services, authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }), logger: createLogger({ logLevel: 'silent' }) });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -72,6 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await hub?.stop();
+  await setupHub?.stop();
   await services?.jobs.stop();
   await world?.close();
   await testStore?.dispose();
@@ -97,7 +102,7 @@ async function enterpriseWithRelations(): Promise<{ uscc: string; name: string }
 }
 
 async function graphqlAs<T>(role: Role, query: string, variables: Record<string, unknown>): Promise<{ data: T }> {
-  const response = await fetch(`${hub.url}/graphql`, {
+  const response = await fetch(`${setupHub.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${await testToken({ user: 'setup', roles: [role] })}` },
     body: JSON.stringify({ query, variables }),
@@ -265,5 +270,14 @@ describe('the risk console', () => {
     await page.locator('.graphiql-container').waitFor();
     await page.screenshot({ path: join(SHOTS, 'graphiql.png') });
     await page.close();
+    // In production: the console, but neither GraphiQL nor demo tokens.
+    const production = await startHub({ config: { nodeEnv: 'production', port: 0, host: '127.0.0.1' }, services, authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }), logger: createLogger({ logLevel: 'silent' }), consoleDir: built });
+    try {
+      const statuses = await Promise.all(['/', '/graphiql', '/graphiql.html', '/console/demo-tokens'].map(async (path) => [path, (await fetch(`${production.url}${path}`)).status]));
+      expect(statuses).toEqual([['/', 200], ['/graphiql', 404], ['/graphiql.html', 404], ['/console/demo-tokens', 404]]);
+      expect((await fetch(`${production.url}/`)).headers.get('content-security-policy')).toContain("connect-src 'self'");
+    } finally {
+      await production.stop();
+    }
   }, 60_000);
 });
