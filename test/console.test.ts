@@ -145,6 +145,17 @@ describe('the risk console', () => {
     await page.getByTestId('viewer').getByText('demo-analyst · ANALYST').waitFor();
     await page.getByTestId('total').getByText(/^共 \d+ 家$/).waitFor();
     await page.screenshot({ path: join(SHOTS, 'search.png'), fullPage: true });
+    // Pages of 20, forward and back.
+    const firstPage = await page.getByRole('table').getByRole('link').allTextContents();
+    expect(firstPage).toHaveLength(20);
+    await page.getByRole('button', { name: '下一页' }).click();
+    await page.getByRole('button', { name: '下一页' }).and(page.locator(':disabled')).waitFor();
+    const secondPage = await page.getByRole('table').getByRole('link').allTextContents();
+    expect(secondPage.length).toBeGreaterThan(0);
+    expect(secondPage.filter((name) => firstPage.includes(name))).toEqual([]);
+    await page.getByRole('button', { name: '上一页' }).click();
+    await page.getByRole('button', { name: '上一页' }).and(page.locator(':disabled')).waitFor();
+    expect(await page.getByRole('table').getByRole('link').allTextContents()).toEqual(firstPage);
 
     const target = await enterpriseWithRelations();
     await page.getByRole('textbox', { name: '按名称搜索' }).fill(target.name.slice(0, 6));
@@ -244,6 +255,8 @@ describe('the risk console', () => {
     expect(reloaded).toBe(false);
     await page.screenshot({ path: join(SHOTS, 'alerts-live.png'), fullPage: true });
 
+    await arrived.first().getByRole('button', { name: '分派给我' }).click();
+    await arrived.first().getByText('处理人: demo-risk-manager').waitFor();
     await arrived.first().getByRole('button', { name: '确认' }).click();
     await arrived.first().getByTestId('alert-status').getByText('ACKNOWLEDGED').waitFor();
     await arrived.first().getByLabel('处理说明').fill('电话核实，经营正常');
