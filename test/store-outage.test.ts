@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { signToken } from '../src/auth/tokens.js';
+import { openStore } from '../src/store/database.js';
+import { bookLoans } from './support/loans.js';
 import { createPgCluster, type PgCluster } from './support/pg-cluster.js';
 
 /**
@@ -61,6 +65,10 @@ describeOnServer('the PostgreSQL server stopped and started under traffic', () =
     };
     const seeded = await run(['seed', '--enterprises', '20'], env);
     expect([seeded.code, seeded.stderr.includes('error:') ? seeded.stderr : '']).toEqual([0, '']);
+    // A loan book, so that the sweep after the outage raises alerts.
+    const book = await openStore({ kind: 'postgres', url: cluster.url, poolSize: 2 });
+    await bookLoans(book.db, (await book.db.selectFrom('enterprise').select('id').execute()).map((row) => row.id));
+    await book.close();
 
     hub = spawn(process.execPath, [...cli, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let url = '';
@@ -86,6 +94,11 @@ describeOnServer('the PostgreSQL server stopped and started under traffic', () =
       return { status: response.status, retryAfter: response.headers.get('retry-after'), codes: (body.errors ?? []).map((error) => String(error.extensions?.code)), data: body.data != null };
     };
     const ready = async () => (await fetch(`${url}/readyz`)).status;
+    // A subscriber from before the outage: the hub's LISTEN connection is cut with the server, and comes back.
+    const subscriber = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${manager}` }, retryAttempts: 0, lazy: false });
+    const heard: unknown[] = [];
+    subscriber.subscribe({ query: 'subscription { alertRaised { id } }' }, { next: (event) => heard.push(event), error: (error) => heard.push(error), complete: () => undefined });
+    await sleep(500);
 
     // Four clients read enterprises, one after another, all through the outage.
     let phase = 'up';
@@ -136,9 +149,17 @@ describeOnServer('the PostgreSQL server stopped and started under traffic', () =
     expect(of('recovered').length).toBeGreaterThan(10);
     expect(of('recovered').filter((answer) => !ok(answer))).toEqual([]);
 
-    // The job queue is back too: a sweep runs through it and answers.
-    const sweep = await ask(manager, 'mutation { refreshMonitoring { enterprises raised } }');
-    expect(sweep).toMatchObject({ status: 200, codes: [], data: true });
+    // The job queue is back too: a sweep runs through it, and its alerts reach the subscriber from before.
+    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${manager}` }, body: JSON.stringify({ query: 'mutation { refreshMonitoring { enterprises raised } }' }) });
+    const sweep = (await response.json()) as { data?: { refreshMonitoring: { enterprises: number; raised: number } }; errors?: unknown[] };
+    expect(sweep.errors).toBeUndefined();
+    expect(sweep.data!.refreshMonitoring.raised).toBeGreaterThan(0);
+    for (const started = Date.now(); heard.length < sweep.data!.refreshMonitoring.raised; ) {
+      expect(Date.now() - started).toBeLessThan(30_000);
+      await sleep(200);
+    }
+    expect(heard).toHaveLength(sweep.data!.refreshMonitoring.raised);
+    await subscriber.dispose();
     expect(hub.exitCode).toBeNull();
     expect(log.some((line) => line.includes('"msg":"the store is unavailable"'))).toBe(true);
     expect(log.filter((line) => line.includes('"msg":"unexpected error'))).toEqual([]);

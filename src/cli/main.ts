@@ -41,8 +41,13 @@ function wholeNumber(min: number, max: number) {
 program
   .command('serve')
   .description('run the hub: migrate the store; in the demo, start the upstream sandboxes and fill the store through the connectors; serve GraphQL')
-  .action(async () => {
+  .option('--role <role>', 'api: serve GraphQL and leave jobs to workers; worker: work the job queue and keep its schedules, serving nothing; all: both (npm start)', 'all')
+  .action(async (options: { role: string }) => {
     const config = loadConfig();
+    const role = options.role;
+    if (!['api', 'worker', 'all'].includes(role)) throw new Error(`--role ${role}: api, worker or all`);
+    if (role !== 'all' && config.store.kind !== 'postgres') throw new Error(`--role ${role}: processes share the store only on a PostgreSQL server (DATABASE_URL); the embedded store is one process's, --role all`);
+    if (role !== 'all' && config.demo.enabled) throw new Error(`--role ${role}: the demo (its sandboxes and clock) runs in one process, --role all; set DEMO=false`);
     const logger = createLogger(config);
     const store = await openStore(config.store);
     // In the demo the upstreams are the sandboxes, on loopback, serving the generated story as of the demo's clock.
@@ -72,14 +77,21 @@ program
     if (world) {
       logger.info({ sandboxes: Object.fromEntries([...world.upstreams.sandboxes].map(([id, sandbox]) => [id, sandbox.url])), clock: world.clock.current }, 'demo upstreams listening');
     }
-    // This process is the hub's worker too: it takes the queue's jobs and keeps its schedules.
+    // A worker (or the one process of `all`) takes the queue's jobs and keeps its schedules; an API process only sends jobs.
+    const working = role !== 'api';
     await services.jobs.start({
-      work: true,
-      schedules: [
-        { task: SWEEP_TASK, cron: config.monitoring.schedule, tz: 'Asia/Shanghai', data: { actor: systemActor('scheduled monitoring sweep') } },
-        { task: EXPIRY_TASK, cron: '0 * * * *', tz: 'Asia/Shanghai' },
-      ],
+      work: working,
+      schedules: working
+        ? [
+            { task: SWEEP_TASK, cron: config.monitoring.schedule, tz: 'Asia/Shanghai', data: { actor: systemActor('scheduled monitoring sweep') } },
+            { task: EXPIRY_TASK, cron: '0 * * * *', tz: 'Asia/Shanghai' },
+          ]
+        : [],
     });
+    if (role === 'worker') {
+      logger.info({ role }, 'worker ready: working the job queue');
+      return;
+    }
     const keys = resolveTokenKeys(config.auth, config.dataDir);
     const tokens = config.nodeEnv === 'production' || keys.kind !== 'secret' ? undefined : await demoTokens(keys.secret);
     running.hub = await startHub({ config, services, authenticator: createAuthenticator(keys), logger, ...(tokens ? { demoTokens: tokens } : {}) });

@@ -105,7 +105,7 @@ export function createServices(
     risk,
     origination,
     auditLog: new AuditLog(store.db),
-    monitoring: new MonitoringService(store.db, ingest, risk, jobs, loadSignalConfig(), now, options.monitoring),
+    monitoring: new MonitoringService(store, ingest, risk, jobs, loadSignalConfig(), now, options.monitoring),
     limits: new LimitActions(store.db, now),
     portfolio: new PortfolioService(store.db, risk, now),
     jobs,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { metrics } from '../common/metrics.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
@@ -9,10 +9,10 @@ import type { JobQueue } from '../jobs/queue.js';
 import type { Grade } from '../risk/config.js';
 import type { RiskService } from '../risk/service.js';
 import { findRelatedEnterprises } from '../store/related-enterprises.js';
-import type { Db } from '../store/database.js';
+import type { Db, Store } from '../store/database.js';
 import { latestFirst } from '../store/latest-first.js';
 import { loadEventsAsOf, loadProfilesAsOf, type EventProfile } from '../store/profiles-as-of.js';
-import type { AlertRow, AlertStatus } from '../store/schema.js';
+import type { AlertRow, AlertStatus, Database } from '../store/schema.js';
 import type { SignalConfig } from './config.js';
 import { detectSignals, relatedCriticalAlerts, type LoanContext, type RelatedCritical, type Signal, type SignalSeverity } from './signals.js';
 
@@ -39,6 +39,9 @@ export interface RefreshSummary {
 export type AlertRaised = AlertRow;
 
 export const SWEEP_TASK = 'monitoring-sweep';
+/** The NOTIFY channel of raised alerts: a JSON array of alert ids a payload. */
+const ALERT_CHANNEL = 'creditgraph_alert_raised';
+const NOTIFY_IDS = 300;
 export const BATCH_TASK = 'monitoring-batch';
 export const RELATED_TASK = 'monitoring-related';
 interface SweepJob {
@@ -80,13 +83,23 @@ const MAX_NOTE = 2000;
  * sweep run twice, raises nothing twice.
  */
 export class MonitoringService {
-  /** Every alert raised in this process, after its transaction committed. */
+  /**
+   * Every alert raised by any process on this store, as this process hears of it (a NOTIFY sent
+   * in the raising transaction, so after it committed, in its order), once `listenForAlerts` has run.
+   */
   readonly raised = new EventEmitter<{ alert: [AlertRaised] }>();
   private readonly batchSize: number;
   private readonly pullConcurrency: number;
+  private readonly db: Db;
+  private listening: Promise<unknown> | undefined;
+  /** Notifications relayed one after another, so alerts reach subscribers in the order they were raised. */
+  private relaying: Promise<void> = Promise.resolve();
+  /** The alerts relayed lately (so a catch-up after a reconnection sends none twice), and the highest id heard of. */
+  private readonly relayed = new Set<string>();
+  private highest = 0n;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly ingest: IngestService,
     private readonly risk: RiskService,
     private readonly jobs: JobQueue,
@@ -94,6 +107,7 @@ export class MonitoringService {
     private readonly now: () => Date = () => new Date(),
     options: MonitoringOptions = {},
   ) {
+    this.db = store.db;
     this.batchSize = options.batchSize ?? 500;
     this.pullConcurrency = options.pullConcurrency ?? 4;
     this.raised.setMaxListeners(0);
@@ -249,6 +263,10 @@ export class MonitoringService {
         );
       }
       await trx.updateTable('monitoringSweepBatch').set({ raised: alerts.length }).where('sweepId', '=', sweepId).where('batch', '=', phase.phase).execute();
+      // Delivered to every listening process when this transaction commits; a payload holds at most 8,000 bytes.
+      for (let start = 0; start < alerts.length; start += NOTIFY_IDS) {
+        await sql`SELECT pg_notify(${ALERT_CHANNEL}, ${JSON.stringify(alerts.slice(start, start + NOTIFY_IDS).map((alert) => alert.id))})`.execute(trx);
+      }
       await recordAudit(
         trx,
         actor,
@@ -269,9 +287,43 @@ export class MonitoringService {
       }
       return alerts;
     });
-    for (const alert of raised) {
-      metrics.alertRaised(alert.code, alert.severity);
-      this.raised.emit('alert', alert);
+    for (const alert of raised) metrics.alertRaised(alert.code, alert.severity);
+  }
+
+  /**
+   * Starts hearing of the alerts every process raises (idempotent): `raised` emits them from then
+   * on. A store that cannot be listened to now is tried again on the next call.
+   */
+  async listenForAlerts(): Promise<void> {
+    const inTurn = (work: () => Promise<void>) => void (this.relaying = this.relaying.then(work));
+    this.listening ??= (async () => {
+      await this.store.listen(
+        ALERT_CHANNEL,
+        (payload) => inTurn(() => this.relay(this.db.selectFrom('alert').selectAll().where('id', 'in', JSON.parse(payload) as string[]))),
+        // Back after the server went away: what was raised meanwhile, from the table.
+        () => inTurn(() => this.relay(this.db.selectFrom('alert').selectAll().where('id', '>', String(this.highest)).limit(10_000))),
+      );
+      const { highest } = await this.db.selectFrom('alert').select((eb) => eb.fn.max('id').as('highest')).executeTakeFirstOrThrow();
+      if (highest !== null && BigInt(highest) > this.highest) this.highest = BigInt(highest);
+    })().catch((error: unknown) => {
+      this.listening = undefined;
+      throw error;
+    });
+    await this.listening;
+  }
+
+  private async relay(query: SelectQueryBuilder<Database, 'alert', AlertRow>): Promise<void> {
+    try {
+      for (const alert of await query.orderBy('id').execute()) {
+        if (this.relayed.has(alert.id)) continue;
+        this.relayed.add(alert.id);
+        if (this.relayed.size > 10_000) this.relayed.delete(this.relayed.values().next().value!);
+        if (BigInt(alert.id) > this.highest) this.highest = BigInt(alert.id);
+        this.raised.emit('alert', alert);
+      }
+    } catch {
+      // The store went away between the notification and the read: the reconnection's catch-up
+      // sends these, or (if this process missed it too) the alerts query has them.
     }
   }
 

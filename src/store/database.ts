@@ -24,6 +24,14 @@ export interface Store {
    * statement; without, any number of them, e.g. a migration wrapped in BEGIN and COMMIT.
    */
   runSql(text: string, values?: readonly unknown[]): Promise<{ rows: unknown[] }>;
+  /**
+   * Calls `handler` with the payload of every NOTIFY on `channel` from any process on this
+   * database, after the sending transaction commits, until the returned function is called.
+   * Against a server it holds a connection of its own, reconnected after the server went away;
+   * notifications sent meanwhile are not delivered, and `onReconnect` is called once it is back
+   * so the caller can catch up from the tables.
+   */
+  listen(channel: string, handler: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -45,13 +53,24 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     statements++;
     options.onLog?.(event);
   };
-  const { dialect, release, runSql } = config.kind === 'postgres' ? postgresDialect(config) : await embeddedDialect(config);
+  const { dialect, release, runSql, listen } = config.kind === 'postgres' ? postgresDialect(config) : await embeddedDialect(config);
+  const listening = new Set<() => Promise<void>>();
   const db = new Kysely<Database>({ dialect, log, plugins: [new CamelCasePlugin()] });
   const store: Store = {
     db,
     kind: config.kind,
     statementCount: () => statements,
     runSql: (text, values) => runSql(db, text, values),
+    async listen(channel, handler, onReconnect) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new RangeError(`'${channel}' is not a channel name`);
+      const stop = await listen(channel, handler, onReconnect);
+      const unlisten = async () => {
+        listening.delete(unlisten);
+        await stop();
+      };
+      listening.add(unlisten);
+      return unlisten;
+    },
     async ping(timeoutMs = 2000) {
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -67,6 +86,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
       }
     },
     async close() {
+      await Promise.all([...listening].map((unlisten) => unlisten()));
       await db.destroy();
       release();
     },
@@ -130,7 +150,58 @@ function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
     prepareReads(client);
   });
   const runSql = async (_db: Db, text: string, values?: readonly unknown[]) => pool.query(text, values === undefined ? undefined : [...values]);
-  return { dialect: new PostgresDialect({ pool }), release: () => undefined, runSql };
+  return { dialect: new PostgresDialect({ pool }), release: () => undefined, runSql, listen: (channel: string, handler: (payload: string) => void, onReconnect?: () => void) => listenOnServer(config, channel, handler, onReconnect) };
+}
+
+/** LISTEN on a connection of its own, outside the pool, reconnecting with backoff (0.5 s to 5 s) while the server is away. */
+async function listenOnServer(config: Extract<StoreConfig, { kind: 'postgres' }>, channel: string, handler: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let failures = 0;
+  let retry: NodeJS.Timeout | undefined;
+  const discard = (old: pg.Client) => {
+    old.removeAllListeners();
+    old.on('error', () => undefined);
+    void old.end().catch(() => undefined);
+  };
+  const connect = async (first: boolean): Promise<void> => {
+    const next = new pg.Client({ connectionString: config.url, connectionTimeoutMillis: 10_000 });
+    const reconnect = () => {
+      discard(next);
+      if (stopped || client !== next) return;
+      client = undefined;
+      retry = setTimeout(() => void connect(false), Math.min(500 * 2 ** failures++, 5_000));
+    };
+    next.on('error', reconnect);
+    next.on('end', reconnect);
+    next.on('notification', (message) => message.channel === channel && handler(message.payload ?? ''));
+    client = next;
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+      failures = 0;
+      if (!first) onReconnect?.();
+    } catch (error) {
+      if (first) {
+        client = undefined;
+        discard(next);
+        throw error;
+      }
+      reconnect();
+    }
+  };
+  await connect(true);
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const last = client;
+    client = undefined;
+    if (last) {
+      last.removeAllListeners();
+      last.on('error', () => undefined);
+      await last.end().catch(() => undefined);
+    }
+  };
 }
 
 /**
@@ -177,7 +248,8 @@ async function embeddedDialect(config: Extract<StoreConfig, { kind: 'pglite' }>)
         const results = await client.exec(text);
         return results.at(-1) ?? { rows: [] };
       });
-    return { dialect: pgliteDialect(client), release, runSql };
+    const listen = (channel: string, handler: (payload: string) => void) => client.listen(channel, handler);
+    return { dialect: pgliteDialect(client), release, runSql, listen };
   } catch (error) {
     release();
     throw error;

@@ -9,6 +9,8 @@ import { openStore, type Store } from '../../src/store/database.js';
  */
 export interface TestStore {
   store: Store;
+  /** The database's URL on the PostgreSQL server, for processes a test starts; none for PGlite. */
+  url?: string;
   /** Empties every table, keeping the schema: cheaper than a new store between tests. */
   reset(): Promise<void>;
   dispose(): Promise<void>;
@@ -27,6 +29,7 @@ export async function openTestStore(): Promise<TestStore> {
   const store = await openStore({ kind: 'postgres', url: url.toString(), poolSize: 5 });
   return {
     store,
+    url: url.toString(),
     reset: () => truncateAll(store),
     async dispose() {
       await store.close();

@@ -79,8 +79,9 @@ export const monitoringResolvers: Resolvers = {
   },
   Subscription: {
     alertRaised: {
-      subscribe: (_, { minSeverity }, { monitoring }) => {
+      subscribe: async (_, { minSeverity }, { monitoring }) => {
         const floor = SEVERITY_RANK[minSeverity ?? 'INFO'];
+        await monitoring.listenForAlerts();
         return filterEvents(on(monitoring.raised, 'alert') as AsyncIterableIterator<[AlertRow]>, (alert) => SEVERITY_RANK[alert.severity] >= floor);
       },
       resolve: (alert: AlertRow) => alert,
