@@ -10,6 +10,11 @@ export class HubRequestError extends Error {
   }
 }
 
+/** Any failure of a request as a HubRequestError: the hub's own, or the network's. */
+export function asRefusal(failure: unknown): HubRequestError {
+  return failure instanceof HubRequestError ? failure : new HubRequestError(failure instanceof Error ? failure.message : String(failure), 'NETWORK');
+}
+
 type Operation<R, V> = TypedDocumentNode<R, V> & { __meta__?: { hash?: string } };
 
 /**

@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useEffect, useState } from 'react';
-import { HubRequestError, request } from './client';
+import { asRefusal, request, type HubRequestError } from './client';
 
 export type QueryState<R> = { status: 'loading' } | { status: 'error'; error: HubRequestError } | { status: 'done'; data: R };
 
@@ -17,7 +17,7 @@ export function useQuery<R, V>(token: string, operation: TypedDocumentNode<R, V>
     if (version === 0) setState({ status: 'loading' });
     request(token, operation, JSON.parse(key) as V).then(
       (data) => current && setState({ status: 'done', data }),
-      (error: unknown) => current && setState({ status: 'error', error: error instanceof HubRequestError ? error : new HubRequestError(String(error), 'NETWORK') }),
+      (error: unknown) => current && setState({ status: 'error', error: asRefusal(error) }),
     );
     return () => {
       current = false;

@@ -1,11 +1,12 @@
 import { Alert, Badge, Button, Card, Group, Loader, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { HubRequestError, request } from '../client';
+import { asRefusal, request, type HubRequestError } from '../client';
 import type { AlertFieldsFragment, AlertStatus } from '../generated/graphql';
 import { useT } from '../i18n';
 import { subscribe } from '../live';
 import { ACKNOWLEDGE_ALERT, ALERTS, ALERT_RAISED, ASSIGN_ALERT, RESOLVE_ALERT } from '../operations';
 import { tokenViewer } from '../session';
+import { Refusal } from '../Refusal';
 import { useQuery } from '../useQuery';
 
 const STATUSES: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED', 'ESCALATED', 'RESOLVED'];
@@ -21,7 +22,7 @@ function AlertCard({ token, alert, fresh, onChanged }: { token: string; alert: A
       setError(null);
       onChanged(await work());
     } catch (failure) {
-      setError(failure instanceof HubRequestError ? failure : new HubRequestError(String(failure), 'NETWORK'));
+      setError(asRefusal(failure));
     }
   };
   return (
@@ -68,9 +69,7 @@ function AlertCard({ token, alert, fresh, onChanged }: { token: string; alert: A
         )}
       </Group>
       {error && (
-        <Alert color="red" title={error.code} mt="xs">
-          {error.message}
-        </Alert>
+        <Refusal error={error} />
       )}
     </Card>
   );
@@ -101,11 +100,7 @@ export function AlertsPage({ token }: { token: string }) {
       </Group>
       {liveProblem && <Alert color="yellow">{liveProblem}</Alert>}
       {list.status === 'loading' && <Loader />}
-      {list.status === 'error' && (
-        <Alert color="red" title={list.error.code}>
-          {list.error.message}
-        </Alert>
-      )}
+      {list.status === 'error' && <Refusal error={list.error} />}
       {shown.map((alert) => (
         <AlertCard key={alert.id} token={token} alert={alert} fresh={fresh.some((candidate) => candidate.id === alert.id)} onChanged={(next) => setChanged((before) => ({ ...before, [next.id]: next }))} />
       ))}

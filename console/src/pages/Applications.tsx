@@ -1,24 +1,15 @@
-import { Alert, Badge, Button, Card, Group, Loader, NumberInput, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Loader, NumberInput, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useState } from 'react';
 import reasons from '../../../config/risk/decision-reasons.json';
-import { HubRequestError, request } from '../client';
+import { asRefusal, request, type HubRequestError } from '../client';
 import type { ApplicationFieldsFragment, ApplicationState } from '../generated/graphql';
 import { useT } from '../i18n';
 import { APPLICATIONS, CREATE_APPLICATION, DECIDE_APPLICATION, PRODUCTS, SUBMIT_APPLICATION, WITHDRAW_APPLICATION } from '../operations';
+import { Refusal } from '../Refusal';
 import { useQuery } from '../useQuery';
 import { yuan } from './Enterprise';
 
 const STATES: ApplicationState[] = ['DRAFT', 'AWAITING_CONSENT', 'COLLECTING', 'ASSESSED', 'IN_REVIEW', 'APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED'];
-
-/** What the hub refused, as it said it: the code and the message, e.g. a maker deciding their own application. */
-function Refusal({ error }: { error: HubRequestError | null }) {
-  if (!error) return null;
-  return (
-    <Alert color="red" title={error.code} data-testid="refusal">
-      {error.message}
-    </Alert>
-  );
-}
 
 function NewApplication({ token, onCreated }: { token: string; onCreated: () => void }) {
   const { t, local } = useT();
@@ -35,7 +26,7 @@ function NewApplication({ token, onCreated }: { token: string; onCreated: () => 
       await request(token, CREATE_APPLICATION, { input: { uscc: uscc.trim().toUpperCase(), product: product ?? '', amount: String(amount), termMonths: Number(term) } });
       onCreated();
     } catch (failure) {
-      setError(failure instanceof HubRequestError ? failure : new HubRequestError(String(failure), 'NETWORK'));
+      setError(asRefusal(failure));
     }
   };
   return (
@@ -72,7 +63,7 @@ function Decide({ token, application, onChanged }: { token: string; application:
       await work();
       onChanged();
     } catch (failure) {
-      setError(failure instanceof HubRequestError ? failure : new HubRequestError(String(failure), 'NETWORK'));
+      setError(asRefusal(failure));
     }
   };
   const { id, state } = application;

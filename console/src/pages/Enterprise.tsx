@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { ConsoleProfileQuery, ConsoleRiskViewQuery } from '../generated/graphql';
 import { useT } from '../i18n';
 import { ENTERPRISE_PROFILE, RISK_VIEW } from '../operations';
+import { Refusal } from '../Refusal';
 import { useQuery } from '../useQuery';
 import { RelatedSection } from './Related';
 
@@ -198,11 +199,7 @@ function RiskSection({ token, uscc }: { token: string; uscc: string }) {
         <TextInput type="date" aria-label={t('asOf')} label={t('asOf')} value={asOfDay} onChange={(event) => setAsOfDay(event.currentTarget.value)} />
       </Group>
       {state.status === 'loading' && <Loader />}
-      {state.status === 'error' && (
-        <Alert color="red" title={state.error.code}>
-          {state.error.message}
-        </Alert>
-      )}
+      {state.status === 'error' && <Refusal error={state.error} />}
       {state.status === 'done' && state.data.enterprise && (
         <RiskBody view={state.data.enterprise.riskView} />
       )}
@@ -287,11 +284,7 @@ export function EnterprisePage({ token, uscc }: { token: string; uscc: string })
     <Stack>
       <a href="#/">← {t('back')}</a>
       {state.status === 'loading' && <Loader />}
-      {state.status === 'error' && (
-        <Alert color="red" title={state.error.code}>
-          {state.error.message}
-        </Alert>
-      )}
+      {state.status === 'error' && <Refusal error={state.error} />}
       {state.status === 'done' && !state.data.enterprise && <Alert color="yellow">{t('notFound')}</Alert>}
       {state.status === 'done' && state.data.enterprise && (
         <>

@@ -1,9 +1,10 @@
 import { BarChart } from '@mantine/charts';
-import { Alert, Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { SliceFragment } from '../generated/graphql';
 import { useT } from '../i18n';
 import { PORTFOLIO } from '../operations';
+import { Refusal } from '../Refusal';
 import { useQuery } from '../useQuery';
 import { yuan } from './Enterprise';
 
@@ -48,12 +49,7 @@ export function PortfolioPage({ token }: { token: string }) {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : sixMonthsAgo();
   const state = useQuery(token, PORTFOLIO, { from: `${day}T00:00:00Z` });
   if (state.status === 'loading') return <Loader />;
-  if (state.status === 'error')
-    return (
-      <Alert color="red" title={state.error.code}>
-        {state.error.message}
-      </Alert>
-    );
+  if (state.status === 'error') return <Refusal error={state.error} />;
   const { portfolio } = state.data;
   return (
     <Stack>

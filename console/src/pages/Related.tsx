@@ -27,6 +27,9 @@ function Drawing({ enterprise }: { enterprise: Related }) {
       container: container.current,
       elements: [...[...nodes.values()].map((data) => ({ data })), ...[...edges.values()].filter((edge) => nodes.has(edge.source) && nodes.has(edge.target)).map((data) => ({ data }))],
       layout: { name: 'breadthfirst', roots: [enterprise.uscc], spacingFactor: 1.1 },
+      // A graph of two or three enterprises would otherwise be fitted at a giant scale.
+      maxZoom: 1.4,
+      minZoom: 0.2,
       style: [
         { selector: 'node', style: { label: 'data(label)', 'font-size': 11, 'text-valign': 'bottom', 'background-color': '#74c0fc', width: 22, height: 22 } },
         { selector: 'node[kind = "self"]', style: { 'background-color': '#1c7ed6', width: 32, height: 32 } },

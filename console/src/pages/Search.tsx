@@ -1,7 +1,8 @@
-import { Alert, Badge, Button, Group, Loader, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Loader, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useT } from '../i18n';
 import { SEARCH_ENTERPRISES } from '../operations';
+import { Refusal } from '../Refusal';
 import { useQuery } from '../useQuery';
 
 const PAGE = 20;
@@ -32,11 +33,7 @@ export function SearchPage({ token }: { token: string }) {
         <Button type="submit">{t('search')}</Button>
       </Group>
       {state.status === 'loading' && <Loader />}
-      {state.status === 'error' && (
-        <Alert color="red" title={state.error.code}>
-          {state.error.message}
-        </Alert>
-      )}
+      {state.status === 'error' && <Refusal error={state.error} />}
       {state.status === 'done' && (
         <>
           <Text c="dimmed" data-testid="total">
