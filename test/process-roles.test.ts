@@ -106,6 +106,8 @@ describeOnServer('process roles on one PostgreSQL', () => {
     // The API process's LISTEN connection cut, and an alert committed meanwhile whose notification
     // it cannot hear (written here without one): once it is back, it catches up from the table.
     const { db } = testStore.store;
+    // Anyone with access to the database may send on the channel: what is not a list of ids is ignored, and the relay goes on.
+    await sql`SELECT pg_notify('creditgraph_alert_raised', 'not json'), pg_notify('creditgraph_alert_raised', '[1, {"id": 2}]')`.execute(db);
     const cut = await sql<{ cut: boolean }>`
       SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN creditgraph_alert_raised'`.execute(db);
     expect(cut.rows.map((row) => row.cut)).toEqual([true]);

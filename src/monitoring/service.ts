@@ -39,6 +39,17 @@ export interface RefreshSummary {
 export type AlertRaised = AlertRow;
 
 export const SWEEP_TASK = 'monitoring-sweep';
+/** The ids a notification names; anything else someone sent on the channel names none. */
+function alertIds(payload: string): string[] {
+  try {
+    const ids: unknown = JSON.parse(payload);
+    if (Array.isArray(ids) && ids.every((id) => typeof id === 'string' && /^\d{1,19}$/.test(id))) return ids as string[];
+  } catch {
+    // not JSON
+  }
+  return [];
+}
+
 /** The NOTIFY channel of raised alerts: a JSON array of alert ids a payload. */
 const ALERT_CHANNEL = 'creditgraph_alert_raised';
 const NOTIFY_IDS = 300;
@@ -295,11 +306,15 @@ export class MonitoringService {
    * on. A store that cannot be listened to now is tried again on the next call.
    */
   async listenForAlerts(): Promise<void> {
-    const inTurn = (work: () => Promise<void>) => void (this.relaying = this.relaying.then(work));
+    // Whatever one relay does, the next still runs.
+    const inTurn = (work: () => Promise<void>) => void (this.relaying = this.relaying.then(work).catch(() => undefined));
     this.listening ??= (async () => {
       await this.store.listen(
         ALERT_CHANNEL,
-        (payload) => inTurn(() => this.relay(this.db.selectFrom('alert').selectAll().where('id', 'in', JSON.parse(payload) as string[]))),
+        (payload) => {
+          const ids = alertIds(payload);
+          if (ids.length > 0) inTurn(() => this.relay(this.db.selectFrom('alert').selectAll().where('id', 'in', ids)));
+        },
         // Back after the server went away: what was raised meanwhile, from the table.
         () => inTurn(() => this.relay(this.db.selectFrom('alert').selectAll().where('id', '>', String(this.highest)).limit(10_000))),
       );
