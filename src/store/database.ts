@@ -162,12 +162,12 @@ async function listenOnServer(config: Extract<StoreConfig, { kind: 'postgres' }>
   const discard = (old: pg.Client) => {
     old.removeAllListeners();
     old.on('error', () => undefined);
-    void old.end().catch(() => undefined);
+    return old.end().catch(() => undefined);
   };
   const connect = async (first: boolean): Promise<void> => {
     const next = new pg.Client({ connectionString: config.url, connectionTimeoutMillis: 10_000 });
     const reconnect = () => {
-      discard(next);
+      void discard(next);
       if (stopped || client !== next) return;
       client = undefined;
       retry = setTimeout(() => void connect(false), Math.min(500 * 2 ** failures++, 5_000));
@@ -184,7 +184,7 @@ async function listenOnServer(config: Extract<StoreConfig, { kind: 'postgres' }>
     } catch (error) {
       if (first) {
         client = undefined;
-        discard(next);
+        void discard(next);
         throw error;
       }
       reconnect();
@@ -196,11 +196,7 @@ async function listenOnServer(config: Extract<StoreConfig, { kind: 'postgres' }>
     clearTimeout(retry);
     const last = client;
     client = undefined;
-    if (last) {
-      last.removeAllListeners();
-      last.on('error', () => undefined);
-      await last.end().catch(() => undefined);
-    }
+    if (last) await discard(last);
   };
 }
 

@@ -7,7 +7,7 @@ import { useT } from '../i18n';
 import { APPLICATIONS, CREATE_APPLICATION, DECIDE_APPLICATION, PRODUCTS, SUBMIT_APPLICATION, WITHDRAW_APPLICATION } from '../operations';
 import { Refusal } from '../Refusal';
 import { useQuery } from '../useQuery';
-import { yuan } from './Enterprise';
+import { yuan } from '../format';
 
 const STATES: ApplicationState[] = ['DRAFT', 'AWAITING_CONSENT', 'COLLECTING', 'ASSESSED', 'IN_REVIEW', 'APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED'];
 

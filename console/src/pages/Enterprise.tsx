@@ -5,6 +5,7 @@ import type { ConsoleProfileQuery, ConsoleRiskViewQuery } from '../generated/gra
 import { useT } from '../i18n';
 import { ENTERPRISE_PROFILE, RISK_VIEW } from '../operations';
 import { Refusal } from '../Refusal';
+import { yuan } from '../format';
 import { useQuery } from '../useQuery';
 import { RelatedSection } from './Related';
 
@@ -15,12 +16,6 @@ type RiskView = NonNullable<ConsoleRiskViewQuery['enterprise']>['riskView'];
 function windowStart(): string {
   const now = new Date();
   return new Date(Date.UTC(now.getUTCFullYear() - 2, now.getUTCMonth(), 1)).toISOString().slice(0, 10);
-}
-
-/** A yuan amount as the ledger shows it: thousands separated, two places, from the exact decimal string. */
-export function yuan(amount: string): string {
-  const [whole, fraction = '00'] = amount.replace('-', '').split('.');
-  return `${amount.startsWith('-') ? '-' : ''}${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction.padEnd(2, '0')}`;
 }
 
 /** The monthly figures side by side, by month: invoice sales, VAT declared revenue, tax paid, electricity. */

@@ -6,7 +6,7 @@ import { useT } from '../i18n';
 import { PORTFOLIO } from '../operations';
 import { Refusal } from '../Refusal';
 import { useQuery } from '../useQuery';
-import { yuan } from './Enterprise';
+import { yuan } from '../format';
 
 function sixMonthsAgo(): string {
   const now = new Date();
