@@ -35,6 +35,13 @@ const syncRecords = new Counter({
 });
 const alertsRaised = new Counter({ name: 'creditgraph_alerts_raised_total', help: 'Alerts raised by monitoring sweeps in this process, by signal code and severity', labelNames: ['code', 'severity'] as const, registers });
 
+const readsRouted = new Counter({
+  name: 'creditgraph_reads_routed_total',
+  help: "Requests whose profile, risk-view and feature reads went to the replica or the primary, and why: replica, mutation (or not over HTTP), own_write (the replica has not replayed the user's last write), replica_lagging, replica_unavailable (counted again when a request sent to the replica found it gone)",
+  labelNames: ['to', 'reason'] as const,
+  registers,
+});
+
 const circuits = new Map<string, () => string>();
 new Gauge({
   name: 'creditgraph_connector_circuit_open',
@@ -104,6 +111,9 @@ export const metrics = {
     syncRecords.inc({ source, result: 'stored' }, counts.stored);
     syncRecords.inc({ source, result: 'duplicate' }, counts.duplicates);
     syncRecords.inc({ source, result: 'quarantined' }, counts.quarantined);
+  },
+  readsRouted(to: 'primary' | 'replica', reason: string) {
+    readsRouted.inc({ to, reason });
   },
   alertRaised(code: string, severity: string) {
     alertsRaised.inc({ code, severity });

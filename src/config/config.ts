@@ -19,6 +19,13 @@ const environmentSchema = z.object({
   /** A PostgreSQL server; when set, PGlite is not used at all. */
   DATABASE_URL: optional(z.string().url()),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** A streaming replica of DATABASE_URL: profile, risk-view and feature reads go there, except a user's reads after their own writes. */
+  DATABASE_READ_URL: optional(z.string().url()),
+  /**
+   * The server itself, when DATABASE_URL is a pooler in transaction mode (pgbouncer): the hub
+   * then keeps no state in DATABASE_URL's sessions and holds its LISTEN connection here.
+   */
+  DATABASE_DIRECT_URL: optional(z.string().url()),
   /** Salt for the hash that identifies a natural person; the clear ID number is never stored. */
   PERSON_ID_SALT: optional(z.string().min(16)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -127,7 +134,16 @@ export type AuthConfig =
 /** Where the data lives: one discriminated union, so a wrong combination does not compile. */
 export type StoreConfig =
   | { kind: 'pglite'; dataDir: string | 'memory' }
-  | { kind: 'postgres'; url: string; poolSize: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      /** Connections per process, to the server and to the replica each. */
+      poolSize: number;
+      /** DATABASE_READ_URL. */
+      readUrl?: string;
+      /** DATABASE_DIRECT_URL: set when `url` is a transaction pooler. */
+      directUrl?: string;
+    };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -154,6 +170,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     if (!(error instanceof TrustedDocumentsError)) throw error;
     throw new ConfigError(`invalid configuration — TRUSTED_DOCUMENTS_FILES: ${error.message}`);
   }
+  if (!env.DATABASE_URL && (env.DATABASE_READ_URL || env.DATABASE_DIRECT_URL)) {
+    throw new ConfigError(`invalid configuration — ${env.DATABASE_READ_URL ? 'DATABASE_READ_URL' : 'DATABASE_DIRECT_URL'}: only with DATABASE_URL (the embedded store has no replica or pooler)`);
+  }
   if (env.NODE_ENV === 'production' && !env.PERSON_ID_SALT) {
     throw new ConfigError('invalid configuration — PERSON_ID_SALT: required in production');
   }
@@ -174,7 +193,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     port: env.PORT,
     host: env.HOST,
     store: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, readUrl: env.DATABASE_READ_URL, directUrl: env.DATABASE_DIRECT_URL }
       : { kind: 'pglite', dataDir: env.DATA_DIR },
     personIdSalt: env.PERSON_ID_SALT ?? developmentSalt,
     logLevel: env.LOG_LEVEL,

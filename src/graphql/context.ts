@@ -15,7 +15,9 @@ import { RiskService } from '../risk/service.js';
 import type { DemoWorld } from '../demo/world.js';
 import type { RequestLimits } from '../config/config.js';
 import { Throttle } from '../server/limits.js';
-import type { Store } from '../store/database.js';
+import type { Db, Store } from '../store/database.js';
+import { ReadRouting } from '../store/read-your-writes.js';
+import type { OperationTypeNode } from 'graphql';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** Applications left open past their product's time expire: a job, hourly. */
@@ -40,10 +42,20 @@ export interface HubServices {
   now: () => Date;
   /** Per-user budget of expensive operations. */
   throttle: Throttle;
+  /** Whether a request's reads may go to the replica. */
+  readRouting: ReadRouting;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
 export interface GraphQLContext extends HubServices {
+  /**
+   * The operation's type, once the hub has resolved it: only a query over HTTP may read the
+   * replica. An object, since Apollo runs each operation with a shallow copy of the context.
+   */
+  operation: { type: OperationTypeNode | null };
+  /** The profile, risk-view and feature reads: the replica's or the primary's (src/store/read-your-writes.ts). */
+  reads: Db;
+  /** This request's DataLoaders, over `reads`. */
   loaders: Loaders;
   /** The verified token's user and roles. */
   viewer: Viewer;
@@ -95,7 +107,7 @@ export function createServices(
   }
   const now = options.now ?? options.demoWorld?.clock.now ?? (() => new Date());
   const ingest = new IngestService(store, connectors, bound, { ...options, now });
-  const risk = new RiskService(store.db, options.riskConfig ?? loadRiskConfig(), now);
+  const risk = new RiskService(options.riskConfig ?? loadRiskConfig(), now);
   const jobs = new JobQueue(store, options.jobs);
   const origination = new OriginationService(store.db, ingest, risk, now);
   jobs.define(EXPIRY_TASK, { policy: 'singleton', retryLimit: 3, leaseSeconds: 300, handler: async () => ({ expired: await origination.expireDue(systemActor('expiry of applications left open')) }) });
@@ -112,17 +124,14 @@ export function createServices(
     demoWorld: options.demoWorld,
     now,
     throttle: new Throttle(options.limits?.expensivePerMinute ?? null),
+    readRouting: new ReadRouting(store),
   };
 }
 
 export function createContext(services: HubServices, { viewer, requestId, purpose }: RequestIdentity): GraphQLContext {
-  return {
-    ...services,
-    loaders: createLoaders(services.store.db, services.now),
-    viewer,
-    actor: { ...viewer, requestId, purpose },
-    personalReads: new Set(),
-  };
+  const context: Omit<GraphQLContext, 'reads' | 'loaders'> = { ...services, operation: { type: null }, viewer, actor: { ...viewer, requestId, purpose }, personalReads: new Set() };
+  const reads = services.readRouting.readsFor(viewer.user, () => context.operation.type === 'query');
+  return Object.assign(context, { reads, loaders: createLoaders(reads, services.now) });
 }
 
 /**

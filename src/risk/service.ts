@@ -12,7 +12,6 @@ export const MAX_FEATURE_VECTOR_IDS = 1000;
 /** The risk view and feature serving over the store, with the configured products. */
 export class RiskService {
   constructor(
-    private readonly db: Db,
     readonly config: RiskConfig,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -50,12 +49,13 @@ export class RiskService {
     return [...new Set(names)].map((name) => FEATURES_BY_NAME.get(name)!);
   }
 
-  async featureVectors(enterpriseIds: readonly string[], asOf: Date, definitions: readonly FeatureDefinition[]): Promise<FeatureVector[]> {
+  /** From `db`: the request's reads, which may be the replica's. */
+  async featureVectors(db: Db, enterpriseIds: readonly string[], asOf: Date, definitions: readonly FeatureDefinition[]): Promise<FeatureVector[]> {
     if (enterpriseIds.length > MAX_FEATURE_VECTOR_IDS) {
       throw new InputError(`at most ${MAX_FEATURE_VECTOR_IDS} enterprise ids a call, got ${enterpriseIds.length}`, { argument: 'enterpriseIds' });
     }
     const unique = [...new Set(enterpriseIds)];
-    const vectors = new Map((await computeFeatureVectors(this.db, unique, asOf, definitions)).map((vector) => [vector.enterpriseId, vector]));
+    const vectors = new Map((await computeFeatureVectors(db, unique, asOf, definitions)).map((vector) => [vector.enterpriseId, vector]));
     const unknown = unique.filter((id) => !vectors.has(id));
     if (unknown.length > 0) {
       throw new InputError(`${unknown.length} enterprise ids are not in the store`, { argument: 'enterpriseIds', unknownCount: unknown.length });

@@ -100,7 +100,18 @@ export async function startHub({ config, services, authenticator, logger, consol
         async requestDidStart() {
           const started = performance.now();
           return {
+            async didResolveOperation({ contextValue, operation }) {
+              contextValue.operation.type = operation?.operation ?? null;
+            },
             async willSendResponse({ contextValue, operationName, operation, response }) {
+              if (operation?.operation === 'mutation') {
+                try {
+                  await contextValue.readRouting.recordWrite(contextValue.viewer.user);
+                } catch (error) {
+                  // The mutation has committed: the client must not take it for failed and send it again.
+                  logger.warn({ err: error }, "could not record a user's write position: their next reads may lag behind it");
+                }
+              }
               try {
                 await auditPersonalReads(contextValue, operationName ?? null);
               } catch (error) {

@@ -1,6 +1,15 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { CamelCasePlugin, Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
+import {
+  CamelCasePlugin,
+  Kysely,
+  PostgresDialect,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type LogEvent,
+  type TransactionSettings,
+} from 'kysely';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -13,8 +22,18 @@ import type { Database } from './schema.js';
 export type Db = Kysely<Database>;
 
 export interface Store {
+  /** The primary: every write, and every read that must not lag. */
   readonly db: Db;
+  /** A streaming replica of `db` (DATABASE_READ_URL), whose reads may lag a little behind it. */
+  readonly replica: Db | undefined;
   readonly kind: StoreConfig['kind'];
+  /**
+   * A Db whose statements go to the replica or the primary, as `choose` decides when the first
+   * of them runs (once): what a request's reads use, decided after its operation is known. When
+   * the replica cannot be reached, they go to the primary and `onReplicaUnreachable` is told.
+   * `db` itself when there is no replica.
+   */
+  route(choose: () => Promise<'primary' | 'replica'>, onReplicaUnreachable: () => void): Db;
   /** SQL statements executed since the store opened: how tests and benchmarks catch N+1. */
   statementCount(): number;
   /** True when a trivial statement succeeds within the timeout. */
@@ -53,11 +72,33 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     statements++;
     options.onLog?.(event);
   };
-  const { dialect, release, runSql, listen } = config.kind === 'postgres' ? postgresDialect(config) : await embeddedDialect(config);
+  const { dialect, replicaDialect, release, runSql, listen } = config.kind === 'postgres' ? postgresDialect(config) : { ...(await embeddedDialect(config)), replicaDialect: undefined };
   const listening = new Set<() => Promise<void>>();
-  const db = new Kysely<Database>({ dialect, log, plugins: [new CamelCasePlugin()] });
+  const plugins = [new CamelCasePlugin()];
+  const db = new Kysely<Database>({ dialect, log, plugins });
+  const replica = replicaDialect && new Kysely<Database>({ dialect: replicaDialect, log, plugins });
+  let route: Store['route'] = () => db;
+  if (replicaDialect) {
+    // Drivers of their own over the same pools: a per-request Kysely borrows them, and
+    // destroying it (never done) is the only thing that would end them.
+    const drivers = { primary: dialect.createDriver(), replica: replicaDialect.createDriver() };
+    await Promise.all([drivers.primary.init(), drivers.replica.init()]);
+    route = (choose, onReplicaUnreachable) =>
+      new Kysely<Database>({
+        dialect: {
+          createAdapter: () => replicaDialect.createAdapter(),
+          createQueryCompiler: () => replicaDialect.createQueryCompiler(),
+          createIntrospector: (kysely) => replicaDialect.createIntrospector(kysely),
+          createDriver: () => new RoutingDriver(drivers, choose, onReplicaUnreachable),
+        },
+        log,
+        plugins,
+      });
+  }
   const store: Store = {
     db,
+    replica,
+    route,
     kind: config.kind,
     statementCount: () => statements,
     runSql: (text, values) => runSql(db, text, values),
@@ -87,7 +128,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     },
     async close() {
       await Promise.all([...listening].map((unlisten) => unlisten()));
-      await db.destroy();
+      await Promise.all([db.destroy(), replica?.destroy()]);
       release();
     },
   };
@@ -120,9 +161,26 @@ export function isStoreUnavailable(error: unknown): boolean {
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03']);
 
 function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
+  // Behind a transaction pooler each statement may run on another server session, so nothing
+  // may live in one: neither startup settings (pgbouncer refuses them) nor prepared statements.
+  const sessions = config.directUrl === undefined;
+  const pool = createPool(config.url, config.poolSize, sessions);
+  const replicaPool = config.readUrl === undefined ? undefined : createPool(config.readUrl, config.poolSize, true);
+  const runSql = async (_db: Db, text: string, values?: readonly unknown[]) => pool.query(text, values === undefined ? undefined : [...values]);
+  const listenUrl = config.directUrl ?? config.url;
+  return {
+    dialect: new PostgresDialect({ pool }),
+    replicaDialect: replicaPool && new PostgresDialect({ pool: replicaPool }),
+    release: () => undefined,
+    runSql,
+    listen: (channel: string, handler: (payload: string) => void, onReconnect?: () => void) => listenOnServer(listenUrl, channel, handler, onReconnect),
+  };
+}
+
+function createPool(url: string, size: number, sessions: boolean): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: config.url,
-    max: config.poolSize,
+    connectionString: url,
+    max: size,
     // With the server unreachable in a way that drops packets, a request fails after this long instead of waiting for ever.
     connectionTimeoutMillis: 10_000,
     // JIT compiling pays off for long analytical queries only: on the feature batches, whose
@@ -130,8 +188,9 @@ function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
     // batches' aggregates sort some 80,000 invoice rows, which spill to disk at the default 4 MB.
     // The reads are prepared (below) and take their ids as one array, so one generic plan per
     // statement serves every call: the risk view's statement plans in 9 ms and runs in 3, and
-    // custom plans would plan it again on every request.
-    options: '-c jit=off -c work_mem=16MB -c plan_cache_mode=force_generic_plan',
+    // custom plans would plan it again on every request. Behind a pooler the same settings belong
+    // on the database role (README, "Scaling out").
+    ...(sessions ? { options: '-c jit=off -c work_mem=16MB -c plan_cache_mode=force_generic_plan' } : {}),
     // Keep bigint, numeric and date as strings, as PGlite does below: exact and zone-free.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -147,14 +206,69 @@ function postgresDialect(config: Extract<StoreConfig, { kind: 'postgres' }>) {
     // The same for a client checked out between two statements (a transaction doing work in
     // between): the pool listens only to idle ones. Its next statement fails, and says why.
     client.on('error', () => undefined);
-    prepareReads(client);
+    if (sessions) prepareReads(client);
   });
-  const runSql = async (_db: Db, text: string, values?: readonly unknown[]) => pool.query(text, values === undefined ? undefined : [...values]);
-  return { dialect: new PostgresDialect({ pool }), release: () => undefined, runSql, listen: (channel: string, handler: (payload: string) => void, onReconnect?: () => void) => listenOnServer(config, channel, handler, onReconnect) };
+  return pool;
+}
+
+/**
+ * A driver that picks the primary's or the replica's when asked for its first connection, and
+ * hands every later call to the driver that gave the connection.
+ */
+class RoutingDriver implements Driver {
+  readonly #owners = new WeakMap<DatabaseConnection, Driver>();
+  #chosen: Promise<Driver> | undefined;
+
+  constructor(
+    private readonly drivers: { primary: Driver; replica: Driver },
+    private readonly choose: () => Promise<'primary' | 'replica'>,
+    private readonly onReplicaUnreachable: () => void,
+  ) {}
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    this.#chosen ??= this.choose().then((target) => this.drivers[target]);
+    let driver = await this.#chosen;
+    let connection: DatabaseConnection;
+    try {
+      connection = await driver.acquireConnection();
+    } catch (error) {
+      if (driver === this.drivers.primary || !isStoreUnavailable(error)) throw error;
+      this.onReplicaUnreachable();
+      driver = this.drivers.primary;
+      this.#chosen = Promise.resolve(driver);
+      connection = await driver.acquireConnection();
+    }
+    this.#owners.set(connection, driver);
+    return connection;
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.#owner(connection).beginTransaction(connection, settings);
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#owner(connection).commitTransaction(connection);
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#owner(connection).rollbackTransaction(connection);
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.#owner(connection).releaseConnection(connection);
+  }
+
+  async destroy(): Promise<void> {}
+
+  #owner(connection: DatabaseConnection): Driver {
+    return this.#owners.get(connection)!;
+  }
 }
 
 /** LISTEN on a connection of its own, outside the pool, reconnecting with backoff (0.5 s to 5 s) while the server is away. */
-async function listenOnServer(config: Extract<StoreConfig, { kind: 'postgres' }>, channel: string, handler: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
+async function listenOnServer(url: string, channel: string, handler: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
   let client: pg.Client | undefined;
   let stopped = false;
   let failures = 0;
@@ -165,7 +279,7 @@ async function listenOnServer(config: Extract<StoreConfig, { kind: 'postgres' }>
     return old.end().catch(() => undefined);
   };
   const connect = async (first: boolean): Promise<void> => {
-    const next = new pg.Client({ connectionString: config.url, connectionTimeoutMillis: 10_000 });
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
     const reconnect = () => {
       void discard(next);
       if (stopped || client !== next) return;

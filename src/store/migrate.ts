@@ -9,6 +9,7 @@ import * as alerts from './migrations/0007-alerts.js';
 import * as monitoringSweeps from './migrations/0008-monitoring-sweeps.js';
 import * as limitActions from './migrations/0009-limit-actions.js';
 import * as demoClock from './migrations/0010-demo-clock.js';
+import * as writePosition from './migrations/0011-write-position.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008-monitoring-sweeps': monitoringSweeps,
   '0009-limit-actions': limitActions,
   '0010-demo-clock': demoClock,
+  '0011-write-position': writePosition,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

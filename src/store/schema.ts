@@ -382,6 +382,14 @@ export interface LimitActionTable {
 }
 
 /** The demo's clock (migration 0010). */
+export interface WritePositionTable {
+  /** The token's user. */
+  subject: string;
+  /** A pg_lsn, as PostgreSQL prints it: `16/B374D848`. */
+  lsn: string;
+  recordedAt: Date;
+}
+
 export interface DemoClockTable {
   id: Generated<boolean>;
   startsOn: string;
@@ -424,6 +432,7 @@ export interface Database {
   monitoringSweepBatch: MonitoringSweepBatchTable;
   limitAction: LimitActionTable;
   demoClock: DemoClockTable;
+  writePosition: WritePositionTable;
 }
 
 export type EnterpriseRow = Selectable<EnterpriseTable>;

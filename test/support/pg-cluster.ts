@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
  */
 export interface PgCluster {
   url: string;
+  port: number;
   start(): Promise<void>;
   /** A fast shutdown: open connections are cut, as when a server goes down under traffic. */
   stop(): Promise<void>;
@@ -41,7 +42,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function createPgCluster(): Promise<PgCluster> {
+/**
+ * A new cluster; with `replicaOf`, a streaming replica of that running cluster, copied from it
+ * by pg_basebackup (hot standby, replaying what the primary streams).
+ */
+export async function createPgCluster(options: { replicaOf?: PgCluster } = {}): Promise<PgCluster> {
   const bin = postgresBinaries();
   if (!bin) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)');
   const root = process.getuid?.() === 0;
@@ -53,11 +58,16 @@ export async function createPgCluster(): Promise<PgCluster> {
   const as = (command: string, args: string[]) =>
     root ? run('su', ['postgres', '-c', [command, ...args].map((part) => `'${part}'`).join(' ')]) : run(command, args);
   if (owner !== undefined) chownSync(dir, owner, owner);
-  await as(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  if (options.replicaOf) {
+    await as(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(options.replicaOf.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-c', 'fast']);
+  } else {
+    await as(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  }
   const port = await freePort();
   const ctl = (...args: string[]) => as(join(bin, 'pg_ctl'), ['-D', data, ...args]);
   const cluster: PgCluster = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
     start: async () => void (await ctl('-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', join(dir, 'server.log'), '-w', 'start')),
     stop: async () => void (await ctl('-m', 'fast', '-w', 'stop')),
     async dispose() {

@@ -15,11 +15,11 @@ export const riskResolvers: Resolvers = {
     },
   },
   Query: {
-    featureVectors: (_, { enterpriseIds, asOf, names }, { risk, throttle, viewer }) =>
+    featureVectors: (_, { enterpriseIds, asOf, names }, { risk, throttle, viewer, reads }) =>
       // A point for each hundred enterprises.
       throttle.spend(viewer, 'featureVectors', enterpriseIds.length / 100, async () => {
         const ids = enterpriseIds.map((id) => fromGlobalId('Enterprise', id, 'enterpriseIds'));
-        return risk.featureVectors(ids, risk.asOf(asOf), risk.features(names));
+        return risk.featureVectors(reads, ids, risk.asOf(asOf), risk.features(names));
       }),
     featureCatalog: (_, __, { risk }) => [...risk.features(null)],
     products: (_, __, { risk }) => [...risk.products],
