@@ -74,8 +74,10 @@ export class JobQueue {
       this.unwatch = metrics.watchQueue(() => this.depths());
       for (const [task, definition] of this.tasks) {
         const queue = { name: task, policy: definition.policy, retryLimit: definition.retryLimit, retryBackoff: true, retryDelay: 2, expireInSeconds: definition.leaseSeconds };
-        if (await this.boss.getQueue(task)) await this.boss.updateQueue(task, queue);
-        else await this.boss.createQueue(task, queue);
+        await againOnDeadlock(async () => {
+          if (await this.boss.getQueue(task)) await this.boss.updateQueue(task, queue);
+          else await this.boss.createQueue(task, queue);
+        });
       }
       if (options.work) {
         for (const [task, definition] of this.tasks) {
@@ -168,6 +170,22 @@ export class JobQueue {
 
   private known(task: string) {
     if (!this.tasks.has(task)) throw new Error(`no task ${task} is defined`);
+  }
+}
+
+/**
+ * Processes started together create the queues together, and two creations (each attaches a
+ * partition to the job table) can lock each other: PostgreSQL ends one as a deadlock victim,
+ * whose work only needs doing again, after a pause that differs between processes.
+ */
+async function againOnDeadlock(work: () => Promise<void>, attempts = 6): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '40P01' || attempt === attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 250 * attempt));
+    }
   }
 }
 

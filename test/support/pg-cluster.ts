@@ -31,7 +31,8 @@ export function postgresBinaries(): string | null {
 
 const run = promisify(execFile);
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
