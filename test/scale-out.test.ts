@@ -54,6 +54,7 @@ describeOnServer('scaled out: nginx, two API processes, two workers, pgbouncer a
       MONITORING_BATCH_SIZE: '4',
       MONITORING_LEASE_SECONDS: '8',
       JOBS_MAINTENANCE_SECONDS: '1',
+      RATE_LIMIT_EXPENSIVE_PER_MINUTE: '10',
     };
     for (const [id, config] of upstreams.configs) {
       for (const [key, value] of Object.entries(config as Record<string, string>)) env[environmentVariable(id, key)] = value;
@@ -77,6 +78,17 @@ describeOnServer('scaled out: nginx, two API processes, two workers, pgbouncer a
     const balanced = await topology.balance([api1!, api2!]);
     const token = await signToken(new TextEncoder().encode(JWT_SECRET), { user: 'scale-out-manager', roles: ['RISK_MANAGER', 'ANALYST'] }, 3600);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+
+    // A user's budget of expensive operations is one, whichever process serves them.
+    const scorer = { 'content-type': 'application/json', authorization: `Bearer ${await signToken(new TextEncoder().encode(JWT_SECRET), { user: 'scale-out-scorer', roles: ['SCORING_SERVICE'] }, 3600)}` };
+    const vectors = JSON.stringify({ query: 'query($ids: [ID!]!) { featureVectors(enterpriseIds: $ids) { enterpriseId } }', variables: { ids: [toGlobalId('Enterprise', enterpriseIds[0]!)] } });
+    const codes: string[] = [];
+    for (let call = 0; call < 11; call++) {
+      const response = await fetch(`${[api1, api2][call % 2]!.url}/graphql`, { method: 'POST', headers: scorer, body: vectors });
+      const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
+      codes.push(body.errors?.[0]?.extensions.code ?? 'OK');
+    }
+    expect(codes).toEqual([...Array.from({ length: 10 }, () => 'OK'), 'RATE_LIMITED']);
 
     const subscriber = createClient({ url: `${api1!.url!.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });
     const heard: string[] = [];

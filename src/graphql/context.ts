@@ -123,7 +123,7 @@ export function createServices(
     jobs,
     demoWorld: options.demoWorld,
     now,
-    throttle: new Throttle(options.limits?.expensivePerMinute ?? null),
+    throttle: new Throttle(store, options.limits?.expensivePerMinute ?? null),
     readRouting: new ReadRouting(store),
   };
 }

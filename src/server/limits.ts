@@ -14,10 +14,11 @@ import {
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Viewer } from '../auth/roles.js';
 import { HubError, RateLimitedError } from '../common/errors.js';
 import type { RequestLimits } from '../config/config.js';
+import type { Store } from '../store/database.js';
 
 const TOO_MUCH = 'the operation asks for more than the hub allows';
 
@@ -141,15 +142,31 @@ export type ExpensiveOperation = 'featureVectors' | 'syncEnterprise' | 'submitAp
 /**
  * Per-user rate limiting of expensive operations: a budget of points a minute a user, across
  * them, answered with RATE_LIMITED and when to retry. Work the hub refuses as the caller's
- * mistake (BAD_USER_INPUT, NOT_FOUND) gives its points back. In this process's memory: each
- * hub process keeps its own.
+ * mistake (BAD_USER_INPUT, NOT_FOUND) gives its points back. Kept in the store (the
+ * `rate_limit` table), so the budget is one however many API processes serve the user.
  */
 export class Throttle {
-  private readonly limiter: RateLimiterMemory | undefined;
+  private readonly limiter: RateLimiterPostgres | undefined;
 
   /** `perMinute` null: no limit (services made without configured limits: tests, benchmarks). */
-  constructor(private readonly perMinute: number | null) {
-    this.limiter = perMinute === null ? undefined : new RateLimiterMemory({ points: perMinute, duration: 60, keyPrefix: 'expensive' });
+  constructor(
+    store: Store,
+    private readonly perMinute: number | null,
+  ) {
+    this.limiter =
+      perMinute === null
+        ? undefined
+        : new RateLimiterPostgres({
+            // The store's own way of running SQL, on PGlite and on a server alike; without the
+            // library's statement names, which a transaction pooler could not keep.
+            storeClient: { query: ({ text, values }: { text: string; values?: unknown[] }) => store.runSql(text, values) },
+            storeType: 'pool',
+            tableName: 'rate_limit',
+            tableCreated: true,
+            points: perMinute,
+            duration: 60,
+            keyPrefix: 'expensive',
+          });
   }
 
   async spend<T>(viewer: Viewer, operation: ExpensiveOperation, points: number, work: () => Promise<T>): Promise<T> {

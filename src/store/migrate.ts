@@ -10,6 +10,7 @@ import * as monitoringSweeps from './migrations/0008-monitoring-sweeps.js';
 import * as limitActions from './migrations/0009-limit-actions.js';
 import * as demoClock from './migrations/0010-demo-clock.js';
 import * as writePosition from './migrations/0011-write-position.js';
+import * as rateLimit from './migrations/0012-rate-limit.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-limit-actions': limitActions,
   '0010-demo-clock': demoClock,
   '0011-write-position': writePosition,
+  '0012-rate-limit': rateLimit,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

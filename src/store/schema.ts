@@ -390,6 +390,14 @@ export interface WritePositionTable {
   recordedAt: Date;
 }
 
+/** Written by rate-limiter-flexible only (src/server/limits.ts). */
+export interface RateLimitTable {
+  key: string;
+  points: number;
+  /** Epoch milliseconds, bigint: read as a string. */
+  expire: string | null;
+}
+
 export interface DemoClockTable {
   id: Generated<boolean>;
   startsOn: string;
@@ -433,6 +441,7 @@ export interface Database {
   limitAction: LimitActionTable;
   demoClock: DemoClockTable;
   writePosition: WritePositionTable;
+  rateLimit: RateLimitTable;
 }
 
 export type EnterpriseRow = Selectable<EnterpriseTable>;
