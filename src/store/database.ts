@@ -213,10 +213,13 @@ function createPool(url: string, size: number, sessions: boolean): pg.Pool {
 
 /**
  * A driver that picks the primary's or the replica's when asked for its first connection, and
- * hands every later call to the driver that gave the connection.
+ * hands every later call to the driver that gave the connection. Each connection it hands out
+ * is a new object over the pool's: Kysely wraps every connection it has not seen with its
+ * logging, and a request's Kysely is new, so the pool's own connections would be wrapped once
+ * more by every request.
  */
 class RoutingDriver implements Driver {
-  readonly #owners = new WeakMap<DatabaseConnection, Driver>();
+  readonly #lent = new WeakMap<DatabaseConnection, { driver: Driver; connection: DatabaseConnection }>();
   #chosen: Promise<Driver> | undefined;
 
   constructor(
@@ -240,30 +243,38 @@ class RoutingDriver implements Driver {
       this.#chosen = Promise.resolve(driver);
       connection = await driver.acquireConnection();
     }
-    this.#owners.set(connection, driver);
-    return connection;
+    const lent: DatabaseConnection = {
+      executeQuery: (query) => connection.executeQuery(query),
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+    this.#lent.set(lent, { driver, connection });
+    return lent;
   }
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.#owner(connection).beginTransaction(connection, settings);
+  beginTransaction(lent: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const { driver, connection } = this.#owner(lent);
+    return driver.beginTransaction(connection, settings);
   }
 
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#owner(connection).commitTransaction(connection);
+  commitTransaction(lent: DatabaseConnection): Promise<void> {
+    const { driver, connection } = this.#owner(lent);
+    return driver.commitTransaction(connection);
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#owner(connection).rollbackTransaction(connection);
+  rollbackTransaction(lent: DatabaseConnection): Promise<void> {
+    const { driver, connection } = this.#owner(lent);
+    return driver.rollbackTransaction(connection);
   }
 
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.#owner(connection).releaseConnection(connection);
+  releaseConnection(lent: DatabaseConnection): Promise<void> {
+    const { driver, connection } = this.#owner(lent);
+    return driver.releaseConnection(connection);
   }
 
   async destroy(): Promise<void> {}
 
-  #owner(connection: DatabaseConnection): Driver {
-    return this.#owners.get(connection)!;
+  #owner(lent: DatabaseConnection) {
+    return this.#lent.get(lent)!;
   }
 }
 
