@@ -21,6 +21,7 @@ import { openStore, type Store } from '../src/store/database.js';
 import { benchIngest } from './ingest.js';
 import { benchMonitoring } from './monitoring.js';
 import { benchRisk } from './risk.js';
+import { benchScale } from './scale.js';
 import { soak } from './soak.js';
 import { BENCH_VIEWER, measure, median, prepareBackend, round, startHubProcess, type Measurement as LoadMeasurement } from './support.js';
 
@@ -176,12 +177,14 @@ function load(url: string, name: QueryName, usccs: string[]) {
 
 /**
  * `npm run bench` runs them all; `npm run bench -- api`, `-- ingest`, `-- risk` or `-- monitoring`
- * one of them. `npm run bench -- soak` (bench/soak.ts) runs only when named: it takes ten minutes.
+ * one of them. `npm run bench -- soak` (bench/soak.ts, ten minutes) and `npm run bench -- scale`
+ * (bench/scale.ts: nginx, pgbouncer and a replica from Debian's packages) run only when named.
  */
 async function run() {
   const which = process.argv[2] ?? 'all';
-  if (!['all', 'api', 'ingest', 'risk', 'monitoring', 'soak'].includes(which)) throw new Error(`unknown benchmark ${which}: api, ingest, risk, monitoring, soak or none for all`);
+  if (!['all', 'api', 'ingest', 'risk', 'monitoring', 'soak', 'scale'].includes(which)) throw new Error(`unknown benchmark ${which}: api, ingest, risk, monitoring, soak, scale or none for all`);
   if (which === 'soak') return console.log(JSON.stringify({ soak: await soak() }, null, 2));
+  if (which === 'scale') return console.log(JSON.stringify({ scale: await benchScale() }, null, 2));
   if (which === 'all' || which === 'api') await main();
   if (which === 'all' || which === 'ingest') console.log(JSON.stringify({ ingest: await benchIngest() }, null, 2));
   if (which === 'all' || which === 'risk') console.log(JSON.stringify({ risk: await benchRisk() }, null, 2));

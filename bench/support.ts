@@ -9,7 +9,8 @@ import type { Role } from '../src/auth/roles.js';
 import { signToken } from '../src/auth/tokens.js';
 import type { StoreConfig } from '../src/config/config.js';
 
-const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0001';
+/** The secret hubs under benchmark verify tokens with. */
+export const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0001';
 
 /** What a credit officer's screen and a scoring service send: a token with both roles, in clear personal data and all. */
 export const BENCH_VIEWER: { user: string; roles: readonly Role[] } = { user: 'bench', roles: ['ANALYST', 'SCORING_SERVICE'] };

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as profileGraph from './migrations/0001-profile-graph.js';
 import * as syncCheckpoint from './migrations/0002-sync-checkpoint.js';
 import * as unverifiedEnterprise from './migrations/0003-unverified-enterprise.js';
@@ -29,18 +29,36 @@ const migrations: Record<string, Migration> = {
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  // Processes starting together on a current store (the usual case) skip Kysely's migrator: its
+  // first step reads the whole catalog by name, which fails when another process creates or
+  // drops a schema meanwhile (the job queue installing its own).
+  if (await isCurrent(db)) return { results: [] };
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'schema_migration',
     migrationLockTableName: 'schema_migration_lock',
   });
-  const result = await migrator.migrateToLatest();
-  if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${String((result.error as Error).message ?? result.error)}`, {
+  for (let attempt = 1; ; attempt++) {
+    const result = await migrator.migrateToLatest();
+    if (!result.error) return result;
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    // No migration failed: the migrator's own reading of the catalog did, which is worth a second try.
+    if (failed === undefined && attempt < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      continue;
+    }
+    throw new Error(`migration ${failed ?? 'setup'} failed: ${String((result.error as Error).message ?? result.error)}`, {
       cause: result.error,
     });
   }
-  return result;
+}
+
+/** Whether every migration here is recorded as applied. */
+async function isCurrent(db: Kysely<unknown>): Promise<boolean> {
+  const exists = await sql<{ exists: boolean }>`SELECT to_regclass('schema_migration') IS NOT NULL AS exists`.execute(db);
+  if (!exists.rows[0]?.exists) return false;
+  const applied = await sql<{ name: string }>`SELECT name FROM schema_migration`.execute(db);
+  const names = new Set(applied.rows.map((row) => row.name));
+  return Object.keys(migrations).every((name) => names.has(name));
 }

@@ -80,7 +80,8 @@ export async function createTopology(options: TopologyOptions): Promise<Topology
 
   const startHub = async (role: 'api' | 'worker'): Promise<HubProcess> => {
     const port = await freePort();
-    const started = await startRole(role, { ...env, PORT: String(port) });
+    // Readiness is read from the lifecycle lines, which are logged at info.
+    const started = await startRole(role, { ...env, PORT: String(port), LOG_LEVEL: 'info' });
     children.add(started.child);
     return { ...started, url: role === 'api' ? `http://127.0.0.1:${port}` : undefined };
   };
@@ -93,14 +94,18 @@ export async function createTopology(options: TopologyOptions): Promise<Topology
     startApi: () => startHub('api'),
     startWorker: () => startHub('worker'),
     async balance(apis) {
-      if (nginx) await stopChild(nginx, 'SIGQUIT');
+      if (nginx) {
+        children.delete(nginx);
+        await stopChild(nginx, 'SIGTERM');
+      }
       const port = await freePort();
       nginx = await startNginx(port, apis.map((api) => api.url!), dir);
       children.add(nginx);
       return `http://127.0.0.1:${port}`;
     },
     async dispose() {
-      await Promise.all([...children].map((child) => stopChild(child, 'SIGKILL')));
+      // nginx's master ends its workers on SIGTERM; killed, it would leave them behind.
+      await Promise.all([...children].map((child) => stopChild(child, child === nginx ? 'SIGTERM' : 'SIGKILL')));
       await replica?.dispose();
       await primary.dispose();
       rmSync(dir, { recursive: true, force: true });
@@ -185,8 +190,10 @@ async function startNginx(port: number, upstreams: readonly string[], dir: strin
       ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((temp) => `  ${temp}_temp_path ${join(home, temp)};`),
       // A request nginx could not hand to a process (connection refused) goes to the next one; one
       // a process took and then died with is the client's to retry (a POST may have changed things).
-      `  upstream hub { ${upstreams.map((url) => `server ${new URL(url).host} max_fails=1 fail_timeout=5s;`).join(' ')} }`,
-      "  map $http_upgrade $connection_upgrade { default upgrade; '' close; }",
+      // Connections to the processes are kept open and reused, closed by nginx before the hub's
+      // own 5 s keep-alive would close them under a request.
+      `  upstream hub { ${upstreams.map((url) => `server ${new URL(url).host} max_fails=1 fail_timeout=5s;`).join(' ')} keepalive 64; keepalive_timeout 4s; }`,
+      "  map $http_upgrade $connection_upgrade { default upgrade; '' ''; }",
       '  server {',
       `    listen 127.0.0.1:${port};`,
       '    location / {',
