@@ -23,6 +23,8 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const SALT = 'bench-salt-bench-salt';
 const BATCH = 250;
+/** Which parts to run (BENCH_SCALE_PARTS, both by default). */
+const parts = (process.env.BENCH_SCALE_PARTS ?? 'throughput,sweep').split(',');
 
 /** The profile as the API benchmark asks it (bench/run.ts), and the risk view, which computes every feature of the enterprise. */
 const QUERIES = {
@@ -116,7 +118,7 @@ export async function benchScale(): Promise<Record<string, unknown>> {
       return { requestsPerSecond: median(run.rps), runs: run.rps, p99: median(run.p99), cores: run.cores.at(-1) };
     };
     const throughput: Record<string, unknown> = {};
-    for (const [name, query] of Object.entries(QUERIES)) {
+    for (const [name, query] of Object.entries(parts.includes('throughput') ? QUERIES : {})) {
       for (let round = 0; round < 2; round++) {
         record(`${name} direct`, await load(api1!.url!, query));
         record(`${name} nginx, one API`, await load(await topology.balance([api1!]), query));
@@ -130,6 +132,7 @@ export async function benchScale(): Promise<Record<string, unknown>> {
       };
     }
 
+    if (!parts.includes('sweep')) return { machine: `${cpus().length} cores`, node: process.version, enterprises, connections, throughput };
     // The sweeps, asked of API process 1; with one worker, then with a second.
     const headers = await requestHeaders(['RISK_MANAGER']);
     const sweep = async () => {

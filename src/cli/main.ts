@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemActor } from '../audit/audit.js';
 import { ROLES, type Role } from '../auth/roles.js';
@@ -50,6 +51,11 @@ program
     if (role !== 'all' && config.demo.enabled) throw new Error(`--role ${role}: the demo (its sandboxes and clock) runs in one process, --role all; set DEMO=false`);
     const logger = createLogger(config);
     const store = await openStore(config.store);
+    if (config.store.kind === 'postgres' && config.store.directUrl) {
+      // Behind a pooler the hub cannot set its sessions' settings; JIT left on made a sweep six times slower.
+      const { rows } = await sql<{ jit: string }>`SELECT current_setting('jit') AS jit`.execute(store.db);
+      if (rows[0]?.jit !== 'off') logger.warn({ jit: rows[0]?.jit }, "JIT is on behind the pooler: set the hub's settings on its database role (README, Scaling out)");
+    }
     // In the demo the upstreams are the sandboxes, on loopback, serving the generated story as of the demo's clock.
     const world = config.demo.enabled ? await openDemoWorld(store, config.demo, { create: true }) : undefined;
     const services = createServices(

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 /**
  * A PostgreSQL cluster of a test's own, from the server binaries Debian installs, on a free
@@ -14,6 +15,8 @@ export interface PgCluster {
   url: string;
   port: number;
   start(): Promise<void>;
+  /** Runs SQL text (any number of statements) as the superuser. */
+  sql(text: string): Promise<void>;
   /** A fast shutdown: open connections are cut, as when a server goes down under traffic. */
   stop(): Promise<void>;
   dispose(): Promise<void>;
@@ -71,6 +74,15 @@ export async function createPgCluster(options: { replicaOf?: PgCluster } = {}): 
     port,
     start: async () => void (await ctl('-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', join(dir, 'server.log'), '-w', 'start')),
     stop: async () => void (await ctl('-m', 'fast', '-w', 'stop')),
+    async sql(text) {
+      const client = new pg.Client({ connectionString: cluster.url });
+      await client.connect();
+      try {
+        await client.query(text);
+      } finally {
+        await client.end();
+      }
+    },
     async dispose() {
       await cluster.stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });

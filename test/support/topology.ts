@@ -67,6 +67,8 @@ export async function createTopology(options: TopologyOptions): Promise<Topology
   const replica = options.replica ? await createPgCluster({ replicaOf: primary }) : undefined;
   let bouncer: { url: string; adminUrl: string; child: ChildProcess } | undefined;
   if (options.bouncer) {
+    // What the hub would set in its sessions, set on the role instead, as the README asks of an operator behind a pooler.
+    await primary.sql("ALTER ROLE postgres SET jit = off; ALTER ROLE postgres SET work_mem = '16MB'");
     bouncer = await startPgBouncer(primary, dir);
     children.add(bouncer.child);
   }
