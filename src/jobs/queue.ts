@@ -37,6 +37,9 @@ export interface StartOptions {
   schedules?: { task: string; cron: string; tz: string; data?: object }[];
 }
 
+/** Where processes announce the jobs they send. */
+const JOBS_CHANNEL = 'creditgraph_jobs';
+
 export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
 
 export class JobQueue {
@@ -47,6 +50,7 @@ export class JobQueue {
   private started: Promise<void> | undefined;
   private stopped = false;
   private unwatch: (() => void) | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -80,6 +84,13 @@ export class JobQueue {
         });
       }
       if (options.work) {
+        // Jobs sent by other processes wake this one's workers at once, not at their next poll;
+        // after the listening connection was lost, every worker looks.
+        this.unlisten = await this.store.listen(
+          JOBS_CHANNEL,
+          (task) => this.wake(task),
+          () => [...this.tasks.keys()].forEach((task) => this.wake(task)),
+        );
         for (const [task, definition] of this.tasks) {
           for (let i = 0; i < (definition.workers ?? 1); i++) {
             // A worker that just finished a job asks for the next at once, not after its polling interval.
@@ -104,7 +115,7 @@ export class JobQueue {
     this.known(task);
     const id = await this.boss.send(task, data, trx ? { db: transactionDb(trx) } : {});
     if (id === null) throw new Error(`the queue refused a ${task} job`);
-    if (!trx) this.wake(task);
+    await this.announce(task, trx);
     return id;
   }
 
@@ -116,7 +127,20 @@ export class JobQueue {
       jobs.map((job) => ({ name: task, ...job })),
       trx ? { db: transactionDb(trx) } : {},
     );
-    if (!trx) this.wake(task);
+    await this.announce(task, trx);
+  }
+
+  /**
+   * Tells every process's workers of the task (NOTIFY, delivered once `trx` commits, if any)
+   * and, outside a transaction, this process's at once.
+   */
+  private async announce(task: string, trx: Transaction<Database> | undefined): Promise<void> {
+    if (trx) {
+      await trx.executeQuery(CompiledQuery.raw('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, task]));
+      return;
+    }
+    await this.store.runSql('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, task]);
+    this.wake(task);
   }
 
   /** Whether a job of these tasks whose data has `field` = `value` failed for good (its retries spent). */
@@ -160,10 +184,11 @@ export class JobQueue {
     await this.started.catch(() => undefined);
     this.stopped = true;
     this.unwatch?.();
+    await this.unlisten?.();
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
   }
 
-  /** Wakes this process's worker of a task now; jobs sent in a transaction are seen once it commits, so its sender wakes them after. */
+  /** Wakes this process's workers of a task now (a task it does not work is ignored). */
   wake(task: string): void {
     for (const worker of this.workers.get(task) ?? []) this.boss.notifyWorker(worker);
   }

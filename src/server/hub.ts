@@ -104,7 +104,9 @@ export async function startHub({ config, services, authenticator, logger, consol
               contextValue.operation.type = operation?.operation ?? null;
             },
             async willSendResponse({ contextValue, operationName, operation, response }) {
-              if (operation?.operation === 'mutation') {
+              // A mutation refused before it ran (its variables, say) changed nothing, and records nothing either.
+              const ran = response.body.kind === 'single' && response.body.singleResult.data !== undefined;
+              if (operation?.operation === 'mutation' && ran) {
                 try {
                   await contextValue.readRouting.recordWrite(contextValue.viewer.user);
                 } catch (error) {
