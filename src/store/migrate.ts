@@ -54,11 +54,15 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRes
   }
 }
 
-/** Whether every migration here is recorded as applied. */
+/**
+ * Whether exactly the migrations here are recorded as applied. A store with one this code does
+ * not know goes to the migrator, which refuses it by name.
+ */
 async function isCurrent(db: Kysely<unknown>): Promise<boolean> {
   const exists = await sql<{ exists: boolean }>`SELECT to_regclass('schema_migration') IS NOT NULL AS exists`.execute(db);
   if (!exists.rows[0]?.exists) return false;
   const applied = await sql<{ name: string }>`SELECT name FROM schema_migration`.execute(db);
   const names = new Set(applied.rows.map((row) => row.name));
-  return Object.keys(migrations).every((name) => names.has(name));
+  const known = Object.keys(migrations);
+  return names.size === known.length && known.every((name) => names.has(name));
 }
