@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Viewer } from '../auth/roles.js';
+import { GroupCommit } from '../common/group-commit.js';
 import type { Db } from '../store/database.js';
 import { latestFirst } from '../store/latest-first.js';
 import type { Database } from '../store/schema.js';
@@ -54,40 +55,24 @@ function auditRows(actor: Actor, entries: readonly AuditEntry[]) {
 }
 
 /**
- * Group commit for audit lines that belong to no change of their own (reads of personal data):
- * each caller waits until its lines are durable, but lines arriving while a write is in flight
- * go together in the next one, so under load many requests share one commit and its flush
+ * Audit lines that belong to no change of their own (reads of personal data), written by group
+ * commit: each caller waits until its lines are durable, but lines arriving while a write is in
+ * flight go together in the next one, so under load many requests share one commit and its flush
  * instead of paying one each.
  */
 export class AuditLog {
-  private pending: { actor: Actor; entries: readonly AuditEntry[] }[] = [];
-  private waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
-  private flushing = false;
+  private readonly writes: GroupCommit<{ actor: Actor; entries: readonly AuditEntry[] }, void>;
 
-  constructor(private readonly db: Db) {}
-
-  record(actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ actor, entries });
-      this.waiting.push({ resolve, reject });
-      if (!this.flushing) void this.flush();
+  constructor(db: Db) {
+    this.writes = new GroupCommit<{ actor: Actor; entries: readonly AuditEntry[] }, void>(async (batch) => {
+      await db.insertInto('auditEvent').values(batch.flatMap(({ actor, entries }) => auditRows(actor, entries))).execute();
+      return batch.map(() => undefined);
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.pending.length > 0) {
-      const [batch, waiting] = [this.pending, this.waiting];
-      [this.pending, this.waiting] = [[], []];
-      try {
-        await this.db.insertInto('auditEvent').values(batch.flatMap(({ actor, entries }) => auditRows(actor, entries))).execute();
-        waiting.forEach((caller) => caller.resolve());
-      } catch (error) {
-        waiting.forEach((caller) => caller.reject(error));
-      }
-    }
-    this.flushing = false;
+  record(actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.writes.submit({ actor, entries });
   }
 }
 

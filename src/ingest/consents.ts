@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
 import type { Db } from '../store/database.js';
@@ -101,15 +101,13 @@ export async function findConsents(db: Db, enterpriseIds: readonly string[]): Pr
 
 /** Whether a valid, unexpired, unrevoked consent covers `scope` at `at`. */
 export async function hasConsent(db: Db, enterpriseId: string, scope: string, at: Date): Promise<boolean> {
-  const consent = await db
-    .selectFrom('consent')
-    .select('id')
-    .where('enterpriseId', '=', enterpriseId)
-    .where(sql<boolean>`scopes @> ARRAY[${scope}]::text[]`)
-    .where('revokedAt', 'is', null)
-    .where('grantedAt', '<=', at)
-    .where('expiresAt', '>', at)
-    .limit(1)
-    .executeTakeFirst();
-  return consent !== undefined;
+  const result = await sql<{ covered: boolean }>`SELECT ${consentCovers(enterpriseId, scope, at)} AS covered`.execute(db);
+  return result.rows[0]!.covered;
+}
+
+/** The same check as a condition, for statements that act on it in the store (the ingest engine's run start). */
+export function consentCovers(enterpriseId: string, scope: string, at: Date): RawBuilder<boolean> {
+  return sql<boolean>`EXISTS (
+    SELECT 1 FROM consent WHERE enterprise_id = ${enterpriseId} AND scopes @> ARRAY[${scope}]::text[]
+      AND revoked_at IS NULL AND granted_at <= ${at} AND expires_at > ${at})`;
 }

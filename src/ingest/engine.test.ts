@@ -13,7 +13,7 @@ import { createTransport } from './transport.js';
  */
 type Grade = { id?: unknown; year?: unknown; grade?: unknown; explode?: boolean };
 
-function ratingSource(pages: Grade[][], failAfterPage?: number) {
+function ratingSource(pages: Grade[][], failAfterPage?: number, gate?: () => Promise<void>) {
   const seen: (Checkpoint | null)[] = [];
   const connector: Connector<{ baseUrl: string }, null> = {
     manifest: {
@@ -29,6 +29,7 @@ function ratingSource(pages: Grade[][], failAfterPage?: number) {
     createClient: () => null,
     async *read(_client, context): AsyncGenerator<Page> {
       seen.push(context.checkpoint);
+      await gate?.();
       const start = Number(context.checkpoint?.streams.grades?.nextPage ?? 0);
       for (let index = start; index < pages.length; index++) {
         if (failAfterPage !== undefined && index > failAfterPage) throw new Error('upstream went away');
@@ -52,6 +53,17 @@ function ratingSource(pages: Grade[][], failAfterPage?: number) {
   return { bound, seen };
 }
 
+/** Holds each caller until `parties` have arrived, then lets them all go at once. */
+function barrier(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return () => {
+    if (++arrived === parties) open();
+    return opened;
+  };
+}
+
 let testStore: TestStore;
 let enterpriseId: string;
 
@@ -70,6 +82,17 @@ const grant = () =>
     .insertInto('consent')
     .values({ enterpriseId, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', expiresAt: new Date(Date.now() + 60_000) })
     .execute();
+/** The test's enterprise and more, up to `count`, each with a consent to its tax data. */
+async function withConsents(count: number): Promise<string[]> {
+  const builder = new GraphBuilder(testStore.store.db);
+  const enterprises = [enterpriseId];
+  for (let n = 2; n <= count; n++) enterprises.push((await builder.enterprise(n)).id);
+  await testStore.store.db
+    .insertInto('consent')
+    .values(enterprises.map((id) => ({ enterpriseId: id, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', expiresAt: new Date(Date.now() + 60_000) })))
+    .execute();
+  return enterprises;
+}
 const ratings = () =>
   testStore.store.db.selectFrom('taxRating').select(['externalId', 'grade', 'supersededAt']).orderBy('id').execute();
 const reconciled = (run: { fetched: number; stored: number; duplicates: number; quarantined: number }) =>
@@ -127,6 +150,33 @@ describe('the ingest engine', () => {
     expect(quarantined[0]).toMatchObject({ source: 'tax', syncRunId: run.id, enterpriseId, payload: { id: 'r2', year: '2025', grade: 'Z' } });
     const raw = await sql<{ n: string }>`SELECT count(*) AS n FROM raw_payload`.execute(testStore.store.db);
     expect(Number(raw.rows[0]!.n)).toBe(4);
+  });
+
+  it('writes runs under way at once as if one after another, even when they write the same fact', async () => {
+    const enterprises = await withConsents(5);
+    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' });
+    // Five enterprises' upstream answers name one fact (as two parties' court records name one case), each in another version.
+    const grades = ['A', 'B', 'M', 'C', 'D'];
+    // All five read at once, so their batches wait for the writer together.
+    const gate = barrier(grades.length);
+    const runs = await Promise.all(enterprises.map((id, index) => engine.syncEnterprise(id, ratingSource([[{ id: 'r1', year: 2025, grade: grades[index] }]], undefined, gate).bound)));
+    expect(runs.map((run) => [run.status, run.stored, run.duplicates])).toEqual(grades.map(() => ['SUCCEEDED', 1, 0]));
+    // Every run's version is kept: each superseded the one before it, whichever order they were written in.
+    const rows = await ratings();
+    expect(rows.map((row) => row.grade).sort()).toEqual([...grades].sort());
+    expect(rows.filter((row) => row.supersededAt === null)).toHaveLength(1);
+  });
+
+  it('fails only the run whose batch the store refuses, not the runs written with it', async () => {
+    const enterprises = await withConsents(5);
+    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' });
+    // A year the normalizer accepts and the store's integer column cannot hold.
+    const years = [2025, 2025, 3_000_000_000, 2025, 2025];
+    const gate = barrier(enterprises.length);
+    const runs = await Promise.all(enterprises.map((id, index) => engine.syncEnterprise(id, ratingSource([[{ id: `r${index}`, year: years[index], grade: 'A' }]], undefined, gate).bound)));
+    expect(runs.map((run) => run.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'FAILED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(runs[2]).toMatchObject({ error: expect.stringMatching(/out of range/), stored: 0 });
+    expect((await ratings()).map((row) => row.externalId).sort()).toEqual(['r0', 'r1', 'r3', 'r4']);
   });
 
   it('keeps the pages committed before a failure and resumes after them', async () => {

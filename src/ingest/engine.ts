@@ -3,11 +3,11 @@ import { metrics } from '../common/metrics.js';
 import { NotFoundError } from '../common/errors.js';
 import { payloadHash } from '../common/payload-hash.js';
 import type { Db, Store } from '../store/database.js';
-import { hasConsent } from './consents.js';
+import { consentCovers } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
-import type { SyncRunStatus } from '../store/schema.js';
 import { hashPersonId, maskIdNumber, maskKeys } from '../profile/person.js';
 import { insertRows, snakeCase } from '../store/bulk.js';
+import { GroupCommit } from '../common/group-commit.js';
 import type { AnyConnector, CanonicalEntity, CanonicalRecord, Checkpoint, Normalized, Page, PersonRef } from './sdk.js';
 import type { Transport } from './transport.js';
 
@@ -28,8 +28,36 @@ export interface EngineOptions {
 
 /** Raw records committed together (see syncEnterprise); a batch is all pages read until it is reached. */
 const BATCH_RECORDS = 500;
+/** Raw records at most in one group commit of several runs' batches. */
+const GROUP_RECORDS = 5000;
 
 type Counts = Pick<SyncRunRow, 'fetched' | 'stored' | 'duplicates' | 'quarantined'>;
+
+/**
+ * One run's batch, normalized and ready to store: what storing it needs from the store (links,
+ * current versions) is read when it is written, together with the other runs' batches.
+ */
+interface Batch {
+  run: RunKey;
+  /** The raw records as kept (personal fields masked), with their hashes, in the order read. */
+  kept: { payload: unknown; hash: string }[];
+  accepted: { index: number; records: CanonicalRecord[] }[];
+  rejected: { index: number; externalId: string | null; errors: string[] }[];
+  /** The rows it writes by key (its facts as `entity source externalId`): two batches that share one are never written together. */
+  keys: Set<string>;
+  /** The checkpoint of its last page; none for a run's closing batch that read nothing more. */
+  checkpoint: Checkpoint | null;
+  /** The run's counts before this batch. */
+  before: Counts;
+  /** Set on a run's last batch: the run ends with it, failed with this error or not. */
+  end?: { error: string | null };
+}
+
+interface Written {
+  counts: Counts;
+  /** The run as it ended, for its last batch. */
+  finished?: SyncRunRow;
+}
 
 /**
  * Runs syncs: one run per (enterprise, source). The engine, not the connector, owns what
@@ -37,255 +65,314 @@ type Counts = Pick<SyncRunRow, 'fetched' | 'stored' | 'duplicates' | 'quarantine
  * the last committed page, idempotent versioned upserts, raw payloads kept by hash,
  * quarantine of what does not validate, and counts that always reconcile:
  * fetched = stored + duplicates + quarantined, counted per raw upstream record.
+ *
+ * The runs under way share one writer: batches that are ready while another is being written
+ * go together in the next transaction (group commit), each with its run's counts and
+ * checkpoint, so a run of a few dozen records does not pay a dozen statements of its own.
  */
 export class IngestEngine {
   private readonly now: () => Date;
+  private readonly writer: GroupCommit<Batch, Written>;
 
   constructor(
     private readonly store: Store,
     private readonly options: EngineOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.writer = new GroupCommit((batches) => this.write(batches), takeGroup);
   }
 
   async syncEnterprise(enterpriseId: string, bound: BoundConnector, signal?: AbortSignal): Promise<SyncRunRow> {
-    const { db } = this.store;
     const { manifest } = bound.connector;
-    const enterprise = await db.selectFrom('enterprise').select(['id', 'uscc']).where('id', '=', enterpriseId).executeTakeFirst();
-    if (!enterprise) throw new NotFoundError(`no enterprise with id ${enterpriseId}`);
-
     const startedAt = this.now();
-    if (!(await hasConsent(db, enterpriseId, manifest.consentScope, startedAt))) {
+    const started = await this.startRun(enterpriseId, manifest.id, manifest.consentScope, startedAt);
+    if (started.run.status === 'REFUSED') {
       metrics.syncRun(manifest.id, 'REFUSED', { stored: 0, duplicates: 0, quarantined: 0 });
-      return db
-        .insertInto('syncRun')
-        .values({
-          source: manifest.id,
-          enterpriseId,
-          status: 'REFUSED',
-          startedAt,
-          finishedAt: startedAt,
-          error: `no valid consent covers scope '${manifest.consentScope}': nothing was fetched`,
-        })
+      return started.run;
+    }
+
+    const key: RunKey = { source: manifest.id, enterpriseId, uscc: started.uscc, syncRunId: started.run.id };
+    let counts: Counts = { fetched: 0, stored: 0, duplicates: 0, quarantined: 0 };
+    let error: string | null = null;
+    // Pages are committed in batches of about BATCH_RECORDS records, each batch with the
+    // checkpoint of its last page: a small or empty page costs no transaction of its own,
+    // and a run killed midway re-reads at most one batch.
+    let pages: Page[] = [];
+    let pageRecords = 0;
+    const commit = async (end?: Batch['end']) => {
+      const batch = this.prepare(key, bound.connector, pages, counts, end);
+      pages = [];
+      pageRecords = 0;
+      return this.writer.submit(batch);
+    };
+    try {
+      const read = bound.connector.read(bound.client, { uscc: started.uscc, checkpoint: started.checkpoint, signal: signal ?? new AbortController().signal });
+      for await (const page of read) {
+        pages.push(page);
+        pageRecords += page.records.length;
+        if (pageRecords >= BATCH_RECORDS) ({ counts } = await commit());
+      }
+    } catch (failure) {
+      error = failure instanceof Error ? failure.message : String(failure);
+    }
+    let finished: SyncRunRow;
+    try {
+      // What was read before a failure is kept, so the next run resumes after it; the run ends in the same transaction.
+      const written = await commit({ error });
+      ({ counts } = written);
+      finished = written.finished!;
+    } catch (failure) {
+      finished = await this.store.db
+        .updateTable('syncRun')
+        .set({ ...counts, status: 'FAILED', error: failure instanceof Error ? failure.message : String(failure), finishedAt: this.now() })
+        .where('id', '=', key.syncRunId)
         .returningAll()
         .executeTakeFirstOrThrow();
     }
-
-    const run = await db
-      .insertInto('syncRun')
-      .values({ source: manifest.id, enterpriseId, status: 'RUNNING', startedAt })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const counts: Counts = { fetched: 0, stored: 0, duplicates: 0, quarantined: 0 };
-    const saved = await db
-      .selectFrom('syncCheckpoint')
-      .select('state')
-      .where('source', '=', manifest.id)
-      .where('enterpriseId', '=', enterpriseId)
-      .executeTakeFirst();
-    const checkpoint = (saved?.state as Checkpoint | undefined) ?? null;
-
-    let status: SyncRunStatus;
-    let error: string | null = null;
-    try {
-      const pages = bound.connector.read(bound.client, {
-        uscc: enterprise.uscc,
-        checkpoint,
-        signal: signal ?? new AbortController().signal,
-      });
-      const key: RunKey = { source: manifest.id, enterpriseId, uscc: enterprise.uscc, syncRunId: run.id };
-      // Pages are committed in batches of about BATCH_RECORDS records, each batch with the
-      // checkpoint of its last page: a small or empty page costs no transaction of its own,
-      // and a run killed midway re-reads at most one batch.
-      let batch: Page[] = [];
-      let batchRecords = 0;
-      const commit = async () => {
-        if (batch.length === 0) return;
-        const pending = batch;
-        batch = [];
-        batchRecords = 0;
-        const totals = await db.transaction().execute(async (tx) => {
-          // No wait for the WAL flush: a crash can lose the last batches, but each takes its
-          // checkpoint with it, so the next run fetches them again — nothing lost, nothing doubled.
-          await sql`SET LOCAL synchronous_commit = off`.execute(tx);
-          const stored = await this.storeRecords(tx, key, bound.connector, pending.flatMap((page) => page.records.map((raw) => ({ stream: page.stream, raw }))));
-          const next: Counts = {
-            fetched: counts.fetched + stored.fetched,
-            stored: counts.stored + stored.stored,
-            duplicates: counts.duplicates + stored.duplicates,
-            quarantined: counts.quarantined + stored.quarantined,
-          };
-          // The run's counts and the checkpoint in one statement.
-          await sql`
-            WITH progress AS (
-              UPDATE sync_run SET fetched = ${next.fetched}, stored = ${next.stored}, duplicates = ${next.duplicates}, quarantined = ${next.quarantined}
-              WHERE id = ${run.id})
-            INSERT INTO sync_checkpoint (source, enterprise_id, state, sync_run_id) VALUES (${manifest.id}, ${enterpriseId}, ${JSON.stringify(pending.at(-1)!.checkpoint)}, ${run.id})
-            ON CONFLICT (source, enterprise_id) DO UPDATE SET state = excluded.state, sync_run_id = excluded.sync_run_id, updated_at = ${this.now()}`.execute(tx);
-          return next;
-        });
-        Object.assign(counts, totals);
-      };
-      try {
-        for await (const page of pages) {
-          batch.push(page);
-          batchRecords += page.records.length;
-          if (batchRecords >= BATCH_RECORDS) await commit();
-        }
-      } finally {
-        // What was read before a failure is kept, so the next run resumes after it.
-        await commit();
-      }
-      status = counts.quarantined > 0 ? 'PARTIAL' : 'SUCCEEDED';
-    } catch (failure) {
-      status = 'FAILED';
-      error = failure instanceof Error ? failure.message : String(failure);
-    }
-    const finished = await db
-      .updateTable('syncRun')
-      .set({ ...counts, status, error, finishedAt: this.now() })
-      .where('id', '=', run.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    metrics.syncRun(manifest.id, status, counts);
+    metrics.syncRun(manifest.id, finished.status, counts);
     return finished;
   }
 
   /**
-   * Stores a batch of raw records in a fixed number of statements, whatever its size: raw payloads; the
-   * parties it links to (persons by the salted hash of their ID number, enterprises by USCC);
-   * per entity, the current versions read at once, the changed ones superseded and the new
-   * versions inserted; then quarantine. Unchanged content is a duplicate. When one page holds
-   * several versions of a fact, the last one stands and the earlier ones count as duplicates.
+   * The run's row, RUNNING or REFUSED by the consent check, with what the run starts from —
+   * the enterprise's USCC and the source's checkpoint — in one statement.
    */
-  private async storeRecords(tx: Db, run: RunKey, connector: AnyConnector, items: { stream: string; raw: unknown }[]): Promise<Counts> {
-    const records = items.map((item) => item.raw);
-    const counts: Counts = { fetched: records.length, stored: 0, duplicates: 0, quarantined: 0 };
-    if (records.length === 0) return counts;
-    const observedAt = this.now();
+  private async startRun(enterpriseId: string, source: string, scope: string, at: Date): Promise<{ run: SyncRunRow; uscc: string; checkpoint: Checkpoint | null }> {
+    const refusal = `no valid consent covers scope '${scope}': nothing was fetched`;
+    const result = await sql<SyncRunRow & { startUscc: string; startCheckpoint: Checkpoint | null }>`
+      WITH target AS (SELECT id, uscc, ${consentCovers(enterpriseId, scope, at)} AS covered FROM enterprise WHERE id = ${enterpriseId}),
+      started AS (
+        INSERT INTO sync_run (source, enterprise_id, status, started_at, finished_at, error)
+        SELECT ${source}, id, CASE WHEN covered THEN 'RUNNING' ELSE 'REFUSED' END, ${at}::timestamptz,
+          CASE WHEN covered THEN NULL ELSE ${at}::timestamptz END, CASE WHEN covered THEN NULL ELSE ${refusal} END
+        FROM target
+        RETURNING *)
+      SELECT started.*, target.uscc AS start_uscc,
+        (SELECT state FROM sync_checkpoint WHERE source = ${source} AND enterprise_id = target.id) AS start_checkpoint
+      FROM started, target`.execute(this.store.db);
+    const row = result.rows[0];
+    if (!row) throw new NotFoundError(`no enterprise with id ${enterpriseId}`);
+    const { startUscc, startCheckpoint, ...run } = row;
+    return { run, uscc: startUscc, checkpoint: startCheckpoint };
+  }
+
+  /** Masks, hashes and normalizes a run's pages (no statement: the store is read when the batch is written). */
+  private prepare(run: RunKey, connector: AnyConnector, pages: Page[], before: Counts, end?: Batch['end']): Batch {
     const personal = new Set(connector.manifest.personalFields ?? []);
-    const kept = records.map((raw) => {
+    const items = pages.flatMap((page) => page.records.map((raw) => ({ stream: page.stream, raw })));
+    const kept = items.map(({ raw }) => {
       const payload = personal.size > 0 ? maskKeys(raw, personal, maskIdNumber) : raw;
       return { payload, hash: payloadHash(payload) };
     });
-    const uniquePayloads = new Map(kept.map((entry) => [entry.hash, entry.payload]));
-    await insertRows(
-      tx,
-      'raw_payload',
-      // In hash order, as every writer does: concurrent batches then lock conflicting rows in one order and cannot deadlock.
-      [...uniquePayloads].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([hash, payload]) => ({ source: run.source, payloadHash: hash, payload: JSON.stringify(payload ?? null), firstSyncRunId: run.syncRunId })),
-      { onConflictDoNothing: ['source', 'payload_hash'] },
-    );
-
-    const rejected: { index: number; externalId: string | null; errors: string[] }[] = [];
-    const accepted: { index: number; records: CanonicalRecord[] }[] = [];
-    records.forEach((raw, index) => {
-      const normalized = safeNormalize(connector, raw, { uscc: run.uscc, stream: items[index]!.stream });
-      if (normalized.ok) accepted.push({ index, records: normalized.records });
-      else rejected.push({ index, externalId: normalized.externalId ?? null, errors: normalized.errors });
+    // Its run's checkpoint is one of the rows it writes.
+    const keys = new Set([`checkpoint ${run.source} ${run.enterpriseId}`]);
+    const batch: Batch = { run, kept, accepted: [], rejected: [], keys, checkpoint: pages.at(-1)?.checkpoint ?? null, before, ...(end ? { end } : {}) };
+    items.forEach(({ stream, raw }, index) => {
+      const normalized = safeNormalize(connector, raw, { uscc: run.uscc, stream });
+      if (!normalized.ok) {
+        batch.rejected.push({ index, externalId: normalized.externalId ?? null, errors: normalized.errors });
+        return;
+      }
+      batch.accepted.push({ index, records: normalized.records });
+      for (const record of normalized.records) {
+        // The registry's record of the enterprise itself is updated in place: its key is the enterprise.
+        batch.keys.add(record.entity === 'enterprise' ? `enterprise ${run.enterpriseId}` : `${record.entity} ${run.source} ${record.externalId}`);
+      }
     });
+    return batch;
+  }
 
-    const links = await this.resolveLinks(tx, run, accepted.flatMap((item) => item.records), observedAt);
-    // Versions to write, by entity and external id; the last occurrence in the page stands.
-    const latest = new Map<CanonicalEntity, Map<string, { item: number; row: Record<string, unknown>; hash: string }>>();
-    accepted.forEach((item, position) => {
-      const rows: { entity: CanonicalEntity; externalId: string; row: Record<string, unknown>; hash: string }[] = [];
-      for (const record of item.records) {
-        const linked = linkRecord(record, run, links);
-        if ('error' in linked) {
-          rejected.push({ index: item.index, externalId: record.externalId, errors: [linked.error] });
-          return;
+  /** Writes batches of several runs in one transaction; a run's last batch also ends the run. */
+  private async write(batches: Batch[]): Promise<Written[]> {
+    return this.store.db.transaction().execute(async (tx) => {
+      // No wait for the WAL flush: a crash can lose the last batches, but each takes its
+      // checkpoint with it, so the next run fetches them again — nothing lost, nothing doubled.
+      await sql`SET LOCAL synchronous_commit = off`.execute(tx);
+      const stored = await this.storeRecords(tx, batches);
+      const counts = batches.map((batch, index) => ({
+        fetched: batch.before.fetched + stored[index]!.fetched,
+        stored: batch.before.stored + stored[index]!.stored,
+        duplicates: batch.before.duplicates + stored[index]!.duplicates,
+        quarantined: batch.before.quarantined + stored[index]!.quarantined,
+      }));
+      const finished = await this.recordProgress(tx, batches, counts);
+      return counts.map((total, index) => {
+        const run = finished.get(batches[index]!.run.syncRunId);
+        return { counts: total, ...(batches[index]!.end ? { finished: run } : {}) };
+      });
+    });
+  }
+
+  /**
+   * Each run's counts and checkpoint, and the end of the runs that end here, in one statement
+   * for all the batches; returns the runs that ended.
+   */
+  private async recordProgress(tx: Db, batches: Batch[], counts: Counts[]): Promise<Map<string, SyncRunRow>> {
+    const at = this.now();
+    const status = batches.map((batch, index) => {
+      if (!batch.end) return null;
+      if (batch.end.error !== null) return 'FAILED';
+      return counts[index]!.quarantined > 0 ? 'PARTIAL' : 'SUCCEEDED';
+    });
+    const checkpoints = batches
+      .filter((batch) => batch.checkpoint !== null)
+      .sort((a, b) => compare(`${a.run.source} ${a.run.enterpriseId}`, `${b.run.source} ${b.run.enterpriseId}`));
+    const column = <T>(pick: (count: Counts, index: number) => T) => counts.map(pick);
+    const ended = await sql<SyncRunRow>`
+      WITH checkpoint AS (
+        INSERT INTO sync_checkpoint (source, enterprise_id, state, sync_run_id)
+        SELECT * FROM unnest(${checkpoints.map((batch) => batch.run.source)}::text[], ${checkpoints.map((batch) => batch.run.enterpriseId)}::bigint[],
+          ${checkpoints.map((batch) => JSON.stringify(batch.checkpoint))}::jsonb[], ${checkpoints.map((batch) => batch.run.syncRunId)}::bigint[])
+        ON CONFLICT (source, enterprise_id) DO UPDATE SET state = excluded.state, sync_run_id = excluded.sync_run_id, updated_at = ${at}),
+      progress AS (
+        SELECT * FROM unnest(${batches.map((batch) => batch.run.syncRunId)}::bigint[], ${column((count) => count.fetched)}::int[],
+          ${column((count) => count.stored)}::int[], ${column((count) => count.duplicates)}::int[], ${column((count) => count.quarantined)}::int[],
+          ${status}::text[], ${batches.map((batch) => batch.end?.error ?? null)}::text[])
+          AS progress (id, fetched, stored, duplicates, quarantined, status, error))
+      UPDATE sync_run SET fetched = progress.fetched, stored = progress.stored, duplicates = progress.duplicates, quarantined = progress.quarantined,
+        status = coalesce(progress.status, sync_run.status), error = coalesce(progress.error, sync_run.error),
+        finished_at = CASE WHEN progress.status IS NULL THEN sync_run.finished_at ELSE ${at}::timestamptz END
+      FROM progress WHERE sync_run.id = progress.id
+      RETURNING sync_run.*`.execute(tx);
+    return new Map(ended.rows.filter((run) => run.status !== 'RUNNING').map((run) => [run.id, run]));
+  }
+
+  /**
+   * Stores batches' records in a fixed number of statements, whatever their number and size: raw payloads; the
+   * parties they link to (persons by the salted hash of their ID number, enterprises by USCC);
+   * per entity and source, the current versions read at once, the changed ones superseded and the new
+   * versions inserted; then quarantine. Unchanged content is a duplicate. When one batch holds
+   * several versions of a fact, the last one stands and the earlier ones count as duplicates.
+   */
+  private async storeRecords(tx: Db, batches: Batch[]): Promise<Counts[]> {
+    const observedAt = this.now();
+    const payloads = new Map<string, { source: string; payloadHash: string; payload: string; firstSyncRunId: string }>();
+    for (const { run, kept } of batches) {
+      for (const { hash, payload } of kept) {
+        const key = `${run.source} ${hash}`;
+        if (!payloads.has(key)) payloads.set(key, { source: run.source, payloadHash: hash, payload: JSON.stringify(payload ?? null), firstSyncRunId: run.syncRunId });
+      }
+    }
+    // In (source, hash) order, as every writer does: concurrent transactions then lock conflicting rows in one order and cannot deadlock.
+    await insertRows(tx, 'raw_payload', [...payloads].sort(([a], [b]) => compare(a, b)).map(([, row]) => row), { onConflictDoNothing: ['source', 'payload_hash'] });
+
+    const links = await this.resolveLinks(tx, batches, observedAt);
+    const rejected = batches.map((batch) => [...batch.rejected]);
+    const changed = batches.map(() => new Set<number>());
+    // Versions to write, by entity, source and external id; the last occurrence in a batch stands.
+    const latest = new Map<CanonicalEntity, Map<string, Map<string, { batch: number; item: number; row: Record<string, unknown>; hash: string }>>>();
+    batches.forEach(({ run, accepted }, batch) => {
+      accepted.forEach((item, position) => {
+        const rows: { entity: CanonicalEntity; externalId: string; row: Record<string, unknown>; hash: string }[] = [];
+        for (const record of item.records) {
+          const linked = linkRecord(record, run, links);
+          if ('error' in linked) {
+            rejected[batch]!.push({ index: item.index, externalId: record.externalId, errors: [linked.error] });
+            return;
+          }
+          rows.push({ entity: record.entity, externalId: record.externalId, ...linked });
         }
-        rows.push({ entity: record.entity, externalId: record.externalId, ...linked });
-      }
-      for (const { entity, externalId, row, hash } of rows) {
-        const byId = latest.get(entity) ?? new Map();
-        byId.set(externalId, { item: position, row, hash });
-        latest.set(entity, byId);
-      }
+        for (const { entity, externalId, row, hash } of rows) {
+          const bySource = latest.get(entity) ?? new Map();
+          latest.set(entity, bySource);
+          const byId = bySource.get(run.source) ?? new Map();
+          bySource.set(run.source, byId);
+          byId.set(externalId, { batch, item: position, row, hash });
+        }
+      });
     });
 
-    const changedItems = new Set<number>();
-    for (const [entity, byId] of latest) {
+    for (const [entity, bySource] of latest) {
       if (entity === 'enterprise') {
         // The registry's record of the synced enterprise: updated in place when it changed.
-        const [externalId, version] = [...byId].at(-1)!;
-        const updated = await tx
-          .updateTable('enterprise')
-          .set({ ...(version.row as object), source: run.source, externalId, syncRunId: run.syncRunId, payloadHash: version.hash, observedAt })
-          .where('id', '=', run.enterpriseId)
-          .where('payloadHash', '<>', version.hash)
-          .executeTakeFirst();
-        if (updated.numUpdatedRows > 0n) changedItems.add(version.item);
+        for (const [source, byId] of bySource) {
+          for (const [externalId, version] of byId) {
+            const run = batches[version.batch]!.run;
+            const updated = await tx
+              .updateTable('enterprise')
+              .set({ ...(version.row as object), source, externalId, syncRunId: run.syncRunId, payloadHash: version.hash, observedAt })
+              .where('id', '=', run.enterpriseId)
+              .where('payloadHash', '<>', version.hash)
+              .executeTakeFirst();
+            if (updated.numUpdatedRows > 0n) changed[version.batch]!.add(version.item);
+          }
+        }
         continue;
       }
       const table = sql.table(snakeCase(entity));
-      const current = await sql<{ id: string; externalId: string; payloadHash: string }>`
-        SELECT id::text AS id, external_id, payload_hash FROM ${table}
-        WHERE external_id = ANY(${[...byId.keys()]}::text[]) AND source = ${run.source} AND superseded_at IS NULL`.execute(tx);
-      const currentOf = new Map(current.rows.map((row) => [row.externalId, row]));
-      const superseded: string[] = [];
       const inserts: Record<string, unknown>[] = [];
-      for (const [externalId, version] of byId) {
-        const existing = currentOf.get(externalId);
-        if (existing?.payloadHash === version.hash) continue;
-        if (existing) superseded.push(existing.id);
-        inserts.push({ ...version.row, source: run.source, externalId, syncRunId: run.syncRunId, payloadHash: version.hash, observedAt });
-        changedItems.add(version.item);
+      for (const [source, byId] of bySource) {
+        const current = await sql<{ id: string; externalId: string; payloadHash: string }>`
+          SELECT id::text AS id, external_id, payload_hash FROM ${table}
+          WHERE external_id = ANY(${[...byId.keys()]}::text[]) AND source = ${source} AND superseded_at IS NULL`.execute(tx);
+        const currentOf = new Map(current.rows.map((row) => [row.externalId, row]));
+        const superseded: string[] = [];
+        for (const [externalId, version] of byId) {
+          const existing = currentOf.get(externalId);
+          if (existing?.payloadHash === version.hash) continue;
+          if (existing) superseded.push(existing.id);
+          inserts.push({ ...version.row, source, externalId, syncRunId: batches[version.batch]!.run.syncRunId, payloadHash: version.hash, observedAt });
+          changed[version.batch]!.add(version.item);
+        }
+        if (superseded.length > 0) await sql`UPDATE ${table} SET superseded_at = ${observedAt} WHERE id = ANY(${superseded}::bigint[])`.execute(tx);
       }
-      if (superseded.length > 0) await sql`UPDATE ${table} SET superseded_at = ${observedAt} WHERE id = ANY(${superseded}::bigint[])`.execute(tx);
       await insertRows(tx, snakeCase(entity), inserts);
     }
 
-    const rejectedIndexes = new Set(rejected.map((entry) => entry.index));
-    accepted.forEach((item, position) => {
-      if (rejectedIndexes.has(item.index)) return;
-      if (changedItems.has(position)) counts.stored++;
-      else counts.duplicates++;
+    const quarantine: Record<string, unknown>[] = [];
+    const counts = batches.map(({ run, kept, accepted }, batch) => {
+      const rejectedIndexes = new Set(rejected[batch]!.map((entry) => entry.index));
+      const count: Counts = { fetched: kept.length, stored: 0, duplicates: 0, quarantined: rejectedIndexes.size };
+      accepted.forEach((item, position) => {
+        if (rejectedIndexes.has(item.index)) return;
+        if (changed[batch]!.has(position)) count.stored++;
+        else count.duplicates++;
+      });
+      for (const { index, externalId, errors } of new Map(rejected[batch]!.map((entry) => [entry.index, entry])).values()) {
+        quarantine.push({
+          source: run.source,
+          syncRunId: run.syncRunId,
+          enterpriseId: run.enterpriseId,
+          externalId,
+          payloadHash: kept[index]!.hash,
+          payload: JSON.stringify(kept[index]!.payload ?? null),
+          errors: JSON.stringify(errors),
+        });
+      }
+      return count;
     });
-    counts.quarantined = rejectedIndexes.size;
-    if (rejected.length > 0) {
-      const firstOfEach = [...new Map(rejected.map((entry) => [entry.index, entry])).values()];
-      await insertRows(
-        tx,
-        'quarantined_record',
-        firstOfEach.map(({ index, externalId, errors }) => ({
-            source: run.source,
-            syncRunId: run.syncRunId,
-            enterpriseId: run.enterpriseId,
-            externalId,
-            payloadHash: kept[index]!.hash,
-            payload: JSON.stringify(kept[index]!.payload ?? null),
-            errors: JSON.stringify(errors),
-          })),
-      );
-    }
+    await insertRows(tx, 'quarantined_record', quarantine);
     return counts;
   }
 
-  /** Persons (created on first sight) and enterprises the page's records name, by ID number and USCC. */
-  private async resolveLinks(tx: Db, run: RunKey, records: CanonicalRecord[], observedAt: Date): Promise<Links> {
-    const persons = new Map<string, PersonRef>();
+  /** Persons (created on first sight) and enterprises the batches' records name, by ID number and USCC. */
+  private async resolveLinks(tx: Db, batches: Batch[], observedAt: Date): Promise<Links> {
+    /** Each person with the source that named them first. */
+    const persons = new Map<string, { person: PersonRef; source: string }>();
     const usccs = new Set<string>();
-    for (const record of records) {
-      if (record.entity === 'enforcement' && record.fields.against) persons.set(record.fields.against.idNumber, record.fields.against);
-      if (record.entity === 'relation') {
-        const from = record.fields.from;
-        if ('person' in from) persons.set(from.person.idNumber, from.person);
-        else usccs.add(from.uscc);
+    for (const { run, accepted } of batches) {
+      for (const record of accepted.flatMap((item) => item.records)) {
+        if (record.entity === 'enforcement' && record.fields.against && !persons.has(record.fields.against.idNumber)) {
+          persons.set(record.fields.against.idNumber, { person: record.fields.against, source: run.source });
+        }
+        if (record.entity === 'relation') {
+          const from = record.fields.from;
+          if (!('person' in from)) usccs.add(from.uscc);
+          else if (!persons.has(from.person.idNumber)) persons.set(from.person.idNumber, { person: from.person, source: run.source });
+        }
+        if (record.entity === 'invoice') usccs.add(record.fields.buyerUscc);
       }
-      if (record.entity === 'invoice') usccs.add(record.fields.buyerUscc);
     }
     const links: Links = { personHash: new Map(), personId: new Map(), enterpriseId: new Map() };
     if (persons.size > 0) {
       const rows = [...persons.values()]
-        .map((person) => {
+        .map(({ person, source }) => {
           const idHash = hashPersonId(this.options.personIdSalt, person.idNumber);
           links.personHash.set(person.idNumber, idHash);
-          return { idHash, maskedIdNumber: maskIdNumber(person.idNumber), name: person.name, source: run.source, observedAt };
+          return { idHash, maskedIdNumber: maskIdNumber(person.idNumber), name: person.name, source, observedAt };
         })
-        // Persons are shared between enterprises synced at once: inserted in one order, concurrent batches cannot deadlock.
-        .sort((a, b) => (a.idHash < b.idHash ? -1 : a.idHash > b.idHash ? 1 : 0));
+        // Persons are shared between enterprises synced at once: inserted in one order, concurrent transactions cannot deadlock.
+        .sort((a, b) => compare(a.idHash, b.idHash));
       await insertRows(tx, 'person', rows, { onConflictDoNothing: ['id_hash'] });
       const found = await sql<{ id: string; idHash: string }>`
         SELECT id::text AS id, id_hash FROM person WHERE id_hash = ANY(${rows.map((row) => row.idHash)}::text[])`.execute(tx);
@@ -361,7 +448,28 @@ function linkRecord(record: CanonicalRecord, run: RunKey, links: Links): { row: 
   }
 }
 
-/** The record with the values under personal keys masked, at any depth. */
+/**
+ * The batches that go into one group commit: the waiting ones in order, up to GROUP_RECORDS raw
+ * records, leaving for a later one any batch that writes a fact an earlier one in the group
+ * writes — each is then written as if alone, its versions compared with what the other wrote.
+ */
+function takeGroup(waiting: readonly Batch[]): Batch[] {
+  const group: Batch[] = [];
+  const keys = new Set<string>();
+  let records = 0;
+  for (const batch of waiting) {
+    if (group.length > 0 && records + batch.kept.length > GROUP_RECORDS) break;
+    if ([...batch.keys].some((key) => keys.has(key))) continue;
+    group.push(batch);
+    records += batch.kept.length;
+    for (const key of batch.keys) keys.add(key);
+  }
+  return group;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The connector's normalization, a throw in it being a rejection like any other. */
 function safeNormalize(connector: AnyConnector, raw: unknown, context: { uscc: string; stream: string }): Normalized {
   try {
     return connector.normalize(raw, context);

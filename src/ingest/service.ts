@@ -50,12 +50,10 @@ export class IngestService {
     if (unconfigured.length > 0) {
       throw new UpstreamUnavailableError(`sources not configured on this hub: ${unconfigured.join(', ')}`, { argument: 'sources' });
     }
+    // Recorded before the pulls, so no pull goes unrecorded, however it ends; how each ended is its sync run.
+    await recordAudit(this.store.db, actor, ids.map((id) => ({ action: 'PULL_DATA', subjectType: 'Enterprise', subjectId: enterpriseId, enterpriseId, after: { source: id } })));
     const runs: SyncRunRow[] = [];
-    for (const id of ids) {
-      // Recorded before the pull, so no pull goes unrecorded, however it ends; how it ended is its sync run.
-      await recordAudit(this.store.db, actor, [{ action: 'PULL_DATA', subjectType: 'Enterprise', subjectId: enterpriseId, enterpriseId, after: { source: id } }]);
-      runs.push(await this.engine.syncEnterprise(enterpriseId, this.bound.get(id)!));
-    }
+    for (const id of ids) runs.push(await this.engine.syncEnterprise(enterpriseId, this.bound.get(id)!));
     return runs;
   }
 

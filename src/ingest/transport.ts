@@ -116,6 +116,9 @@ export function createTransport(options: TransportOptions): Transport {
     timeout: options.timeoutMs,
     maxContentLength: options.maxResponseBytes,
     maxBodyLength: 1024 * 1024,
+    // An upstream API does not redirect; following one would also send its credentials to wherever it points.
+    // (With none followed, axios also skips the follow-redirects wrapper around each request.)
+    maxRedirects: 0,
     // Parse here, not in axios: a truncated or non-JSON body must become a typed, retryable error.
     responseType: 'text',
     transformResponse: [(data: unknown) => data],
