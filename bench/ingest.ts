@@ -3,12 +3,17 @@
  * process) over loopback HTTP, through the connectors and the engine, into a fresh store — beside the limit measured
  * in the same run: the same rows loaded by COPY into empty copies of the same tables.
  *
+ * It also reports the CPU time each process spent during the sync, per stored record: the hub (this
+ * process), the sandboxes (its child) and, for a server on this machine, PostgreSQL (every
+ * `postgres` process, read from /proc) — on a machine whose cores are all busy, where the
+ * time goes.
+ *
  * Options (environment): BENCH_INGEST_ENTERPRISES (10000 for PostgreSQL, 1000 for PGlite),
- * BENCH_INGEST_CONCURRENCY (16: the best of 4, 8, 16, 32 here), BENCH_BACKENDS (pglite,postgres; postgres needs DATABASE_URL).
+ * BENCH_INGEST_CONCURRENCY (32), BENCH_BACKENDS (pglite,postgres; postgres needs DATABASE_URL).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +32,7 @@ import { openStore, type Store } from '../src/store/database.js';
 
 const SEED = 20261101;
 const CLOCK = '2026-11-01';
-const concurrency = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 16);
+const concurrency = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 32);
 const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
 const TABLES = ['relation', 'registry_change', 'abnormal_operation', 'tax_filing', 'tax_rating', 'tax_arrears', 'court_case', 'enforcement', 'utility_bill', 'invoice', 'social_insurance_month'];
 
@@ -35,13 +40,13 @@ const TABLES = ['relation', 'registry_change', 'abnormal_operation', 'tax_filing
  * The sandboxes in a child process, as real upstreams are not in the hub's process: the same
  * demo portfolio (same seed), their configurations read from the child's first line.
  */
-async function startSandboxProcess(enterprises: number): Promise<{ configs: Map<string, unknown>; stop(): void }> {
+async function startSandboxProcess(enterprises: number): Promise<{ configs: Map<string, unknown>; pid: number; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandboxes', '--json'], {
     env: { ...process.env, DEMO_ENTERPRISES: String(enterprises), DEMO_SEED: String(SEED), DEMO_CLOCK: CLOCK, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return { configs: new Map(Object.entries(JSON.parse(line) as Record<string, unknown>)), stop: () => child.kill('SIGTERM') };
+  return { configs: new Map(Object.entries(JSON.parse(line) as Record<string, unknown>)), pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
 async function ingest(store: Store, enterprises: number) {
@@ -55,6 +60,7 @@ async function ingest(store: Store, enterprises: number) {
     const services = createServices(store, { personIdSalt: 'bench-person-salt-0001', upstreams: upstreams.configs, reliability });
     const ids = (await store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
     const totals = { runs: 0, failed: 0, fetched: 0, stored: 0, errors: [] as string[] };
+    const cpuBefore = { hub: process.cpuUsage(), sandboxes: cpuSeconds((pid) => pid === upstreams.pid), postgres: cpuSeconds((_pid, name) => name === 'postgres') };
     const started = performance.now();
     await services.ingest.syncMany(systemActor('benchmark'), ids, {
       concurrency,
@@ -72,11 +78,59 @@ async function ingest(store: Store, enterprises: number) {
       },
     });
     const seconds = (performance.now() - started) / 1000;
-    return { enterprises, ...totals, seconds: round(seconds), recordsPerSecond: Math.round(totals.stored / seconds), sources: sources.length };
+    const hubCpu = process.cpuUsage(cpuBefore.hub);
+    const cpu = {
+      hub: (hubCpu.user + hubCpu.system) / 1e6,
+      sandboxes: difference(cpuSeconds((pid) => pid === upstreams.pid), cpuBefore.sandboxes),
+      postgres: store.kind === 'postgres' ? difference(cpuSeconds((_pid, name) => name === 'postgres'), cpuBefore.postgres) : undefined,
+    };
+    const perRecord = (value: number | undefined) => (value === undefined ? undefined : round((value * 1e6) / totals.stored));
+    return {
+      enterprises,
+      ...totals,
+      seconds: round(seconds),
+      recordsPerSecond: Math.round(totals.stored / seconds),
+      sources: sources.length,
+      cpuSeconds: { hub: round(cpu.hub), sandboxes: roundSome(cpu.sandboxes), postgres: roundSome(cpu.postgres) },
+      cpuMicrosecondsPerRecord: { hub: perRecord(cpu.hub), sandboxes: perRecord(cpu.sandboxes), postgres: perRecord(cpu.postgres) },
+    };
   } finally {
     upstreams.stop();
   }
 }
+
+/**
+ * CPU seconds (user and system) of the processes chosen by pid and name, from /proc: undefined
+ * where there is none (not Linux) — the report then leaves the figure out.
+ */
+function cpuSeconds(choose: (pid: number, name: string) => boolean): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // ended since the listing
+    }
+    // "pid (name) state ppid …": the name may hold spaces, so the fields are counted after its ')'.
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!choose(pid, name)) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / clockTicksPerSecond();
+}
+
+let ticksPerSecond: number | undefined;
+function clockTicksPerSecond(): number {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  return ticksPerSecond;
+}
+
+const difference = (after: number | undefined, before: number | undefined) => (after === undefined || before === undefined ? undefined : after - before);
 
 /** Copies every fact table out (untimed), then COPYs the rows into an empty copy of it (timed). */
 async function copyBaselinePostgres(url: string) {
@@ -180,3 +234,4 @@ export async function benchIngest(): Promise<Record<string, unknown>> {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
+const roundSome = (value: number | undefined) => (value === undefined ? undefined : round(value));

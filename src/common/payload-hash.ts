@@ -21,5 +21,10 @@ export function stableStringify(value: unknown): string {
 
 /** The provenance hash of a payload: sha256 of its stable JSON, in hex. */
 export function payloadHash(record: unknown): string {
-  return createHash('sha256').update(stableStringify(record)).digest('hex');
+  return hashOfText(stableStringify(record));
+}
+
+/** The provenance hash of a payload from its stable JSON, for a caller that keeps the text as well. */
+export function hashOfText(stableJson: string): string {
+  return createHash('sha256').update(stableJson).digest('hex');
 }

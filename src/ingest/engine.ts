@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { metrics } from '../common/metrics.js';
 import { NotFoundError } from '../common/errors.js';
-import { payloadHash } from '../common/payload-hash.js';
+import { hashOfText, payloadHash, stableStringify } from '../common/payload-hash.js';
 import type { Db, Store } from '../store/database.js';
 import { consentCovers } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
@@ -31,6 +31,7 @@ const BATCH_RECORDS = 500;
 /** Raw records at most in one group commit of several runs' batches. */
 const GROUP_RECORDS = 5000;
 
+
 type Counts = Pick<SyncRunRow, 'fetched' | 'stored' | 'duplicates' | 'quarantined'>;
 
 /**
@@ -39,9 +40,12 @@ type Counts = Pick<SyncRunRow, 'fetched' | 'stored' | 'duplicates' | 'quarantine
  */
 interface Batch {
   run: RunKey;
-  /** The raw records as kept (personal fields masked), with their hashes, in the order read. */
-  kept: { payload: unknown; hash: string }[];
-  accepted: { index: number; records: CanonicalRecord[] }[];
+  /** The raw records as kept (personal fields masked) as stable JSON, with their hashes, in the order read. */
+  kept: { json: string; hash: string }[];
+  /** Accepted raw records with the canonical records each gave, and the hash of each one's content. */
+  accepted: { index: number; records: { record: CanonicalRecord; hash: string }[] }[];
+  /** The salted hash of each ID number its records name (in memory only). */
+  personHash: Map<string, string>;
   rejected: { index: number; externalId: string | null; errors: string[] }[];
   /** The rows it writes by key (its facts as `entity source externalId`): two batches that share one are never written together. */
   keys: Set<string>;
@@ -161,19 +165,28 @@ export class IngestEngine {
     const personal = new Set(connector.manifest.personalFields ?? []);
     const items = pages.flatMap((page) => page.records.map((raw) => ({ stream: page.stream, raw })));
     const kept = items.map(({ raw }) => {
-      const payload = personal.size > 0 ? maskKeys(raw, personal, maskIdNumber) : raw;
-      return { payload, hash: payloadHash(payload) };
+      // The text hashed is the text stored: jsonb keeps no key order, so the stable one loses nothing.
+      const json = stableStringify(personal.size > 0 ? maskKeys(raw, personal, maskIdNumber) : raw);
+      return { json, hash: hashOfText(json) };
     });
     // Its run's checkpoint is one of the rows it writes.
     const keys = new Set([`checkpoint ${run.source} ${run.enterpriseId}`]);
-    const batch: Batch = { run, kept, accepted: [], rejected: [], keys, checkpoint: pages.at(-1)?.checkpoint ?? null, before, ...(end ? { end } : {}) };
+    const batch: Batch = { run, kept, accepted: [], rejected: [], personHash: new Map(), keys, checkpoint: pages.at(-1)?.checkpoint ?? null, before, ...(end ? { end } : {}) };
+    const personHash = (person: PersonRef) => {
+      let idHash = batch.personHash.get(person.idNumber);
+      if (idHash === undefined) {
+        idHash = hashPersonId(this.options.personIdSalt, person.idNumber);
+        batch.personHash.set(person.idNumber, idHash);
+      }
+      return idHash;
+    };
     items.forEach(({ stream, raw }, index) => {
       const normalized = safeNormalize(connector, raw, { uscc: run.uscc, stream });
       if (!normalized.ok) {
         batch.rejected.push({ index, externalId: normalized.externalId ?? null, errors: normalized.errors });
         return;
       }
-      batch.accepted.push({ index, records: normalized.records });
+      batch.accepted.push({ index, records: normalized.records.map((record) => ({ record, hash: contentHash(record, personHash) })) });
       for (const record of normalized.records) {
         // The registry's record of the enterprise itself is updated in place: its key is the enterprise.
         batch.keys.add(record.entity === 'enterprise' ? `enterprise ${run.enterpriseId}` : `${record.entity} ${run.source} ${record.externalId}`);
@@ -248,9 +261,9 @@ export class IngestEngine {
     const observedAt = this.now();
     const payloads = new Map<string, { source: string; payloadHash: string; payload: string; firstSyncRunId: string }>();
     for (const { run, kept } of batches) {
-      for (const { hash, payload } of kept) {
+      for (const { hash, json } of kept) {
         const key = `${run.source} ${hash}`;
-        if (!payloads.has(key)) payloads.set(key, { source: run.source, payloadHash: hash, payload: JSON.stringify(payload ?? null), firstSyncRunId: run.syncRunId });
+        if (!payloads.has(key)) payloads.set(key, { source: run.source, payloadHash: hash, payload: json, firstSyncRunId: run.syncRunId });
       }
     }
     // In (source, hash) order, as every writer does: concurrent transactions then lock conflicting rows in one order and cannot deadlock.
@@ -264,13 +277,13 @@ export class IngestEngine {
     batches.forEach(({ run, accepted }, batch) => {
       accepted.forEach((item, position) => {
         const rows: { entity: CanonicalEntity; externalId: string; row: Record<string, unknown>; hash: string }[] = [];
-        for (const record of item.records) {
-          const linked = linkRecord(record, run, links);
+        for (const { record, hash } of item.records) {
+          const linked = recordRow(record, run, links);
           if ('error' in linked) {
             rejected[batch]!.push({ index: item.index, externalId: record.externalId, errors: [linked.error] });
             return;
           }
-          rows.push({ entity: record.entity, externalId: record.externalId, ...linked });
+          rows.push({ entity: record.entity, externalId: record.externalId, row: linked.row, hash });
         }
         for (const { entity, externalId, row, hash } of rows) {
           const bySource = latest.get(entity) ?? new Map();
@@ -335,7 +348,7 @@ export class IngestEngine {
           enterpriseId: run.enterpriseId,
           externalId,
           payloadHash: kept[index]!.hash,
-          payload: JSON.stringify(kept[index]!.payload ?? null),
+          payload: kept[index]!.json,
           errors: JSON.stringify(errors),
         });
       }
@@ -347,30 +360,29 @@ export class IngestEngine {
 
   /** Persons (created on first sight) and enterprises the batches' records name, by ID number and USCC. */
   private async resolveLinks(tx: Db, batches: Batch[], observedAt: Date): Promise<Links> {
-    /** Each person with the source that named them first. */
+    /** Each person by the hash of their ID number, with the source that named them first. */
     const persons = new Map<string, { person: PersonRef; source: string }>();
     const usccs = new Set<string>();
-    for (const { run, accepted } of batches) {
-      for (const record of accepted.flatMap((item) => item.records)) {
-        if (record.entity === 'enforcement' && record.fields.against && !persons.has(record.fields.against.idNumber)) {
-          persons.set(record.fields.against.idNumber, { person: record.fields.against, source: run.source });
-        }
+    const links: Links = { personHash: new Map(), personId: new Map(), enterpriseId: new Map() };
+    for (const { run, accepted, personHash } of batches) {
+      const named = (person: PersonRef) => {
+        const idHash = personHash.get(person.idNumber)!;
+        links.personHash.set(person.idNumber, idHash);
+        if (!persons.has(idHash)) persons.set(idHash, { person, source: run.source });
+      };
+      for (const { record } of accepted.flatMap((item) => item.records)) {
+        if (record.entity === 'enforcement' && record.fields.against) named(record.fields.against);
         if (record.entity === 'relation') {
           const from = record.fields.from;
-          if (!('person' in from)) usccs.add(from.uscc);
-          else if (!persons.has(from.person.idNumber)) persons.set(from.person.idNumber, { person: from.person, source: run.source });
+          if ('person' in from) named(from.person);
+          else usccs.add(from.uscc);
         }
         if (record.entity === 'invoice') usccs.add(record.fields.buyerUscc);
       }
     }
-    const links: Links = { personHash: new Map(), personId: new Map(), enterpriseId: new Map() };
     if (persons.size > 0) {
-      const rows = [...persons.values()]
-        .map(({ person, source }) => {
-          const idHash = hashPersonId(this.options.personIdSalt, person.idNumber);
-          links.personHash.set(person.idNumber, idHash);
-          return { idHash, maskedIdNumber: maskIdNumber(person.idNumber), name: person.name, source, observedAt };
-        })
+      const rows = [...persons]
+        .map(([idHash, { person, source }]) => ({ idHash, maskedIdNumber: maskIdNumber(person.idNumber), name: person.name, source, observedAt }))
         // Persons are shared between enterprises synced at once: inserted in one order, concurrent transactions cannot deadlock.
         .sort((a, b) => compare(a.idHash, b.idHash));
       await insertRows(tx, 'person', rows, { onConflictDoNothing: ['id_hash'] });
@@ -402,56 +414,52 @@ interface Links {
 }
 
 /**
- * A canonical record as the row to store, its references replaced by row ids, and the hash
- * of its content — in which a person appears by the salted hash of their ID number, never
- * the number itself.
+ * The hash of a canonical record's content, in which a person appears by the salted hash of
+ * their ID number, never the number itself.
  */
-function linkRecord(record: CanonicalRecord, run: RunKey, links: Links): { row: Record<string, unknown>; hash: string } | { error: string } {
-  const personOf = (person: PersonRef) => {
-    const idHash = links.personHash.get(person.idNumber)!;
-    return { idHash, personId: links.personId.get(idHash)! };
-  };
+function contentHash(record: CanonicalRecord, personHash: (person: PersonRef) => string): string {
   switch (record.entity) {
     case 'enforcement': {
       const { against, ...fields } = record.fields;
-      const person = against ? personOf(against) : null;
-      return {
-        row: { ...fields, enterpriseId: person ? null : run.enterpriseId, personId: person?.personId ?? null },
-        hash: payloadHash({ entity: record.entity, fields: { ...fields, against: person?.idHash ?? null } }),
-      };
+      return payloadHash({ entity: record.entity, fields: { ...fields, against: against ? personHash(against) : null } });
     }
     case 'relation': {
       const { from, ...fields } = record.fields;
-      if ('person' in from) {
-        const person = personOf(from.person);
-        return {
-          row: { ...fields, toEnterpriseId: run.enterpriseId, fromPersonId: person.personId },
-          hash: payloadHash({ entity: record.entity, fields: { ...fields, from: { person: person.idHash } } }),
-        };
-      }
+      return payloadHash({ entity: record.entity, fields: { ...fields, from: 'person' in from ? { person: personHash(from.person) } : { uscc: from.uscc } } });
+    }
+    default:
+      return payloadHash({ entity: record.entity, fields: record.fields });
+  }
+}
+
+/** A canonical record as the row to store, its references replaced by row ids. */
+function recordRow(record: CanonicalRecord, run: RunKey, links: Links): { row: Record<string, unknown> } | { error: string } {
+  const personId = (person: PersonRef) => links.personId.get(links.personHash.get(person.idNumber)!)!;
+  switch (record.entity) {
+    case 'enforcement': {
+      const { against, ...fields } = record.fields;
+      return { row: { ...fields, enterpriseId: against ? null : run.enterpriseId, personId: against ? personId(against) : null } };
+    }
+    case 'relation': {
+      const { from, ...fields } = record.fields;
+      if ('person' in from) return { row: { ...fields, toEnterpriseId: run.enterpriseId, fromPersonId: personId(from.person) } };
       const fromEnterpriseId = links.enterpriseId.get(from.uscc);
       if (fromEnterpriseId === undefined) return { error: `from.uscc: enterprise ${from.uscc} (${from.name}) is not in the profile graph yet` };
-      return {
-        row: { ...fields, toEnterpriseId: run.enterpriseId, fromEnterpriseId },
-        hash: payloadHash({ entity: record.entity, fields: { ...fields, from: { uscc: from.uscc } } }),
-      };
+      return { row: { ...fields, toEnterpriseId: run.enterpriseId, fromEnterpriseId } };
     }
     case 'invoice':
-      return {
-        row: { ...record.fields, sellerEnterpriseId: run.enterpriseId, buyerEnterpriseId: links.enterpriseId.get(record.fields.buyerUscc) ?? null },
-        hash: payloadHash({ entity: record.entity, fields: record.fields }),
-      };
+      return { row: { ...record.fields, sellerEnterpriseId: run.enterpriseId, buyerEnterpriseId: links.enterpriseId.get(record.fields.buyerUscc) ?? null } };
     case 'enterprise':
-      return { row: record.fields, hash: payloadHash({ entity: record.entity, fields: record.fields }) };
+      return { row: record.fields };
     default:
-      return { row: { ...record.fields, enterpriseId: run.enterpriseId }, hash: payloadHash({ entity: record.entity, fields: record.fields }) };
+      return { row: { ...record.fields, enterpriseId: run.enterpriseId } };
   }
 }
 
 /**
  * The batches that go into one group commit: the waiting ones in order, up to GROUP_RECORDS raw
- * records, leaving for a later one any batch that writes a fact an earlier one in the group
- * writes — each is then written as if alone, its versions compared with what the other wrote.
+ * records, leaving for a later one any batch that writes a row an earlier one in the group
+ * writes. Each is then written as if alone, its versions compared with what the other wrote.
  */
 function takeGroup(waiting: readonly Batch[]): Batch[] {
   const group: Batch[] = [];
