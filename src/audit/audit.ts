@@ -54,6 +54,8 @@ function auditRows(actor: Actor, entries: readonly AuditEntry[]) {
   }));
 }
 
+type AuditWrite = { actor: Actor; entries: readonly AuditEntry[] };
+
 /**
  * Audit lines that belong to no change of their own (reads of personal data), written by group
  * commit: each caller waits until its lines are durable, but lines arriving while a write is in
@@ -61,10 +63,10 @@ function auditRows(actor: Actor, entries: readonly AuditEntry[]) {
  * instead of paying one each.
  */
 export class AuditLog {
-  private readonly writes: GroupCommit<{ actor: Actor; entries: readonly AuditEntry[] }, void>;
+  private readonly writes: GroupCommit<AuditWrite, void>;
 
   constructor(db: Db) {
-    this.writes = new GroupCommit<{ actor: Actor; entries: readonly AuditEntry[] }, void>(async (batch) => {
+    this.writes = new GroupCommit<AuditWrite, void>(async (batch) => {
       await db.insertInto('auditEvent').values(batch.flatMap(({ actor, entries }) => auditRows(actor, entries))).execute();
       return batch.map(() => undefined);
     });

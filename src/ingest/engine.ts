@@ -31,7 +31,6 @@ const BATCH_RECORDS = 500;
 /** Raw records at most in one group commit of several runs' batches. */
 const GROUP_RECORDS = 5000;
 
-
 type Counts = Pick<SyncRunRow, 'fetched' | 'stored' | 'duplicates' | 'quarantined'>;
 
 /**
@@ -230,7 +229,6 @@ export class IngestEngine {
     const checkpoints = batches
       .filter((batch) => batch.checkpoint !== null)
       .sort((a, b) => compare(`${a.run.source} ${a.run.enterpriseId}`, `${b.run.source} ${b.run.enterpriseId}`));
-    const column = <T>(pick: (count: Counts, index: number) => T) => counts.map(pick);
     const ended = await sql<SyncRunRow>`
       WITH checkpoint AS (
         INSERT INTO sync_checkpoint (source, enterprise_id, state, sync_run_id)
@@ -238,8 +236,8 @@ export class IngestEngine {
           ${checkpoints.map((batch) => JSON.stringify(batch.checkpoint))}::jsonb[], ${checkpoints.map((batch) => batch.run.syncRunId)}::bigint[])
         ON CONFLICT (source, enterprise_id) DO UPDATE SET state = excluded.state, sync_run_id = excluded.sync_run_id, updated_at = ${at}),
       progress AS (
-        SELECT * FROM unnest(${batches.map((batch) => batch.run.syncRunId)}::bigint[], ${column((count) => count.fetched)}::int[],
-          ${column((count) => count.stored)}::int[], ${column((count) => count.duplicates)}::int[], ${column((count) => count.quarantined)}::int[],
+        SELECT * FROM unnest(${batches.map((batch) => batch.run.syncRunId)}::bigint[], ${counts.map((count) => count.fetched)}::int[],
+          ${counts.map((count) => count.stored)}::int[], ${counts.map((count) => count.duplicates)}::int[], ${counts.map((count) => count.quarantined)}::int[],
           ${status}::text[], ${batches.map((batch) => batch.end?.error ?? null)}::text[])
           AS progress (id, fetched, stored, duplicates, quarantined, status, error))
       UPDATE sync_run SET fetched = progress.fetched, stored = progress.stored, duplicates = progress.duplicates, quarantined = progress.quarantined,
