@@ -1,15 +1,21 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { sources } from '../connectors/index.js';
 import { loadConfig } from '../src/config/config.js';
+import { registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
+import { generatePortfolio } from '../src/demo/portfolio.js';
+import { createServices } from '../src/graphql/context.js';
+import { environmentVariable } from '../src/ingest/connector-config.js';
 import { scorecardSchema } from '../src/risk/config.js';
 import { FEATURES } from '../src/risk/features/catalog.js';
 import { openStore } from '../src/store/database.js';
 import { seedDemo } from './support/demo.js';
 import { GraphBuilder, testUscc } from './support/fixtures.js';
-import { startTestHub, testToken } from './support/hub.js';
+import { startTestHub, testToken, TEST_PERSON_ID_SALT } from './support/hub.js';
 
 const run = promisify(execFile);
 const cli = (args: string[], env: Record<string, string>) =>
@@ -81,6 +87,64 @@ describe('npm run cli -- enterprise', () => {
     await expect(cli(['enterprise', '91350100M000100Y44'], { DATA_DIR: dataDir, HUB_TOKEN: await operatorToken('ANALYST') })).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining("BAD_USER_INPUT: uscc '91350100M000100Y44' is not valid: check character is '4', expected '3'"),
+    });
+  });
+});
+
+/** `sync` as a data engineer types it, in-process against the sandboxes of every source. */
+describe('npm run cli -- sync', () => {
+  const portfolio = generatePortfolio({ seed: 11, enterprises: 4, clock: '2026-11-01' });
+  let dataDir: string;
+  let upstreams: DemoUpstreams;
+  let environment: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-cli-sync-'));
+    const store = await openStore({ kind: 'pglite', dataDir });
+    await registerDemoEnterprises(store, portfolio);
+    await store.close();
+    upstreams = await startDemoUpstreams(portfolio, {});
+    // A budget the API would spend on the first enterprise (a point per source): the operator's own process is not the API.
+    environment = { DATA_DIR: dataDir, RATE_LIMIT_EXPENSIVE_PER_MINUTE: '6' };
+    for (const [id, config] of upstreams.configs) {
+      for (const [key, value] of Object.entries(config as Record<string, string>)) environment[environmentVariable(id, key)] = value;
+    }
+    environment.HUB_TOKEN = (await cli(['token', '--role', 'DATA_ENGINEER', '--user', 'data-engineer-1'], environment)).stdout.trim();
+  }, 60_000);
+  afterAll(async () => {
+    await upstreams?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('syncs every enterprise from every source, several at once, and sums the runs up per source', async () => {
+    const { stdout } = await cli(['sync', '--all', '--concurrency', '3'], environment);
+    const summary = new Map(
+      stdout
+        .split('\n')
+        .map((line) => line.split('│').map((cell) => cell.trim()))
+        .filter((cells) => /^'.+'$/.test(cells[2] ?? ''))
+        .map(([, , source, runs, failed, fetched, stored]) => [source!.slice(1, -1), { runs, failed, fetched, stored }]),
+    );
+    expect([...summary.keys()].sort()).toEqual(sources.map((source) => source.connector.manifest.id).sort());
+
+    const store = await openStore({ kind: 'pglite', dataDir });
+    try {
+      const runs = await store.db.selectFrom('syncRun').select(['source', 'status', 'fetched', 'stored']).execute();
+      for (const [source, row] of summary) {
+        const own = runs.filter((run) => run.source === source);
+        expect([source, own.map((run) => run.status)]).toEqual([source, ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']]);
+        expect(row).toEqual({ runs: '4', failed: '0', fetched: String(own.reduce((sum, run) => sum + run.fetched, 0)), stored: String(own.reduce((sum, run) => sum + run.stored, 0)) });
+      }
+      expect(runs.reduce((sum, run) => sum + run.stored, 0)).toBeGreaterThan(100);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a concurrency that is not a whole number from 1 to 64, and syncs nothing', async () => {
+    await expect(cli(['sync', '--all', '--concurrency', '0'], environment)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("option '--concurrency <n>' argument '0' is invalid. expected a whole number from 1 to 64"),
     });
   });
 });
@@ -170,6 +234,40 @@ describe('npm run cli -- export-features and fit-scorecard', () => {
     expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}.partial`)).toBe(false);
   });
+
+  it('through a hub, waits out the operator\'s rate limit (saying so) instead of failing halfway', async () => {
+    const store = await openStore({ kind: 'pglite', dataDir });
+    const limits = { ...loadConfig({}).limits, expensivePerMinute: 1 };
+    const hub = await startTestHub(store, 'test', createServices(store, { personIdSalt: TEST_PERSON_ID_SALT, limits }));
+    const file = join(dataDir, 'paced.csv');
+    let child: ChildProcess | undefined;
+    try {
+      // The user's one point of this minute is spent already.
+      const scorer = hub.as('model-team', 'SCORING_SERVICE');
+      const first = await scorer.query<{ enterprises: { edges: { node: { id: string } }[] } }>('{ enterprises(first: 1) { edges { node { id } } } }');
+      const spent = await scorer.query('query ($ids: [ID!]!) { featureVectors(enterpriseIds: $ids, asOf: "2026-11-01T00:00:00Z") { enterpriseId } }', { ids: [first.data!.enterprises.edges[0]!.node.id] });
+      expect(spent.errors).toBeUndefined();
+      const token = await testToken({ user: 'model-team', roles: ['SCORING_SERVICE'] });
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'export-features', '--as-of', '2026-11-01', '--out', file], {
+        env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, HUB_URL: hub.hub.url, HUB_TOKEN: token, LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      let exited = false;
+      child.once('exit', () => (exited = true));
+      while (!exited && !stderr.includes('; waiting')) await setTimeout(100);
+      expect(stderr).toContain('model-team has used the 1 points a minute of expensive operations (feature vectors, syncs, submissions, sweeps); featureVectors costs 1 and may be asked again in');
+      // Still waiting a second later, and told once.
+      await setTimeout(1000);
+      expect(exited).toBe(false);
+      expect(stderr.split('; waiting')).toHaveLength(2);
+    } finally {
+      child?.kill('SIGKILL');
+      await hub.stop();
+      await store.close();
+    }
+  }, 60_000);
 
   it('fits a scorecard on a labelled portfolio and reports IV per feature, AUC and KS on the held-out split', async () => {
     const out = join(dataDir, 'scorecard.json');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { execute, validate, type GraphQLFormattedError } from 'graphql';
 import { createAuthenticator, resolveTokenKeys } from '../auth/tokens.js';
@@ -48,18 +49,31 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
   const { url, token } = config.hub;
   if (!token) throw new Error(NO_TOKEN);
   if (url) {
+    // Operations under way at once are refused together: the operator is told once a wait.
+    let quietUntil = 0;
     return {
       async run<R, V>(operation: Operation<R, V>, ...[variables]: [V?]) {
-        const response = await fetch(new URL('/graphql', url), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ documentId: documentId(operation), variables: variables ?? {} }),
-        });
-        const body = (await response.json().catch(() => {
-          throw new Error(`the hub at ${url} answered ${response.status} without a GraphQL body`);
-        })) as { data?: R; errors?: GraphQLFormattedError[] };
-        if (body.errors?.length) throw new OperationError(body.errors);
-        return body.data as R;
+        for (;;) {
+          const response = await fetch(new URL('/graphql', url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ documentId: documentId(operation), variables: variables ?? {} }),
+          });
+          const body = (await response.json().catch(() => {
+            throw new Error(`the hub at ${url} answered ${response.status} without a GraphQL body`);
+          })) as { data?: R; errors?: GraphQLFormattedError[] };
+          const waitSeconds = rateLimitedFor(body.errors);
+          if (waitSeconds !== undefined) {
+            // The hub refuses before doing anything, so asking again when it says is safe: a bulk
+            // command goes at the pace of the operator's budget instead of stopping halfway.
+            if (Date.now() >= quietUntil) console.error(`${body.errors![0]!.message}; waiting (a hub with a larger RATE_LIMIT_EXPENSIVE_PER_MINUTE goes faster)`);
+            quietUntil = Math.max(quietUntil, Date.now() + waitSeconds * 1000);
+            await setTimeout(waitSeconds * 1000);
+            continue;
+          }
+          if (body.errors?.length) throw new OperationError(body.errors);
+          return body.data as R;
+        }
       },
       close: async () => undefined,
     };
@@ -73,7 +87,10 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
   let world: DemoWorld | undefined;
   try {
     world = options.demo && config.demo.enabled ? await openDemoWorld(store, config.demo, { create: false }) : undefined;
-    const services = createServices(store, { ...config, ...(world ? { demoWorld: world } : {}) }, process.env);
+    // The per-user budget of expensive operations guards the shared API; in-process the operator
+    // runs their own process on the store, so it does not apply (as it does not to the demo's fill).
+    const { limits: _apiLimits, ...own } = config;
+    const services = createServices(store, { ...own, ...(world ? { demoWorld: world } : {}) }, process.env);
     await services.jobs.start({ work: options.worker ?? false });
     const schema = buildSchema();
     const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined, logUnavailable: () => undefined });
@@ -98,6 +115,14 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
     await store.close();
     throw error;
   }
+}
+
+/** How long the hub asks to wait when it refused the operation only for the user's rate limit. */
+function rateLimitedFor(errors: readonly GraphQLFormattedError[] | undefined): number | undefined {
+  const [error] = errors ?? [];
+  if (errors?.length !== 1 || error?.extensions?.code !== 'RATE_LIMITED') return undefined;
+  const seconds = Number(error.extensions.retryAfterSeconds);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 1;
 }
 
 /** One operation, then close. */

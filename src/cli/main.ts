@@ -169,7 +169,8 @@ program
   .option('--all', 'every enterprise in the store')
   .option('--enterprise <uscc>', 'one enterprise')
   .option('--source <id...>', 'only these sources (default: every configured one)')
-  .action(async (options: { all?: boolean; enterprise?: string; source?: string[] }) => {
+  .option('--concurrency <n>', 'enterprises synced at once (each source\'s own rate limit still applies)', wholeNumber(1, 64), 8)
+  .action(async (options: { all?: boolean; enterprise?: string; source?: string[]; concurrency: number }) => {
     const ok = await sync(loadConfig(), options);
     if (!ok) process.exitCode = 1;
   });

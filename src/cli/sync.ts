@@ -1,4 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
+import { forEachConcurrently } from '../common/concurrency.js';
 import type { Config } from '../config/config.js';
 import type { EnterprisePageQuery, SyncMutation } from '../generated/cli/graphql.js';
 import { openHubClient } from './hub-client.js';
@@ -7,11 +8,12 @@ import { ENTERPRISE_ID, ENTERPRISE_PAGE, SYNC } from './operations.js';
 type RunSummary = SyncMutation['syncEnterprise'][number];
 
 /**
- * `sync --all | --enterprise USCC [--source ID]`: syncs through the same GraphQL mutation a
- * frontend would send, with a progress bar (on a terminal) and a summary per source.
+ * `sync --all | --enterprise USCC [--source ID] [--concurrency N]`: syncs through the same GraphQL
+ * mutation a frontend would send, N enterprises at once, with a progress bar (on a terminal)
+ * and a summary per source.
  * Returns whether every run succeeded or was partial.
  */
-export async function sync(config: Config, options: { all?: boolean; enterprise?: string; source?: string[] }): Promise<boolean> {
+export async function sync(config: Config, options: { all?: boolean; enterprise?: string; source?: string[]; concurrency: number }): Promise<boolean> {
   if (Boolean(options.all) === Boolean(options.enterprise)) throw new Error('give either --all or --enterprise USCC');
   const client = await openHubClient(config);
   const totals = new Map<string, RunSummary & { runs: number; failed: number }>();
@@ -31,7 +33,8 @@ export async function sync(config: Config, options: { all?: boolean; enterprise?
     }
     const bar = process.stderr.isTTY ? new SingleBar({ format: 'syncing [{bar}] {value}/{total} enterprises {eta_formatted}' }, Presets.shades_classic) : undefined;
     bar?.start(ids.length, 0);
-    for (const [index, id] of ids.entries()) {
+    let done = 0;
+    await forEachConcurrently(ids, options.concurrency, async (id) => {
       const result = await client.run(SYNC, { id, sources: options.source ?? null });
       for (const run of result.syncEnterprise) {
         const total = totals.get(run.connector) ?? { ...run, fetched: 0, stored: 0, duplicates: 0, quarantined: 0, runs: 0, failed: 0, error: null };
@@ -46,9 +49,10 @@ export async function sync(config: Config, options: { all?: boolean; enterprise?
         }
         totals.set(run.connector, total);
       }
-      bar?.update(index + 1);
-      if (!bar && (index + 1) % 100 === 0) console.error(`synced ${index + 1}/${ids.length} enterprises`);
-    }
+      done++;
+      bar?.update(done);
+      if (!bar && done % 100 === 0) console.error(`synced ${done}/${ids.length} enterprises`);
+    });
     bar?.stop();
   } finally {
     await client.close();

@@ -1,5 +1,6 @@
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { InputError, UpstreamUnavailableError } from '../common/errors.js';
+import { forEachConcurrently } from '../common/concurrency.js';
 import type { Store } from '../store/database.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import { IngestEngine, type BoundConnector, type EngineOptions } from './engine.js';
@@ -62,14 +63,10 @@ export class IngestService {
    * (each one's sources in registry order), reporting each enterprise's runs as it finishes.
    */
   async syncMany(actor: Actor, enterpriseIds: readonly string[], options: { concurrency: number; onEnterprise?: (runs: SyncRunRow[], done: number) => void }): Promise<void> {
-    let next = 0;
     let done = 0;
-    const worker = async () => {
-      while (next < enterpriseIds.length) {
-        const runs = await this.syncEnterprise(actor, enterpriseIds[next++]!);
-        options.onEnterprise?.(runs, ++done);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+    await forEachConcurrently(enterpriseIds, options.concurrency, async (id) => {
+      const runs = await this.syncEnterprise(actor, id);
+      options.onEnterprise?.(runs, ++done);
+    });
   }
 }
