@@ -3,14 +3,14 @@
  * (not in waves). After a failure no further item starts; it rejects with that failure once
  * the calls under way have settled, so nothing is left running behind the caller's back.
  */
-export async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { reason: unknown } | undefined;
   const worker = async () => {
     while (!failure && next < items.length) {
-      const index = next++;
+      const item = items[next++]!;
       try {
-        await work(items[index]!, index);
+        await work(item);
       } catch (reason) {
         failure ??= { reason };
       }
