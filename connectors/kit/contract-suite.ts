@@ -275,6 +275,11 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
       const kept = await sql<{ payload: string }>`SELECT payload::text AS payload FROM raw_payload WHERE source = ${manifest.id}`.execute(store.db);
       const clear = portfolio.persons.map((person) => person.idNumber);
       expect(kept.rows.filter((row) => clear.some((idNumber) => row.payload.includes(idNumber)))).toEqual([]);
+      // Each is kept as the text its hash was taken of, so the hash can be checked from the store.
+      const unverifiable = await sql<{ n: string }>`
+        SELECT count(*) AS n FROM raw_payload
+        WHERE source = ${manifest.id} AND encode(sha256(convert_to(payload::text, 'UTF8')), 'hex') <> payload_hash`.execute(store.db);
+      expect([kept.rows.length > 0, Number(unverifiable.rows[0]!.n)]).toEqual([true, 0]);
 
       const rows = async () => {
         let total = 0;

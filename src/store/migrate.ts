@@ -11,6 +11,7 @@ import * as limitActions from './migrations/0009-limit-actions.js';
 import * as demoClock from './migrations/0010-demo-clock.js';
 import * as writePosition from './migrations/0011-write-position.js';
 import * as rateLimit from './migrations/0012-rate-limit.js';
+import * as rawPayloadText from './migrations/0013-raw-payload-text.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010-demo-clock': demoClock,
   '0011-write-position': writePosition,
   '0012-rate-limit': rateLimit,
+  '0013-raw-payload-text': rawPayloadText,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
