@@ -164,7 +164,7 @@ export class IngestEngine {
     const personal = new Set(connector.manifest.personalFields ?? []);
     const items = pages.flatMap((page) => page.records.map((raw) => ({ stream: page.stream, raw })));
     const kept = items.map(({ raw }) => {
-      // The text hashed is the text stored: jsonb keeps no key order, so the stable one loses nothing.
+      // The text hashed is the text stored (a json column keeps it as given): the hash can be checked from the store.
       const json = stableStringify(personal.size > 0 ? maskKeys(raw, personal, maskIdNumber) : raw);
       return { json, hash: hashOfText(json) };
     });
