@@ -29,6 +29,8 @@ import { systemActor } from '../src/audit/audit.js';
 import { createServices } from '../src/graphql/context.js';
 import { defaultReliability } from '../src/ingest/registry.js';
 import { openStore, type Store } from '../src/store/database.js';
+import { benchClock } from './support.js';
+import { randomBytes } from 'node:crypto';
 
 const SEED = 20261101;
 const CLOCK = '2026-11-01';
@@ -55,10 +57,11 @@ async function ingest(store: Store, enterprises: number) {
   try {
     // The portfolio only names the enterprises here (the sandboxes serve their own copy): left
     // to the garbage collector at once, it does not weigh on every collection during the sync.
-    await registerDemoEnterprises(store, generatePortfolio({ seed: SEED, enterprises, clock: CLOCK }));
+    const now = benchClock();
+    await registerDemoEnterprises(store, generatePortfolio({ seed: SEED, enterprises, clock: CLOCK }), now());
     // The sandboxes allow any rate: the upstreams' real limits would measure them, not the ingest.
     const reliability = { ...defaultReliability, limits: { requestsPerSecond: 100_000, concurrency: 2 * concurrency } };
-    const services = createServices(store, { personIdSalt: 'bench-person-salt-0001', upstreams: upstreams.configs, reliability });
+    const services = createServices(store, { now, personIdSalt: 'bench-person-salt-0001', upstreams: upstreams.configs, reliability });
     const ids = (await store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
     const totals = { runs: 0, failed: 0, fetched: 0, stored: 0, errors: [] as string[] };
     const cpuBefore = { hub: process.cpuUsage(), sandboxes: cpuSeconds((pid) => pid === upstreams.pid), postgres: cpuSeconds((_pid, name) => name === 'postgres') };
@@ -190,7 +193,7 @@ async function freshDatabase(serverUrl: string): Promise<{ url: string; drop(): 
       await client.end();
     }
   };
-  const name = `creditgraph_bench_ingest_${Date.now()}`;
+  const name = `creditgraph_bench_ingest_${randomBytes(6).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

@@ -27,6 +27,8 @@ import { createLogger } from '../src/server/logger.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { loadProfilesAsOf } from '../src/store/profiles-as-of.js';
 import { median, prepareBackend, round } from './support.js';
+import { benchClock } from './support.js';
+import { systemClock } from '../src/common/clock.js';
 
 const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
 /** Which of the three to run (BENCH_MONITORING_PARTS, all by default). */
@@ -64,22 +66,22 @@ async function withStore<T>(backend: string, work: (store: Store) => Promise<T>)
   }
 }
 
-/** A line of 500,000.00 to every enterprise of the store the registry knows, in one statement each. */
-async function bookEveryEnterprise(store: Store): Promise<number> {
+/** A line of 500,000.00 to every enterprise of the store the registry knows, in one statement each, booked 60 days before `now`. */
+export async function bookEveryEnterprise(store: Store, now: Date): Promise<number> {
   await sql`
-    INSERT INTO application (enterprise_id, product, amount_fen, term_months, auto_approve_max_fen, senior_approval_fen, created_by, expires_at)
-    SELECT id, 'invoice-loan', 50000000, 12, 20000000, 80000000, 'bench', now() + interval '30 days' FROM enterprise ORDER BY id`.execute(store.db);
+    INSERT INTO application (enterprise_id, product, amount_fen, term_months, auto_approve_max_fen, senior_approval_fen, created_by, created_at, updated_at, expires_at)
+    SELECT id, 'invoice-loan', 50000000, 12, 20000000, 80000000, 'bench', ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz + interval '30 days' FROM enterprise ORDER BY id`.execute(store.db);
   const booked = await sql`
     INSERT INTO loan (application_id, enterprise_id, product, amount_fen, limit_fen, term_months, rate_bps, opened_at, matures_on)
-    SELECT id, enterprise_id, product, amount_fen, amount_fen, 12, 450, now() - interval '60 days', current_date + 300 FROM application`.execute(store.db);
+    SELECT id, enterprise_id, product, amount_fen, amount_fen, 12, 450, ${now}::timestamptz - interval '60 days', (${now}::timestamptz)::date + 300 FROM application`.execute(store.db);
   return Number(booked.numAffectedRows);
 }
 
-async function grantConsents(store: Store) {
+async function grantConsents(store: Store, now: Date) {
   const scopes = sources.map((source) => source.connector.manifest.consentScope);
   await sql`
-    INSERT INTO consent (enterprise_id, scopes, purpose, evidence_ref, granted_by, expires_at)
-    SELECT id, ${scopes}::text[], 'bench', 'bench', 'bench', now() + interval '1 year' FROM enterprise`.execute(store.db);
+    INSERT INTO consent (enterprise_id, scopes, purpose, evidence_ref, granted_by, granted_at, expires_at)
+    SELECT id, ${scopes}::text[], 'bench', 'bench', 'bench', ${now}::timestamptz, ${now}::timestamptz + interval '1 year' FROM enterprise`.execute(store.db);
 }
 
 async function timedSweep(services: HubServices) {
@@ -91,16 +93,17 @@ async function timedSweep(services: HubServices) {
 async function sweepBook(store: Store, enterprises: number) {
   console.error(`sweep: seeding ${enterprises} enterprises`);
   await loadPortfolio(store, generatePortfolio({ seed: 20261101, enterprises, clock: '2026-11-01' }), { personIdSalt: SALT });
-  const loans = await bookEveryEnterprise(store);
+  const now = benchClock();
+  const loans = await bookEveryEnterprise(store, now());
   await sql`VACUUM ANALYZE`.execute(store.db);
   const ids = (await store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
 
   // The baseline: every profile read, batch after batch, and nothing else.
   const readStart = performance.now();
-  for (let start = 0; start < ids.length; start += BATCH) await loadProfilesAsOf(store.db, ids.slice(start, start + BATCH), new Date());
+  for (let start = 0; start < ids.length; start += BATCH) await loadProfilesAsOf(store.db, ids.slice(start, start + BATCH), now());
   const readSeconds = (performance.now() - readStart) / 1000;
 
-  const services = createServices(store, { personIdSalt: SALT, monitoring: { batchSize: BATCH } });
+  const services = createServices(store, { now, personIdSalt: SALT, monitoring: { batchSize: BATCH } });
   await services.jobs.start({ work: true });
   try {
     const first = await timedSweep(services);
@@ -129,11 +132,12 @@ async function sweepBook(store: Store, enterprises: number) {
 async function sweepWithPulls(store: Store, enterprises: number) {
   const portfolio = generatePortfolio({ seed: 20261101, enterprises, clock: '2026-11-01' });
   await loadPortfolio(store, portfolio, { personIdSalt: SALT });
-  await grantConsents(store);
-  await bookEveryEnterprise(store);
+  const now = benchClock();
+  await grantConsents(store, now());
+  await bookEveryEnterprise(store, now());
   await sql`VACUUM ANALYZE`.execute(store.db);
   const upstreams = await startDemoUpstreams(portfolio, {});
-  const services = createServices(store, { personIdSalt: SALT, upstreams: upstreams.configs, monitoring: { batchSize: BATCH } });
+  const services = createServices(store, { now, personIdSalt: SALT, upstreams: upstreams.configs, monitoring: { batchSize: BATCH } });
   await services.jobs.start({ work: true });
   const requests = () => [...upstreams.sandboxes.values()].reduce((sum, sandbox) => sum + sandbox.stats().requests, 0);
   try {
@@ -162,17 +166,18 @@ async function sweepWithPulls(store: Store, enterprises: number) {
 /** The sandboxes serve a portfolio up to 2026-11-01 as of an earlier month; moving their clock on is the upstream change. */
 async function changeToSubscriber(store: Store) {
   const portfolio: Portfolio = generatePortfolio({ seed: 20261101, enterprises: 100, clock: '2026-11-01' });
-  await registerDemoEnterprises(store, portfolio);
-  await bookEveryEnterprise(store);
+  const now = benchClock();
+  await registerDemoEnterprises(store, portfolio, now());
+  await bookEveryEnterprise(store, now());
   const upstreams = await startDemoUpstreams(portfolio, {});
   const setClock = (instant: string) => upstreams.sandboxes.forEach((sandbox) => sandbox.setClock(instant));
   setClock('2026-08-01T00:00:00.000Z');
   // Small batches: a batch's alerts are published when it commits, after its enterprises' pulls.
-  const services = createServices(store, { personIdSalt: SALT, upstreams: upstreams.configs, monitoring: { batchSize: 10 } });
+  const services = createServices(store, { now, personIdSalt: SALT, upstreams: upstreams.configs, monitoring: { batchSize: 10 } });
   const secret = new TextEncoder().encode('bench-monitoring-secret-bench-monitoring');
-  const hub = await startHub({ config: { nodeEnv: 'production', port: 0, host: '127.0.0.1' }, services, authenticator: createAuthenticator({ kind: 'secret', secret }), logger: createLogger({ logLevel: 'silent' }) });
+  const hub = await startHub({ config: { nodeEnv: 'production', port: 0, host: '127.0.0.1' }, services, authenticator: createAuthenticator({ kind: 'secret', secret }, systemClock), logger: createLogger({ logLevel: 'silent' }) });
   await services.jobs.start({ work: true });
-  const token = await signToken(secret, { user: 'bench', roles: ['RISK_MANAGER'] }, 3600);
+  const token = await signToken(secret, { user: 'bench', roles: ['RISK_MANAGER'] }, 3600, systemClock());
   const client = createClient({ url: `${hub.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
   try {
     await timedSweep(services); // the first pull of every source, and the alerts of the book as it was

@@ -24,6 +24,7 @@ import { benchRisk } from './risk.js';
 import { benchScale } from './scale.js';
 import { soak } from './soak.js';
 import { BENCH_VIEWER, measure, median, prepareBackend, round, startHubProcess, type Measurement as LoadMeasurement } from './support.js';
+import { benchClock } from './support.js';
 
 const enterprises = Number(process.env.BENCH_ENTERPRISES ?? 10_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -156,7 +157,7 @@ async function statementsPerRequest(store: Store, uscc: string): Promise<Record<
   await sql`ANALYZE`.execute(store.db);
   const schema = buildSchema();
   const counts = {} as Record<QueryName, number>;
-  const services = createServices(store, { personIdSalt: 'bench-person-salt-0001' });
+  const services = createServices(store, { now: benchClock(), personIdSalt: 'bench-person-salt-0001' });
   for (const name of Object.keys(QUERIES) as QueryName[]) {
     const before = store.statementCount();
     const context = createContext(services, { viewer: { user: BENCH_VIEWER.user, roles: rolesOf(name) }, requestId: null, purpose: null });

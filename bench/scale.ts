@@ -19,6 +19,8 @@ import { generatePortfolio } from '../src/demo/portfolio.js';
 import { openStore } from '../src/store/database.js';
 import { createTopology, type HubProcess } from '../test/support/topology.js';
 import { measure, median, requestHeaders, round, JWT_SECRET, type Measurement } from './support.js';
+import { systemClock } from '../src/common/clock.js';
+import { bookEveryEnterprise } from './monitoring.js';
 
 const enterprises = Number(process.env.BENCH_SCALE_ENTERPRISES ?? 4000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -90,12 +92,8 @@ export async function benchScale(): Promise<Record<string, unknown>> {
     const store = await openStore({ kind: 'postgres', url: topology.primary.url, poolSize: 4 });
     const portfolio = generatePortfolio({ seed: 20261101, enterprises, clock: '2026-11-01' });
     await loadPortfolio(store, portfolio, { personIdSalt: SALT });
-    await sql`
-      INSERT INTO application (enterprise_id, product, amount_fen, term_months, auto_approve_max_fen, senior_approval_fen, created_by, expires_at)
-      SELECT id, 'invoice-loan', 50000000, 12, 20000000, 80000000, 'bench', now() + interval '30 days' FROM enterprise ORDER BY id`.execute(store.db);
-    await sql`
-      INSERT INTO loan (application_id, enterprise_id, product, amount_fen, limit_fen, term_months, rate_bps, opened_at, matures_on)
-      SELECT id, enterprise_id, product, amount_fen, amount_fen, 12, 450, now() - interval '60 days', current_date + 300 FROM application`.execute(store.db);
+    // The hub processes run in production, on the machine's clock.
+    await bookEveryEnterprise(store, systemClock());
     await sql`VACUUM ANALYZE`.execute(store.db);
     await store.close();
     const usccs = portfolio.enterprises.map((enterprise) => enterprise.uscc);

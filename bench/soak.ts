@@ -21,6 +21,7 @@ import { seededRandom } from '../connectors/kit/faults.js';
 import { openStore } from '../src/store/database.js';
 import { toGlobalId } from '../src/graphql/ids.js';
 import { median, prepareBackend, requestHeaders, round, startHubProcess } from './support.js';
+import { systemClock } from '../src/common/clock.js';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 10);
 const clients = Number(process.env.SOAK_CLIENTS ?? 20);
@@ -97,7 +98,7 @@ const OPERATIONS: Operation[] = [
     run: async (ask, { id }) => {
       const granted = await ask(
         'mutation Grant($input: GrantConsentInput!) { grantConsent(input: $input) { id } }',
-        { input: { enterpriseId: id, scopes: ['tax'], purpose: '贷后管理', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), evidenceRef: 'soak' } },
+        { input: { enterpriseId: id, scopes: ['tax'], purpose: '贷后管理', expiresAt: new Date(systemClock().getTime() + 86_400_000).toISOString(), evidenceRef: 'soak' } },
       );
       const consent = granted.grantConsent as { id: string } | undefined;
       if (consent) await ask('mutation Revoke($id: ID!) { revokeConsent(id: $id) { id } }', { id: consent.id });

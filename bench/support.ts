@@ -1,5 +1,6 @@
 /** What the benchmarks share: a store per backend, a hub in a child process, a load run. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,17 +8,21 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import type { Role } from '../src/auth/roles.js';
 import { signToken } from '../src/auth/tokens.js';
+import { clockFrom, systemClock, type Clock } from '../src/common/clock.js';
 import type { StoreConfig } from '../src/config/config.js';
 
 /** The secret hubs under benchmark verify tokens with. */
 export const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0001';
+
+/** The hub's today in a benchmark's own process: its portfolio's date (2026-11-01), running in real time. */
+export const benchClock = (): Clock => clockFrom('2026-11-01T00:00:00.000Z');
 
 /** What a credit officer's screen and a scoring service send: a token with both roles, in clear personal data and all. */
 export const BENCH_VIEWER: { user: string; roles: readonly Role[] } = { user: 'bench', roles: ['ANALYST', 'SCORING_SERVICE'] };
 
 /** The headers of every benchmark request: JSON and a bearer token the hub verifies. */
 export async function requestHeaders(roles: readonly Role[] = BENCH_VIEWER.roles): Promise<Record<string, string>> {
-  const token = await signToken(new TextEncoder().encode(JWT_SECRET), { user: BENCH_VIEWER.user, roles: [...roles] }, 4 * 3600);
+  const token = await signToken(new TextEncoder().encode(JWT_SECRET), { user: BENCH_VIEWER.user, roles: [...roles] }, 4 * 3600, systemClock());
   return { 'content-type': 'application/json', authorization: `Bearer ${token}` };
 }
 
@@ -50,7 +55,7 @@ export async function prepareBackend(backend: string) {
     console.error('postgres: skipped, DATABASE_URL is not set');
     return undefined;
   }
-  const name = `creditgraph_bench_${Date.now()}`;
+  const name = `creditgraph_bench_${randomBytes(6).toString('hex')}`;
   await administer(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

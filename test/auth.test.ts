@@ -1,12 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { systemClock } from '../src/common/clock.js';
 import { createAuthenticator } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config/config.js';
 import { createServices } from '../src/graphql/context.js';
 import { startHub, type Hub } from '../src/server/hub.js';
 import { createLogger } from '../src/server/logger.js';
 import { TEST_PERSON_ID_SALT, testToken } from './support/hub.js';
+import { testClock } from './support/clock.js';
 import { openTestStore, type TestStore } from './support/store.js';
 
 /** A hub that trusts an identity provider's keys (JWKS_URL) instead of a shared secret. */
@@ -33,8 +35,8 @@ describe('tokens from an identity provider (JWKS)', () => {
     const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}/.well-known/jwks.json`;
     hub = await startHub({
       config: { nodeEnv: 'test', port: 0, host: '127.0.0.1' },
-      services: createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT }),
-      authenticator: createAuthenticator({ kind: 'jwks', url, issuer: ISSUER, audience: AUDIENCE }),
+      services: createServices(testStore.store, { now: testClock(), personIdSalt: TEST_PERSON_ID_SALT }),
+      authenticator: createAuthenticator({ kind: 'jwks', url, issuer: ISSUER, audience: AUDIENCE }, systemClock),
       logger: createLogger({ logLevel: 'silent' }),
     });
   });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { sources } from '../connectors/index.js';
-import { loadConfig } from '../src/config/config.js';
+import { hubClock, loadConfig } from '../src/config/config.js';
+import { systemClock } from '../src/common/clock.js';
 import { registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
 import { generatePortfolio } from '../src/demo/portfolio.js';
 import { createServices } from '../src/graphql/context.js';
@@ -16,8 +17,11 @@ import { openStore } from '../src/store/database.js';
 import { seedDemo } from './support/demo.js';
 import { GraphBuilder, testUscc } from './support/fixtures.js';
 import { startTestHub, testToken, TEST_PERSON_ID_SALT } from './support/hub.js';
+import { testClock } from './support/clock.js';
 
 const run = promisify(execFile);
+/** The CLI's today: the test data's date (it is an operator's process, on CLOCK_START). */
+const pinned = () => ({ CLOCK_START: testClock()().toISOString() });
 const cli = (args: string[], env: Record<string, string>) =>
   run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     env: { ...process.env, DATABASE_URL: '', HUB_URL: '', LOG_LEVEL: 'silent', ...env },
@@ -101,11 +105,11 @@ describe('npm run cli -- sync', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-cli-sync-'));
     const store = await openStore({ kind: 'pglite', dataDir });
-    await registerDemoEnterprises(store, portfolio);
+    await registerDemoEnterprises(store, portfolio, testClock()());
     await store.close();
     upstreams = await startDemoUpstreams(portfolio, {});
     // A budget the API would spend on the first enterprise (a point per source): the operator's own process is not the API.
-    environment = { DATA_DIR: dataDir, RATE_LIMIT_EXPENSIVE_PER_MINUTE: '6' };
+    environment = { DATA_DIR: dataDir, RATE_LIMIT_EXPENSIVE_PER_MINUTE: '6', ...pinned() };
     for (const [id, config] of upstreams.configs) {
       for (const [key, value] of Object.entries(config as Record<string, string>)) environment[environmentVariable(id, key)] = value;
     }
@@ -177,6 +181,19 @@ describe('configuration', () => {
     expect(loadConfig({ DEMO: 'false' }).demo.enabled).toBe(false);
   });
 
+  it('pins the hub to a date with CLOCK_START outside the demo and production, and runs on from there', () => {
+    const pinned = loadConfig({ CLOCK_START: '2026-11-01T08:00:00+08:00' });
+    expect(pinned.demo.enabled).toBe(false);
+    const today = hubClock(pinned)().getTime();
+    expect(today).toBeGreaterThanOrEqual(Date.parse('2026-11-01T00:00:00Z'));
+    expect(today).toBeLessThan(Date.parse('2026-11-01T00:01:00Z'));
+    expect(hubClock(loadConfig({}))).toBe(systemClock);
+    expect(() => loadConfig({ CLOCK_START: '2026-11-01' })).toThrow(/CLOCK_START: must be an ISO 8601 instant/);
+    expect(() => loadConfig({ CLOCK_START: '2026-11-01T00:00:00Z', DEMO: 'true' })).toThrow(/CLOCK_START: the demo runs on its own clock/);
+    const production = { NODE_ENV: 'production', PERSON_ID_SALT: 'a-production-salt-of-length', JWT_SECRET: 'x'.repeat(32) };
+    expect(() => loadConfig({ ...production, CLOCK_START: '2026-11-01T00:00:00Z' })).toThrow(/CLOCK_START: production's today is the machine's clock/);
+  });
+
   it('takes CORS origins as origins only, which a browser\'s Origin header can match', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://console.bank.example, http://localhost:5173' }).corsOrigins).toEqual(['https://console.bank.example', 'http://localhost:5173']);
     expect(() => loadConfig({ CORS_ORIGINS: 'https://console.bank.example/' })).toThrow(/CORS_ORIGINS\.0: must be origins/);
@@ -201,9 +218,9 @@ describe('npm run cli -- export-features and fit-scorecard', () => {
   it('exports every enterprise as of a date to CSV and to JSON Lines, the same values in both', async () => {
     const csvFile = join(dataDir, 'features.csv');
     const jsonFile = join(dataDir, 'features.jsonl');
-    const { stderr } = await cli(['export-features', '--as-of', '2026-11-01', '--out', csvFile], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken });
+    const { stderr } = await cli(['export-features', '--as-of', '2026-11-01', '--out', csvFile], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken, ...pinned() });
     expect(stderr).toContain('wrote 12 feature vectors');
-    await cli(['export-features', '--as-of', '2026-11-01T00:00:00Z', '--out', jsonFile, '--names', 'invoice_sales_12m', 'tax_grade'], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken });
+    await cli(['export-features', '--as-of', '2026-11-01T00:00:00Z', '--out', jsonFile, '--names', 'invoice_sales_12m', 'tax_grade'], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken, ...pinned() });
     const [header, ...lines] = readFileSync(csvFile, 'utf8').trim().split('\n');
     expect(header!.split(',').slice(0, 4)).toEqual(['uscc', 'enterprise_id', 'as_of', FEATURES[0]!.name]);
     expect(header!.split(',')).toHaveLength(3 + FEATURES.length);
@@ -222,13 +239,13 @@ describe('npm run cli -- export-features and fit-scorecard', () => {
 
   it('refuses unknown features and dates in the future, and writes nothing', async () => {
     const file = join(dataDir, 'refused.csv');
-    await expect(cli(['export-features', '--as-of', '2026-11-01', '--out', file, '--names', 'shoe_size'], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken })).rejects.toMatchObject({
+    await expect(cli(['export-features', '--as-of', '2026-11-01', '--out', file, '--names', 'shoe_size'], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken, ...pinned() })).rejects.toMatchObject({
       stderr: expect.stringContaining('unknown features: shoe_size'),
     });
-    await expect(cli(['export-features', '--as-of', '2999-01-01', '--out', file], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken })).rejects.toMatchObject({
+    await expect(cli(['export-features', '--as-of', '2999-01-01', '--out', file], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken, ...pinned() })).rejects.toMatchObject({
       stderr: expect.stringContaining('in the future'),
     });
-    await expect(cli(['export-features', '--as-of', 'last tuesday', '--out', file], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken })).rejects.toMatchObject({
+    await expect(cli(['export-features', '--as-of', 'last tuesday', '--out', file], { DATA_DIR: dataDir, HUB_TOKEN: scoringToken, ...pinned() })).rejects.toMatchObject({
       stderr: expect.stringContaining('is not a date'),
     });
     expect(existsSync(file)).toBe(false);
@@ -238,7 +255,7 @@ describe('npm run cli -- export-features and fit-scorecard', () => {
   it('through a hub, waits out the operator\'s rate limit (saying so) instead of failing halfway', async () => {
     const store = await openStore({ kind: 'pglite', dataDir });
     const limits = { ...loadConfig({}).limits, expensivePerMinute: 1 };
-    const hub = await startTestHub(store, 'test', createServices(store, { personIdSalt: TEST_PERSON_ID_SALT, limits }));
+    const hub = await startTestHub(store, 'test', createServices(store, { now: testClock(), personIdSalt: TEST_PERSON_ID_SALT, limits }));
     const file = join(dataDir, 'paced.csv');
     let child: ChildProcess | undefined;
     try {

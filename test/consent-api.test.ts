@@ -25,7 +25,7 @@ const GRANT = /* GraphQL */ `
   }`;
 const REVOKE = 'mutation($id: ID!) { revokeConsent(id: $id) { id status revokedAt revokedBy } }';
 const CONSENTS = 'query($id: ID!) { enterprise(id: $id) { consents { id scopes status } } }';
-const inAYear = () => new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();
+const inAYear = () => new Date(hub.now().getTime() + 365 * 24 * 3600 * 1000).toISOString();
 
 async function consentCount() {
   const response = await hub.query<{ enterprise: { consents: unknown[] } }>(CONSENTS, { id: enterpriseId });

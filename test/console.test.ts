@@ -3,27 +3,28 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ROLES, type Role } from '../src/auth/roles.js';
-import { createAuthenticator } from '../src/auth/tokens.js';
 import { prepareDemo } from '../src/demo/prepare.js';
 import { openDemoWorld, type DemoWorld } from '../src/demo/world.js';
 import { createServices, type HubServices } from '../src/graphql/context.js';
 import { startHub, type Hub } from '../src/server/hub.js';
 import { createLogger } from '../src/server/logger.js';
-import { TEST_JWT_SECRET, TEST_PERSON_ID_SALT, testToken } from './support/hub.js';
+import { TEST_PERSON_ID_SALT, testToken, testAuthenticator } from './support/hub.js';
 import { openTestStore, type TestStore } from './support/store.js';
+import { systemClock } from '../src/common/clock.js';
+import { launchBrowser } from './support/browser.js';
 
 /**
- * The risk console in a real browser (Debian's Chromium, driven by playwright-core), against a
- * hub running a prepared demo, as credit officers use it: sign in with a demo role, search, open
+ * The risk console in a real browser (the Chromium `npm ci` installs, test/support/browser.ts,
+ * driven by playwright-core), against a hub running a prepared demo, as credit officers use it:
+ * sign in with a demo role, search, open
  * an enterprise and read its profile and risk view in either language; an application created
  * and submitted by an analyst, refused to them and approved by an approver; an alert raised by
  * `simulate` arriving live on the alert inbox and handled there; the portfolio; GraphiQL.
  * Every request a page makes goes to the hub. Screenshots go to test-output/console/.
  */
 const SHOTS = join(process.cwd(), 'test-output', 'console');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let testStore: TestStore;
 let hub: Hub;
 let setupHub: Hub;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   ]);
   testStore = store;
   // The demo as `npm start` runs it, smaller: its story, sandboxes, clock and prepared loan book.
-  world = (await openDemoWorld(testStore.store, { enabled: true, clock: '2026-11-01', seed: 20261101, enterprises: 24, sandboxFaults: {} }, { create: true }))!;
+  world = (await openDemoWorld(testStore.store, { enabled: true, clock: '2026-11-01', seed: 20261101, enterprises: 24, sandboxFaults: {} }, { create: true, real: systemClock }))!;
   services = createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT, demoWorld: world });
   await services.jobs.start({ work: true });
   expect(await prepareDemo(services, world, { info: () => undefined })).toBeDefined();
@@ -60,17 +61,14 @@ beforeAll(async () => {
   hub = await startHub({
     config: { nodeEnv: 'development', port: 0, host: '127.0.0.1', trustedDocuments: { only: true, files: [] } },
     services,
-    authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }),
+    authenticator: testAuthenticator(),
     logger: createLogger({ logLevel: 'silent' }),
     consoleDir: built,
     demoTokens,
   });
   // The test's own setup queries go to a hub that runs any document, on the same services.
-  setupHub = await startHub({ config: { nodeEnv: 'development', port: 0, host: '127.0.0.1' }, services, authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }), logger: createLogger({ logLevel: 'silent' }) });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  setupHub = await startHub({ config: { nodeEnv: 'development', port: 0, host: '127.0.0.1' }, services, authenticator: testAuthenticator(), logger: createLogger({ logLevel: 'silent' }) });
+  browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
@@ -172,6 +170,10 @@ describe('the risk console', () => {
     expect(await page.getByTestId('grade').textContent()).toMatch(/^[A-E]$/);
     await page.getByTestId('freshness').getByText('registry').waitFor();
     await page.getByTestId('related-graph').locator('canvas').first().waitFor();
+    // The Chinese on the page is drawn in the console's own font, served by the hub, whatever
+    // fonts the machine has: the subsets its characters need are loaded.
+    const fontsLoaded = await page.evaluate(`document.fonts.ready.then((fonts) => [...fonts].filter((face) => face.family.includes('Noto Sans SC') && face.status === 'loaded').length)`);
+    expect(fontsLoaded).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'enterprise-zh.png'), fullPage: true });
 
     // As of an earlier day, and in English.
@@ -284,7 +286,7 @@ describe('the risk console', () => {
     await page.screenshot({ path: join(SHOTS, 'graphiql.png') });
     await page.close();
     // In production: the console, but neither GraphiQL nor demo tokens.
-    const production = await startHub({ config: { nodeEnv: 'production', port: 0, host: '127.0.0.1' }, services, authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }), logger: createLogger({ logLevel: 'silent' }), consoleDir: built });
+    const production = await startHub({ config: { nodeEnv: 'production', port: 0, host: '127.0.0.1' }, services, authenticator: testAuthenticator(), logger: createLogger({ logLevel: 'silent' }), consoleDir: built });
     try {
       const statuses = await Promise.all(['/', '/graphiql', '/graphiql.html', '/console/demo-tokens'].map(async (path) => [path, (await fetch(`${production.url}${path}`)).status]));
       expect(statuses).toEqual([['/', 200], ['/graphiql', 404], ['/graphiql.html', 404], ['/console/demo-tokens', 404]]);

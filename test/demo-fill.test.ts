@@ -9,6 +9,7 @@ import { createServices } from '../src/graphql/context.js';
 import type { Store } from '../src/store/database.js';
 import { openTestStore, type TestStore } from './support/store.js';
 import { FAST_RELIABILITY } from './support/reliability.js';
+import { testClock } from './support/clock.js';
 
 /**
  * The demo as `npm start` runs it: the store filled from the sandboxes through the
@@ -22,8 +23,9 @@ const FACT_TABLES = ['relation', 'registry_change', 'abnormal_operation', 'tax_f
 async function fill(store: Store, faults: Record<string, number>) {
   const upstreams: DemoUpstreams = await startDemoUpstreams(portfolio, faults);
   try {
-    await registerDemoEnterprises(store, portfolio);
-    const services = createServices(store, { personIdSalt, upstreams: upstreams.configs, reliability: FAST_RELIABILITY });
+    const now = testClock();
+    await registerDemoEnterprises(store, portfolio, now());
+    const services = createServices(store, { now, personIdSalt, upstreams: upstreams.configs, reliability: FAST_RELIABILITY });
     const pending = await enterprisesToFill(store, [...upstreams.configs.keys()]);
     return await fillThroughConnectors(services.ingest, pending, { concurrency: 4, report: () => undefined });
   } finally {

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isAbstractType, type GraphQLInputType, type GraphQLField } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createAuthenticator } from '../src/auth/tokens.js';
 import { ROLES } from '../src/auth/roles.js';
 import { loadConfig } from '../src/config/config.js';
 import { createServices } from '../src/graphql/context.js';
@@ -11,7 +10,8 @@ import { buildSchema } from '../src/graphql/schema.js';
 import { startHub, type Hub } from '../src/server/hub.js';
 import { createLogger } from '../src/server/logger.js';
 import { GraphBuilder, testUscc } from './support/fixtures.js';
-import { TEST_JWT_SECRET, TEST_PERSON_ID_SALT, testToken } from './support/hub.js';
+import { TEST_PERSON_ID_SALT, testToken, testAuthenticator } from './support/hub.js';
+import { testClock } from './support/clock.js';
 import { openTestStore, type TestStore } from './support/store.js';
 
 /**
@@ -49,8 +49,8 @@ beforeAll(async () => {
   const start = (nodeEnv: 'production' | 'development') =>
     startHub({
       config: { nodeEnv, port: 0, host: '127.0.0.1', limits, corsOrigins: ['https://console.bank.example'] },
-      services: createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT, limits }),
-      authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }),
+      services: createServices(testStore.store, { now: testClock(), personIdSalt: TEST_PERSON_ID_SALT, limits }),
+      authenticator: testAuthenticator(),
       logger: createLogger({ logLevel: 'info' }, sink),
     });
   hub = await start('production');
@@ -312,7 +312,7 @@ describe('the HTTP edge', () => {
   it('serves metrics in production only to the METRICS_TOKEN bearer', async () => {
     expect((await fetch(`${hub.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${development.url}/metrics`)).status).toBe(200);
-    const guarded = await startHub({ config: { nodeEnv: 'production', port: 0, host: '127.0.0.1', metricsToken: 'scrape-token-of-sixteen' }, services: createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT }), authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }), logger: createLogger({ logLevel: 'silent' }) });
+    const guarded = await startHub({ config: { nodeEnv: 'production', port: 0, host: '127.0.0.1', metricsToken: 'scrape-token-of-sixteen' }, services: createServices(testStore.store, { now: testClock(), personIdSalt: TEST_PERSON_ID_SALT }), authenticator: testAuthenticator(), logger: createLogger({ logLevel: 'silent' }) });
     try {
       expect((await fetch(`${guarded.url}/metrics`)).status).toBe(401);
       const scraped = await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-of-sixteen' } });
@@ -325,9 +325,9 @@ describe('the HTTP edge', () => {
   it('is ready when the store and the job queue answer', async () => {
     const response = await fetch(`${hub.url}/readyz`);
     expect([response.status, await response.json()]).toEqual([503, { status: 'not ready', store: 'up', queue: 'down' }]);
-    const services = createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT });
+    const services = createServices(testStore.store, { now: testClock(), personIdSalt: TEST_PERSON_ID_SALT });
     await services.jobs.start({ work: false });
-    const working = await startHub({ config: { nodeEnv: 'production', port: 0, host: '127.0.0.1' }, services, authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }), logger: createLogger({ logLevel: 'silent' }) });
+    const working = await startHub({ config: { nodeEnv: 'production', port: 0, host: '127.0.0.1' }, services, authenticator: testAuthenticator(), logger: createLogger({ logLevel: 'silent' }) });
     try {
       const ready = await fetch(`${working.url}/readyz`);
       expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', store: 'up', queue: 'up' }]);

@@ -8,12 +8,15 @@ import { connectors } from '../src/ingest/registry.js';
 import type { Store } from '../src/store/database.js';
 import { openTestStore, type TestStore } from './support/store.js';
 import { FAST_RELIABILITY } from './support/reliability.js';
+import { testClock } from './support/clock.js';
 
 /**
  * The ingest API as a frontend or an operator uses it: a sync requested over GraphQL from the
  * tax bureau's sandbox, then connectors, runs, quarantine and inventory read back.
  */
 const CLOCK = '2026-11-01';
+/** The hub's today: the portfolio's date. */
+const now = testClock(CLOCK);
 let testStore: TestStore;
 let store: Store;
 let portfolio: Portfolio;
@@ -45,7 +48,7 @@ async function grantTaxConsent(ids = enterpriseIds) {
   for (const enterpriseId of ids) {
     await store.db
       .insertInto('consent')
-      .values({ enterpriseId, scopes: ['tax'], purpose: '贷前调查', evidenceRef: 'test', grantedBy: 'test', expiresAt: new Date(Date.now() + 86_400_000) })
+      .values({ enterpriseId, scopes: ['tax'], purpose: '贷前调查', evidenceRef: 'test', grantedBy: 'test', grantedAt: now(), expiresAt: new Date(now().getTime() + 86_400_000) })
       .execute();
   }
 }
@@ -54,7 +57,7 @@ describe('ingest over GraphQL', () => {
   it('syncs on request and reports connectors, runs, quarantine and inventory', async () => {
     const { startTestHub } = await import('./support/hub.js');
     const { createServices } = await import('../src/graphql/context.js');
-    const services = createServices(store, { personIdSalt: 'ingest-test-salt-0001', upstreams: new Map([['tax', taxSandbox.config(sandbox.url)]]), reliability: FAST_RELIABILITY });
+    const services = createServices(store, { now, personIdSalt: 'ingest-test-salt-0001', upstreams: new Map([['tax', taxSandbox.config(sandbox.url)]]), reliability: FAST_RELIABILITY });
     const hub = await startTestHub(store, 'test', services);
     try {
       await grantTaxConsent();

@@ -1,5 +1,6 @@
 import { JobQueue } from '../src/jobs/queue.js';
 import { openTestStore, type TestStore } from './support/store.js';
+import { monotonicMs } from '../src/common/clock.js';
 
 /**
  * The job queue as two processes share it: one sends, the other works. Each is a JobQueue of its
@@ -22,14 +23,14 @@ describe('the job queue across processes', () => {
     const worker = new JobQueue(testStore.store, { pollingIntervalSeconds: 30 });
     const sender = new JobQueue(testStore.store);
     for (const queue of [worker, sender]) {
-      queue.define<{ n: number }>('echo', { policy: 'standard', retryLimit: 0, leaseSeconds: 60, handler: async (data) => void done.push({ at: Date.now(), data }) });
+      queue.define<{ n: number }>('echo', { policy: 'standard', retryLimit: 0, leaseSeconds: 60, handler: async (data) => void done.push({ at: monotonicMs(), data }) });
     }
     await sender.start({ work: false });
     await worker.start({ work: true });
     try {
       // Past the worker's first look at the queue, which it makes as it starts.
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const sent = Date.now();
+      const sent = monotonicMs();
       await sender.send('echo', { n: 1 });
       for (let waited = 0; done.length === 0; waited += 50) {
         expect(waited).toBeLessThan(5000);

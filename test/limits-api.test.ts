@@ -26,7 +26,7 @@ beforeAll(async () => {
   const db = testStore.store.db;
   const enterprises = (await db.selectFrom('enterprise').select('id').where('source', '=', 'registry').orderBy('id').execute()).map((row) => row.id);
   // 300,000.00 drawn on lines of 800,000.00.
-  await bookLoans(db, enterprises.slice(0, 6), { amountFen: 30_000_000n, limitFen: 80_000_000n });
+  await bookLoans(db, enterprises.slice(0, 6), { amountFen: 30_000_000n, limitFen: 80_000_000n, now: hub.now() });
   const loans = await ann.query<{ loans: { totalCount: number; edges: { node: { id: string } }[] } }>('{ loans(first: 10) { totalCount edges { node { id } } } }');
   loanIds = loans.data!.loans.edges.map((edge) => edge.node.id);
   expect(loans.data!.loans.totalCount).toBe(6);
@@ -76,7 +76,7 @@ describe('limit actions', () => {
     expect(refused.errors![0]!.message).toContain('maker-checker');
     expect((await loan(loanIds[0]!)).status).toBe('FROZEN');
     // The store refuses it too, whatever path writes.
-    await expect(sql`UPDATE limit_action SET status = 'APPROVED', decided_by = proposed_by, decided_at = now() WHERE id = ${Buffer.from(proposed.id, 'base64url').toString().split(':')[1]}`.execute(testStore.store.db)).rejects.toThrow(/checker_is_not_maker/);
+    await expect(sql`UPDATE limit_action SET status = 'APPROVED', decided_by = proposed_by, decided_at = ${hub.now()} WHERE id = ${Buffer.from(proposed.id, 'base64url').toString().split(':')[1]}`.execute(testStore.store.db)).rejects.toThrow(/checker_is_not_maker/);
     expect(ok(await rob.query<{ approveLimitAction: Action }>(APPROVE, { id: proposed.id })).approveLimitAction.loan.status).toBe('ACTIVE');
   });
 

@@ -7,7 +7,9 @@ import { toGlobalId } from '../src/graphql/ids.js';
 import { bookLoans } from './support/loans.js';
 import { FAST_RELIABILITY } from './support/reliability.js';
 import { startTestHub, TEST_PERSON_ID_SALT, TEST_VIEWER, testToken, type TestHub } from './support/hub.js';
+import { testClock } from './support/clock.js';
 import { openTestStore, type TestStore } from './support/store.js';
+import { monotonicMs } from '../src/common/clock.js';
 
 /**
  * What an operator's Prometheus sees at /metrics, as the hub serves requests, pulls upstreams,
@@ -21,8 +23,9 @@ let hub: TestHub;
 beforeAll(async () => {
   testStore = await openTestStore();
   upstreams = await startDemoUpstreams(portfolio, {});
-  await registerDemoEnterprises(testStore.store, portfolio);
-  hub = await startTestHub(testStore.store, 'test', createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT, upstreams: upstreams.configs, reliability: FAST_RELIABILITY }));
+  const now = testClock();
+  await registerDemoEnterprises(testStore.store, portfolio, now());
+  hub = await startTestHub(testStore.store, 'test', createServices(testStore.store, { now, personIdSalt: TEST_PERSON_ID_SALT, upstreams: upstreams.configs, reliability: FAST_RELIABILITY }));
 }, 60_000);
 
 afterAll(async () => {
@@ -70,7 +73,7 @@ it('counts requests by operation, errors by code, upstream requests, sync runs, 
     upstreams.sandboxes.get('tax')!.setFaults({ rate: 0 });
   }
 
-  await bookLoans(testStore.store.db, enterprises.map((enterprise) => enterprise.id));
+  await bookLoans(testStore.store.db, enterprises.map((enterprise) => enterprise.id), { now: hub.now() });
   const subscriber = createClient({ url: `${hub.hub.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${await testToken(TEST_VIEWER)}` }, retryAttempts: 0, lazy: false });
   const events: unknown[] = [];
   const closed = new Promise((resolve) => subscriber.on('closed', resolve));
@@ -82,7 +85,7 @@ it('counts requests by operation, errors by code, upstream requests, sync runs, 
   );
   expect(JSON.stringify(refusals)).toMatch(/BAD_USER_INPUT.*FORBIDDEN/);
   const refresh = await hub.query<{ refreshMonitoring: { raised: number } }>('mutation Refresh { refreshMonitoring { raised } }');
-  for (const started = Date.now(); events.length < refresh.data!.refreshMonitoring.raised && Date.now() - started < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const started = monotonicMs(); events.length < refresh.data!.refreshMonitoring.raised && monotonicMs() - started < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 50));
   const after = await scrape();
   const moved = (name: string, labels: Record<string, string> = {}) => total(after, name, labels) - total(before, name, labels);
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const db = testStore.store.db;
   const enterprises = (await db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
   booked = enterprises.filter((_, i) => i % 2 === 0);
-  await bookLoans(db, booked);
+  await bookLoans(db, booked, { now: hub.now() });
 }, 120_000);
 
 afterAll(async () => {
@@ -78,7 +78,7 @@ describe('refreshing the loan book', () => {
     const enterpriseId = booked[1]!;
     await testStore.store.db
       .insertInto('abnormalOperation')
-      .values({ enterpriseId, reason: '通过登记的住所或者经营场所无法联系', listedOn: new Date().toISOString().slice(0, 10), source: 'registry', externalId: `ABN-${enterpriseId}-new`, payloadHash: 'h', observedAt: new Date() })
+      .values({ enterpriseId, reason: '通过登记的住所或者经营场所无法联系', listedOn: hub.now().toISOString().slice(0, 10), source: 'registry', externalId: `ABN-${enterpriseId}-new`, payloadHash: 'h', observedAt: hub.now() })
       .execute();
     expect(ok(await rita.query<{ refreshMonitoring: typeof first }>(REFRESH)).refreshMonitoring).toMatchObject({ raised: 1 });
     const [latest] = ok(await rita.query<Alerts>(ALERTS, { first: 1 })).alerts.edges;
@@ -123,7 +123,7 @@ describe('live alerts over graphql-ws', () => {
     const enterpriseId = booked[2]!;
     await testStore.store.db
       .insertInto('abnormalOperation')
-      .values({ enterpriseId, reason: '公示企业信息隐瞒真实情况、弄虚作假', listedOn: new Date().toISOString().slice(0, 10), source: 'registry', externalId: `ABN-${enterpriseId}-live`, payloadHash: 'h', observedAt: new Date() })
+      .values({ enterpriseId, reason: '公示企业信息隐瞒真实情况、弄虚作假', listedOn: hub.now().toISOString().slice(0, 10), source: 'registry', externalId: `ABN-${enterpriseId}-live`, payloadHash: 'h', observedAt: hub.now() })
       .execute();
     const summary = ok(await rita.query<{ refreshMonitoring: { sweepId: string; raised: number } }>('mutation { refreshMonitoring { sweepId raised } }')).refreshMonitoring;
     expect(summary.raised).toBe(1);

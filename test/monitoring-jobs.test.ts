@@ -14,6 +14,8 @@ import { environmentVariable } from '../src/ingest/connector-config.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { TEST_CLOCK } from './support/demo.js';
 import { bookLoans } from './support/loans.js';
+import { testClock } from './support/clock.js';
+import { monotonicMs } from '../src/common/clock.js';
 
 /**
  * The monitoring sweep as jobs of the queue, run by the CLI an operator types: a sweep killed
@@ -26,6 +28,8 @@ const BATCH = 4;
 const run = promisify(execFile);
 let portfolio: Portfolio;
 let upstreams: DemoUpstreams;
+/** The hub's today, the CLI's too: the portfolio's date. */
+const now = testClock(TEST_CLOCK);
 
 beforeAll(async () => {
   portfolio = generatePortfolio({ seed: 11, enterprises: 30, clock: TEST_CLOCK });
@@ -42,9 +46,9 @@ async function prepare(store: Store): Promise<void> {
   const ids = (await store.db.selectFrom('enterprise').select('id').where('source', '=', 'registry').orderBy('id').execute()).map((row) => row.id);
   await store.db
     .insertInto('consent')
-    .values(ids.map((enterpriseId) => ({ enterpriseId, scopes: sources.map((source) => source.connector.manifest.consentScope), purpose: '贷后监控', evidenceRef: 'test', grantedBy: 'test', expiresAt: new Date(Date.now() + 86_400_000) })))
+    .values(ids.map((enterpriseId) => ({ enterpriseId, scopes: sources.map((source) => source.connector.manifest.consentScope), purpose: '贷后监控', evidenceRef: 'test', grantedBy: 'test', grantedAt: now(), expiresAt: new Date(now().getTime() + 86_400_000) })))
     .execute();
-  await bookLoans(store.db, ids.filter((_, i) => i % 3 !== 2));
+  await bookLoans(store.db, ids.filter((_, i) => i % 3 !== 2), { now: now() });
 }
 
 async function alertsOf(store: Store): Promise<string[]> {
@@ -61,7 +65,7 @@ it('a sweep killed mid-run and run again raises each alert once, as an uninterru
   let requestsPerSweep: number;
   try {
     await prepare(reference);
-    const services = createServices(reference, { personIdSalt: SALT, upstreams: upstreams.configs, monitoring: { batchSize: BATCH } });
+    const services = createServices(reference, { now, personIdSalt: SALT, upstreams: upstreams.configs, monitoring: { batchSize: BATCH } });
     await services.jobs.start({ work: true });
     const before = requests();
     const summary = await services.monitoring.refresh(systemActor('reference sweep'));
@@ -89,6 +93,7 @@ it('a sweep killed mid-run and run again raises each alert once, as an uninterru
       MONITORING_BATCH_SIZE: String(BATCH),
       MONITORING_LEASE_SECONDS: '10',
       JOBS_MAINTENANCE_SECONDS: '1',
+      CLOCK_START: now().toISOString(),
     };
     for (const [id, config] of upstreams.configs) {
       for (const [key, value] of Object.entries(config as Record<string, string>)) environment[environmentVariable(id, key)] = value;
@@ -100,8 +105,8 @@ it('a sweep killed mid-run and run again raises each alert once, as an uninterru
     for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0.5, kinds: ['latency'], seed: 1 });
     const start = requests();
     const child = spawn(process.execPath, cli('refresh'), { env: environment, stdio: 'ignore' });
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline && requests() - start < requestsPerSweep / 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    const deadline = monotonicMs() + 90_000;
+    while (monotonicMs() < deadline && requests() - start < requestsPerSweep / 2) await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0 });
@@ -128,10 +133,10 @@ it('a sweep killed mid-run and run again raises each alert once, as an uninterru
     // run out; they find their alerts raised already and raise none again.
     const store = await openStore({ kind: 'pglite', dataDir });
     try {
-      const services = createServices(store, { personIdSalt: SALT, upstreams: upstreams.configs, jobs: { maintenanceIntervalSeconds: 1 }, monitoring: { batchSize: BATCH, leaseSeconds: 10 } });
+      const services = createServices(store, { now, personIdSalt: SALT, upstreams: upstreams.configs, jobs: { maintenanceIntervalSeconds: 1 }, monitoring: { batchSize: BATCH, leaseSeconds: 10 } });
       await services.jobs.start({ work: true });
-      const until = Date.now() + 60_000;
-      while (!(await services.monitoring.sweep(killedSweep))?.finishedAt && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 200));
+      const until = monotonicMs() + 60_000;
+      while (!(await services.monitoring.sweep(killedSweep))?.finishedAt && monotonicMs() < until) await new Promise((resolve) => setTimeout(resolve, 200));
       await services.jobs.stop();
       expect((await services.monitoring.sweep(killedSweep))?.finishedAt).toBeInstanceOf(Date);
 

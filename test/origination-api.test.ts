@@ -8,6 +8,8 @@ import { startTestHub, TEST_JWT_SECRET, TEST_PERSON_ID_SALT, testToken, type Gra
 import { FAST_RELIABILITY } from './support/reliability.js';
 import { testUscc } from './support/fixtures.js';
 import { openTestStore, type TestStore } from './support/store.js';
+import { systemClock } from '../src/common/clock.js';
+import { testClock } from './support/clock.js';
 
 /**
  * Origination end to end over HTTP with tokens, as the credit officers' screens send it: the
@@ -20,8 +22,12 @@ let testStore: TestStore;
 let upstreams: DemoUpstreams;
 let portfolio: Portfolio;
 let hub: TestHub;
-/** The hub's clock: real time moved by `shift`, and by `jump` once `jumpWhen` says so. */
+/** The hub's clock: the portfolio's date in real time, moved by `shift`, and by `jump` once `jumpWhen` says so. */
 const clock = { shift: 0, jump: 0, jumpWhen: () => false };
+const dataDate = testClock('2026-11-01');
+const now = () => new Date(dataDate().getTime() + clock.shift + (clock.jumpWhen() ? clock.jump : 0));
+/** A time as SQL text, for the statements that write past the services. */
+const sqlTime = (at: Date) => `'${at.toISOString()}'::timestamptz`;
 
 let alice: GraphQLClient; // ANALYST: the maker
 let bob: GraphQLClient; // APPROVER
@@ -38,12 +44,12 @@ beforeAll(async () => {
   testStore = await openTestStore();
   portfolio = generatePortfolio({ seed: 7, enterprises: 16, clock: '2026-11-01' });
   upstreams = await startDemoUpstreams(portfolio, {});
-  await registerDemoEnterprises(testStore.store, portfolio);
+  await registerDemoEnterprises(testStore.store, portfolio, now());
   const services = createServices(testStore.store, {
     personIdSalt: TEST_PERSON_ID_SALT,
     upstreams: upstreams.configs,
     reliability: FAST_RELIABILITY,
-    now: () => new Date(Date.now() + clock.shift + (clock.jumpWhen() ? clock.jump : 0)),
+    now,
   });
   const ids = (await testStore.store.db.selectFrom('enterprise').select('id').where('uscc', 'in', [1, 2, 3, 6, 7, 14].map(uscc)).execute()).map((row) => row.id);
   await fillThroughConnectors(services.ingest, ids, { concurrency: 3, report: () => undefined });
@@ -153,9 +159,9 @@ describe('authentication', () => {
       ['Basic YWxpY2U6c2VjcmV0', 'not a bearer JWT'],
       [`Bearer ${header}.${forged}.${signature}`, 'signature is not valid'],
       [`Bearer ${header}.${payload}.${signature.slice(0, -4)}AAAA`, 'signature is not valid'],
-      [`Bearer ${await testToken({ user: 'alice', roles: ['ANALYST'] }, 60, new Date(Date.now() - 3600_000))}`, 'has expired'],
-      [`Bearer ${await signToken(new TextEncoder().encode('another-deployment-secret-another-one'), { user: 'alice', roles: ['ADMIN'] }, 600)}`, 'signature is not valid'],
-      [`Bearer ${await signToken(TEST_JWT_SECRET, { user: 'alice', roles: ['OWNER' as never] }, 600)}`, "claims are not the hub's"],
+      [`Bearer ${await testToken({ user: 'alice', roles: ['ANALYST'] }, 60, new Date(systemClock().getTime() - 3600_000))}`, 'has expired'],
+      [`Bearer ${await signToken(new TextEncoder().encode('another-deployment-secret-another-one'), { user: 'alice', roles: ['ADMIN'] }, 600, systemClock())}`, 'signature is not valid'],
+      [`Bearer ${await signToken(TEST_JWT_SECRET, { user: 'alice', roles: ['OWNER' as never] }, 600, systemClock())}`, "claims are not the hub's"],
     ];
     for (const [authorization, message] of cases) {
       await changesNothing(async () => {
@@ -229,6 +235,7 @@ describe('quarantined payloads', () => {
         payloadHash: 'h1',
         payload: JSON.stringify({ KeyNo: 'K1', Name: '王建国', IdNo: '320505********231X', Role: ['法定代表人'], Partners: [{ StockName: '李秀英', StockPercent: 'sixty' }] }),
         errors: JSON.stringify(['StockPercent: expected a percentage']),
+        quarantinedAt: now(),
       })
       .execute();
     const QUERY = '{ quarantinedRecords(filter: { source: "registry" }, first: 5) { edges { node { externalId payload } } } }';
@@ -276,7 +283,7 @@ describe('the application workflow', () => {
     expect(declined.assessment!.features.length).toBeGreaterThan(60);
 
     // Frozen: the same snapshot reads back after the enterprise's data changes and the clock moves.
-    await testStore.store.db.updateTable('invoice').set({ supersededAt: new Date() }).where('sellerEnterpriseId', '=', sql<string>`(SELECT id FROM enterprise WHERE uscc = ${uscc(7)})`).execute();
+    await testStore.store.db.updateTable('invoice').set({ supersededAt: now() }).where('sellerEnterpriseId', '=', sql<string>`(SELECT id FROM enterprise WHERE uscc = ${uscc(7)})`).execute();
     expect((await get(draft.id)).assessment).toEqual(declined.assessment);
   });
 
@@ -380,9 +387,9 @@ describe('a submission cut short', () => {
     // As a hub stopped mid-collection leaves it.
     const collecting = (since: string) =>
       sql.raw(`UPDATE application SET state = 'COLLECTING', submitted_by = 'alice', updated_at = ${since}, version = version + 1 WHERE id = ${id}`).execute(testStore.store.db);
-    await collecting('now()');
+    await collecting(sqlTime(now()));
     await changesNothing(async () => refused(await alice.query(SUBMIT, { id: draft.id }), 'INVALID_STATE', 'COLLECTING'));
-    await sql.raw(`UPDATE application SET updated_at = now() - interval '1 hour' WHERE id = ${id}`).execute(testStore.store.db);
+    await sql.raw(`UPDATE application SET updated_at = ${sqlTime(new Date(now().getTime() - 3600_000))} WHERE id = ${id}`).execute(testStore.store.db);
     // Whoever takes it up would have submitted it too, and could then check it: only alice may.
     await changesNothing(async () => refused(await sam.query(SUBMIT, { id: draft.id }), 'FORBIDDEN', 'alice submitted this application; only they can submit it again'));
     const resumed = await submit(alice, draft.id);
@@ -393,7 +400,7 @@ describe('a submission cut short', () => {
 describe('consent', () => {
   const enterpriseId = async (n: number) =>
     ok(await alice.query<{ enterprise: { id: string; consents: { id: string; status: string }[] } }>('query($uscc: String) { enterprise(uscc: $uscc) { id consents { id status } } }', { uscc: uscc(n) })).enterprise;
-  const grant = async (id: string, scopes: string[], expiresAt = new Date(Date.now() + 365 * DAY)) =>
+  const grant = async (id: string, scopes: string[], expiresAt = new Date(now().getTime() + 365 * DAY)) =>
     ok(await alice.query(GRANT, { input: { enterpriseId: id, scopes, purpose: '小微企业线上贷款贷前调查', expiresAt: expiresAt.toISOString(), evidenceRef: `consents/${scopes.join('-')}.pdf` } }));
 
   it('is required for every source the product needs: missing, revoked or expired, CONSENT_REQUIRED names them and nothing changes', async () => {
@@ -412,7 +419,7 @@ describe('consent', () => {
     await changesNothing(async () => {
       expect(refused(await alice.query(SUBMIT, { id: draft.id }), 'CONSENT_REQUIRED').extensions).toMatchObject({ missingScopes: ['court'] });
     });
-    await grant(enterprise.id, ['court'], new Date(Date.now() + DAY));
+    await grant(enterprise.id, ['court'], new Date(now().getTime() + DAY));
     clock.shift = 2 * DAY; // the court consent has expired
     try {
       await changesNothing(async () => {
@@ -430,7 +437,7 @@ describe('consent', () => {
     const enterprise = await enterpriseId(5);
     for (const consent of enterprise.consents) ok(await alice.query('mutation($id: ID!) { revokeConsent(id: $id) { status } }', { id: consent.id }));
     await grant(enterprise.id, ['registry', 'invoice', 'tax']);
-    await grant(enterprise.id, ['court'], new Date(Date.now() + DAY));
+    await grant(enterprise.id, ['court'], new Date(now().getTime() + DAY));
     const draft = await create(alice, 5, '100000');
     // Time passes the court consent's expiry once the tax bureau has been asked: after the
     // check, before the court's pull (the product's sources are pulled in order).
@@ -533,13 +540,13 @@ describe('the audit trail', () => {
 
     const review = await submit(alice, (await create(alice, 2, '350000', 12)).id);
     const id = Buffer.from(review.id, 'base64url').toString().split(':')[1]!;
-    const decide = (set: string) => sql.raw(`UPDATE application SET state = 'APPROVED', decision = 'APPROVE', decision_basis = 'MANUAL', decided_at = now(), ${set} WHERE id = ${id}`).execute(db);
+    const decide = (set: string) => sql.raw(`UPDATE application SET state = 'APPROVED', decision = 'APPROVE', decision_basis = 'MANUAL', decided_at = ${sqlTime(now())}, ${set} WHERE id = ${id}`).execute(db);
     await expect(decide(`decided_by = 'alice', decider_role = 'APPROVER'`)).rejects.toThrow(/maker_is_not_checker/);
     await expect(decide(`decided_by = 'mallory', decider_role = 'ANALYST'`)).rejects.toThrow(/checker_has_approver_role/);
     await expect(decide(`decided_by = 'bob', decider_role = 'APPROVER', submitted_by = 'carol'`)).rejects.toThrow(/the submitter never changes/);
     await expect(decide(`decided_by = 'bob', decider_role = 'APPROVER', recommended_decision = 'APPROVE', recommended_limit_fen = 100000000000`)).rejects.toThrow(/set by the assessment only/);
     await expect(
-      sql.raw(`UPDATE application SET state = 'APPROVED', decision = 'APPROVE', decision_basis = 'AUTOMATIC', decided_by = 'system', decided_at = now() WHERE id = ${id}`).execute(db),
+      sql.raw(`UPDATE application SET state = 'APPROVED', decision = 'APPROVE', decision_basis = 'AUTOMATIC', decided_by = 'system', decided_at = ${sqlTime(now())} WHERE id = ${id}`).execute(db),
     ).rejects.toThrow(/AUTOMATIC decision from IN_REVIEW/);
     await expect(sql.raw(`UPDATE application SET state = 'DRAFT' WHERE id = ${id}`).execute(db)).rejects.toThrow(/not a transition/);
     await expect(sql.raw(`UPDATE application SET amount_fen = 1 WHERE id = ${id}`).execute(db)).rejects.toThrow(/never changes/);

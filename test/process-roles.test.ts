@@ -11,6 +11,8 @@ import { environmentVariable } from '../src/ingest/connector-config.js';
 import { bookLoans } from './support/loans.js';
 import { TEST_PERSON_ID_SALT } from './support/hub.js';
 import { openTestStore, type TestStore } from './support/store.js';
+import { systemClock } from '../src/common/clock.js';
+import { describeOnServer } from './support/server-suite.js';
 
 /**
  * Process roles on one PostgreSQL database, as an operator runs them: `serve --role api` serves
@@ -22,7 +24,6 @@ import { openTestStore, type TestStore } from './support/store.js';
  */
 const cli = ['--import', 'tsx', 'src/cli/main.ts'];
 const JWT_SECRET = 'process-roles-jwt-secret-of-forty-chars';
-const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
 
 function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; line: string; output: string[] }> {
   const child = spawn(process.execPath, [...cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,9 +49,11 @@ describeOnServer('process roles on one PostgreSQL', () => {
     testStore = await openTestStore();
     const portfolio = generatePortfolio({ seed: 7, enterprises: 10, clock: '2026-11-01' });
     upstreams = await startDemoUpstreams(portfolio, {});
-    await registerDemoEnterprises(testStore.store, portfolio);
+    // The hub processes run in production, on the machine's clock (CLOCK_START is refused there):
+    // the consents and the book are made on it.
+    await registerDemoEnterprises(testStore.store, portfolio, systemClock());
     const enterprises = await testStore.store.db.selectFrom('enterprise').select('id').orderBy('id').execute();
-    await bookLoans(testStore.store.db, enterprises.map((enterprise) => enterprise.id));
+    await bookLoans(testStore.store.db, enterprises.map((enterprise) => enterprise.id), { now: systemClock() });
     env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: testStore.url, JWT_SECRET, PERSON_ID_SALT: TEST_PERSON_ID_SALT, PORT: '0', HUB_URL: '', DEMO: '', LOG_LEVEL: 'info' };
     for (const [id, config] of upstreams.configs) {
       for (const [key, value] of Object.entries(config as Record<string, string>)) env[environmentVariable(id, key)] = value;
@@ -67,7 +70,7 @@ describeOnServer('process roles on one PostgreSQL', () => {
     const api = await start(['serve', '--role', 'api'], env, /"msg":"hub listening"/);
     children.push(api.child);
     const url = (JSON.parse(api.line) as { url: string }).url;
-    const token = await signToken(new TextEncoder().encode(JWT_SECRET), { user: 'roles-manager', roles: ['RISK_MANAGER'] }, 3600);
+    const token = await signToken(new TextEncoder().encode(JWT_SECRET), { user: 'roles-manager', roles: ['RISK_MANAGER'] }, 3600, systemClock());
 
     const subscriber = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });
     const heard: { id: string; signal: { code: string } }[] = [];
@@ -114,7 +117,7 @@ describeOnServer('process roles on one PostgreSQL', () => {
     const enterprise = await db.selectFrom('enterprise').select('id').orderBy('id').executeTakeFirstOrThrow();
     const missed = await db
       .insertInto('alert')
-      .values({ enterpriseId: enterprise.id, code: 'ENFORCEMENT', severity: 'CRITICAL', signalKey: 'process-roles:catch-up', evidence: JSON.stringify({ test: true }), recommendedAction: 'FREEZE', detectedAt: new Date(), updatedAt: new Date() })
+      .values({ enterpriseId: enterprise.id, code: 'ENFORCEMENT', severity: 'CRITICAL', signalKey: 'process-roles:catch-up', evidence: JSON.stringify({ test: true }), recommendedAction: 'FREEZE', detectedAt: systemClock(), updatedAt: systemClock() })
       .returning('id')
       .executeTakeFirstOrThrow();
     const caughtUp = toGlobalId('Alert', missed.id);

@@ -5,6 +5,7 @@ import { MAX_REPLICA_LAG_SECONDS } from '../src/store/read-your-writes.js';
 import { GraphBuilder } from './support/fixtures.js';
 import { startTestHub, TEST_VIEWER, type GraphQLClient, type TestHub } from './support/hub.js';
 import { createPgCluster, type PgCluster } from './support/pg-cluster.js';
+import { describeOnServer } from './support/server-suite.js';
 
 /**
  * DATABASE_READ_URL: a streaming replica (pg_basebackup of the test's own primary) serves the
@@ -13,17 +14,16 @@ import { createPgCluster, type PgCluster } from './support/pg-cluster.js';
  *
  * A database-server suite: it runs against PostgreSQL (DATABASE_URL set, as in CI).
  */
-const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
 
 const GRANT = 'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id enterprise { consents { id } } } }';
 const CONSENTS = 'query($id: ID!) { enterprise(id: $id) { consents { id } } }';
-const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString();
 
 describeOnServer('a read replica', () => {
   let primary: PgCluster;
   let replica: PgCluster;
   let store: Store;
   let hub: TestHub;
+  const inAYear = () => new Date(hub.now().getTime() + 365 * 86_400_000).toISOString();
   let enterpriseId: string;
   let writer: GraphQLClient;
   let reader: GraphQLClient;

@@ -12,6 +12,8 @@ import { openStore, type Store } from '../src/store/database.js';
 import { TEST_PERSON_ID_SALT } from './support/hub.js';
 import { bookLoans } from './support/loans.js';
 import { createTopology, type HubProcess, type Topology } from './support/topology.js';
+import { systemClock } from '../src/common/clock.js';
+import { describeOnServer } from './support/server-suite.js';
 
 /**
  * The hub scaled out as the README's "Scaling out" describes, on one machine: nginx in front of
@@ -22,7 +24,6 @@ import { createTopology, type HubProcess, type Topology } from './support/topolo
  * A database-server suite: it runs against PostgreSQL (DATABASE_URL set, as in CI), with
  * Debian's nginx and pgbouncer installed.
  */
-const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
 const JWT_SECRET = 'scale-out-jwt-secret-of-forty-characters';
 const METRICS_TOKEN = 'scale-out-metrics-token';
 const READERS = 4;
@@ -61,10 +62,11 @@ describeOnServer('scaled out: nginx, two API processes, two workers, pgbouncer a
     }
     topology = await createTopology({ env, replica: true, bouncer: true });
     store = await openStore({ kind: 'postgres', url: topology.primary.url, poolSize: 3 });
-    await registerDemoEnterprises(store, portfolio);
+    // The processes run in production, on the machine's clock: the consents and the book are made on it.
+    await registerDemoEnterprises(store, portfolio, systemClock());
     const rows = await store.db.selectFrom('enterprise').select('id').orderBy('id').execute();
     enterpriseIds = rows.map((row) => row.id);
-    await bookLoans(store.db, enterpriseIds);
+    await bookLoans(store.db, enterpriseIds, { now: systemClock() });
   }, 180_000);
 
   afterAll(async () => {
@@ -76,11 +78,11 @@ describeOnServer('scaled out: nginx, two API processes, two workers, pgbouncer a
   it('loses no job and doubles no alert when an API process and a worker are killed under traffic, and relays a worker’s alerts to a subscriber', async () => {
     const [api1, api2, worker1, worker2] = await Promise.all([topology.startApi(), topology.startApi(), topology.startWorker(), topology.startWorker()]);
     const balanced = await topology.balance([api1!, api2!]);
-    const token = await signToken(new TextEncoder().encode(JWT_SECRET), { user: 'scale-out-manager', roles: ['RISK_MANAGER', 'ANALYST'] }, 3600);
+    const token = await signToken(new TextEncoder().encode(JWT_SECRET), { user: 'scale-out-manager', roles: ['RISK_MANAGER', 'ANALYST'] }, 3600, systemClock());
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
 
     // A user's budget of expensive operations is one, whichever process serves them.
-    const scorer = { 'content-type': 'application/json', authorization: `Bearer ${await signToken(new TextEncoder().encode(JWT_SECRET), { user: 'scale-out-scorer', roles: ['SCORING_SERVICE'] }, 3600)}` };
+    const scorer = { 'content-type': 'application/json', authorization: `Bearer ${await signToken(new TextEncoder().encode(JWT_SECRET), { user: 'scale-out-scorer', roles: ['SCORING_SERVICE'] }, 3600, systemClock())}` };
     const vectors = JSON.stringify({ query: 'query($ids: [ID!]!) { featureVectors(enterpriseIds: $ids) { enterpriseId } }', variables: { ids: [toGlobalId('Enterprise', enterpriseIds[0]!)] } });
     const codes: string[] = [];
     for (let call = 0; call < 11; call++) {

@@ -38,9 +38,9 @@ describe(`migrations (${process.env.DATABASE_URL ? 'PostgreSQL server' : 'PGlite
     try {
       const { db } = testStore.store;
       await expect(sql`INSERT INTO enterprise (uscc, name, region_code, status) VALUES ('91350100M000100Y43', 'x', '350100', 'ACTIVE')`.execute(db)).rejects.toThrow(/null value/);
-      const enterprise = { uscc: '91350100M000100Y43', name: 'x', regionCode: '350100', status: 'ACTIVE' as const, source: 'registry', externalId: 'x', payloadHash: 'h', observedAt: new Date() };
+      const enterprise = { uscc: '91350100M000100Y43', name: 'x', regionCode: '350100', status: 'ACTIVE' as const, source: 'registry', externalId: 'x', payloadHash: 'h', observedAt: new Date('2026-11-01T00:00:00Z') };
       const { id } = await db.insertInto('enterprise').values(enterprise).returning('id').executeTakeFirstOrThrow();
-      const rating = { enterpriseId: id, year: 2025, grade: 'A' as const, publishedOn: '2026-04-15', source: 'tax', externalId: 'r', payloadHash: 'h', observedAt: new Date() };
+      const rating = { enterpriseId: id, year: 2025, grade: 'A' as const, publishedOn: '2026-04-15', source: 'tax', externalId: 'r', payloadHash: 'h', observedAt: new Date('2026-11-01T00:00:00Z') };
       await db.insertInto('taxRating').values(rating).execute();
       await expect(db.insertInto('taxRating').values({ ...rating, grade: 'B' }).execute()).rejects.toThrow(/current_version/);
     } finally {

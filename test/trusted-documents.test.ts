@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { parse, print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createAuthenticator } from '../src/auth/tokens.js';
 import { documentId } from '../src/cli/hub-client.js';
 import { ENTERPRISE_ID, ENTERPRISE_PROFILE } from '../src/cli/operations.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
@@ -15,7 +14,8 @@ import { startHub, type Hub } from '../src/server/hub.js';
 import { createLogger } from '../src/server/logger.js';
 import { BUILT_IN_MANIFESTS, documentHash, loadTrustedDocuments } from '../src/server/trusted-documents.js';
 import { GraphBuilder, testUscc } from './support/fixtures.js';
-import { TEST_JWT_SECRET, TEST_PERSON_ID_SALT, testToken } from './support/hub.js';
+import { TEST_PERSON_ID_SALT, testToken, testAuthenticator } from './support/hub.js';
+import { testClock } from './support/clock.js';
 import { openTestStore, type TestStore } from './support/store.js';
 
 /**
@@ -50,8 +50,8 @@ beforeAll(async () => {
   const start = (only: boolean) =>
     startHub({
       config: { nodeEnv: 'production', port: 0, host: '127.0.0.1', trustedDocuments: { only, files: [frontendManifest] } },
-      services: createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT }),
-      authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }),
+      services: createServices(testStore.store, { now: testClock(), personIdSalt: TEST_PERSON_ID_SALT }),
+      authenticator: testAuthenticator(),
       logger: createLogger({ logLevel: 'silent' }),
     });
   strict = await start(true);

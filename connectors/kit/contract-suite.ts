@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import { clockFrom, monotonicMs } from '../../src/common/clock.js';
 import { stableStringify } from '../../src/common/payload-hash.js';
 import { loadPortfolio } from '../../src/demo/load.js';
 import { generatePortfolio } from '../../src/demo/portfolio.js';
@@ -106,6 +107,8 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
   let portfolio: Portfolio;
   let sandbox: SandboxHandle;
   let enterpriseIds: string[];
+  /** The hub's today: the story's, running from its clock. */
+  const now = clockFrom(`${CLOCK}T00:00:00.000Z`);
 
   /**
    * Removes every fact of this source, and its runs, checkpoints, quarantine, raw payloads and
@@ -131,13 +134,13 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
     for (const enterpriseId of ids) {
       await db
         .insertInto('consent')
-        .values({ enterpriseId, scopes, purpose: '贷前调查', evidenceRef: 'contract-suite', grantedBy: 'contract-suite', expiresAt: new Date(Date.now() + 86_400_000) })
+        .values({ enterpriseId, scopes, purpose: '贷前调查', evidenceRef: 'contract-suite', grantedBy: 'contract-suite', grantedAt: now(), expiresAt: new Date(now().getTime() + 86_400_000) })
         .execute();
     }
   }
 
   async function syncAll(): Promise<(Counts & { status: string; error: string | null })[]> {
-    const engine = new IngestEngine(store, { personIdSalt: SALT });
+    const engine = new IngestEngine(store, { personIdSalt: SALT, now });
     const bound = bindConnector(connector, upstream.config(sandbox.url), FAST_RELIABILITY);
     const runs = [];
     for (const id of enterpriseIds) runs.push(await engine.syncEnterprise(id, bound));
@@ -226,7 +229,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
       });
 
       it('a sync of garbage succeeds, and every record is stored, a duplicate, or in quarantine with its reasons', async () => {
-        const engine = new IngestEngine(store, { personIdSalt: SALT });
+        const engine = new IngestEngine(store, { personIdSalt: SALT, now });
         const [enterpriseId] = enterpriseIds;
         await grantConsent(store.db, [enterpriseId!]);
         // The fixtures as the upstream would send them for this enterprise.
@@ -297,7 +300,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
       await grantConsent(store.db, enterpriseIds.slice(1));
       await grantConsent(store.db, enterpriseIds.slice(0, 1), ['some-other-scope']);
       const requests = sandbox.stats().requests;
-      const engine = new IngestEngine(store, { personIdSalt: SALT });
+      const engine = new IngestEngine(store, { personIdSalt: SALT, now });
       const run = await engine.syncEnterprise(enterpriseIds[0]!, bindConnector(connector, upstream.config(sandbox.url), FAST_RELIABILITY));
       expect(run).toMatchObject({ status: 'REFUSED', fetched: 0, error: expect.stringContaining(`no valid consent covers scope '${manifest.consentScope}'`) });
       expect(sandbox.stats().requests).toBe(requests);
@@ -360,7 +363,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
         await fileStore.close();
 
         const config = upstream.config(sandbox.url) as Record<string, string>;
-        const environment: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', HUB_URL: '', LOG_LEVEL: 'silent' };
+        const environment: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', HUB_URL: '', LOG_LEVEL: 'silent', CLOCK_START: now().toISOString() };
         for (const [key, value] of Object.entries(config)) environment[environmentVariable(manifest.id, key)] = value;
         const cli = ['--import', 'tsx', 'src/cli/main.ts', 'sync', '--all', '--source', manifest.id];
         // The operator's token, signed with the data folder's development secret.
@@ -371,8 +374,8 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
         sandbox.setFaults({ rate: 1, kinds: ['latency'], seed: 1 });
         const requests = sandbox.stats().requests;
         const child = spawn(process.execPath, cli, { env: environment, stdio: 'ignore' });
-        const started = Date.now();
-        while (Date.now() - started < 60_000 && sandbox.stats().requests - requests < 4) await new Promise((resolve) => setTimeout(resolve, 100));
+        const started = monotonicMs();
+        while (monotonicMs() - started < 60_000 && sandbox.stats().requests - requests < 4) await new Promise((resolve) => setTimeout(resolve, 100));
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('exit', resolve));
 

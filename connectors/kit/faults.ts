@@ -13,6 +13,7 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { systemClock } from '../../src/ingest/sdk.js';
 
 export const FAULT_KINDS = ['latency', 'http500', 'http429', 'timeout', 'truncated', 'malformed', 'drift', 'duplicates'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -202,7 +203,7 @@ export class FaultInjector {
         this.applied(kind);
         // Every other 429 gives an HTTP-date (RFC 9110 §10.2.3) about a second ahead, rounded to the second.
         const asDate = this.rateLimited++ % 2 === 1;
-        const retryAfter = asDate ? new Date(Math.round((Date.now() + 1000) / 1000) * 1000).toUTCString() : '1';
+        const retryAfter = asDate ? new Date(Math.round((systemClock().getTime() + 1000) / 1000) * 1000).toUTCString() : '1';
         return sendJson(res, 429, this.bodies.tooManyRequests, { 'retry-after': retryAfter });
       }
       case 'timeout': {

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Observed } from '../../src/demo/types.js';
+import { monotonicMs } from '../../src/ingest/sdk.js';
 import { FaultInjector, faultAdminRouter, sendJson, type DataAnswer, type FaultBodies, type FaultSettings, type ResolvedFaultSettings, type SandboxStats } from './faults.js';
 
 export type SandboxAuth =
@@ -68,7 +69,7 @@ export async function startSandbox(definition: SandboxDefinition): Promise<Sandb
       if (body.client_id !== auth.clientId || body.client_secret !== auth.clientSecret) return sendJson(res, 401, { error: 'invalid_client' });
       const lifetime = auth.tokenLifetimeSeconds ?? 3600;
       const token = randomBytes(24).toString('base64url');
-      tokens.set(token, Date.now() + lifetime * 1000);
+      tokens.set(token, monotonicMs() + lifetime * 1000);
       sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: lifetime });
     });
   }
@@ -77,7 +78,7 @@ export async function startSandbox(definition: SandboxDefinition): Promise<Sandb
     if (auth.kind === 'apiKey') return req.get(auth.header) === auth.key;
     const match = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '');
     const expiresAt = match ? tokens.get(match[1]!) : undefined;
-    return expiresAt !== undefined && expiresAt > Date.now();
+    return expiresAt !== undefined && expiresAt > monotonicMs();
   };
 
   const context: SandboxContext = {

@@ -11,6 +11,7 @@ import { PortfolioPage } from './pages/Portfolio';
 import { SearchPage } from './pages/Search';
 import { SignIn } from './pages/SignIn';
 import { storedToken, storeToken, tokenViewer } from './session';
+import { theme } from './theme';
 
 /** The page a hash names: `#/` the enterprise list, `#/enterprise/<USCC>` one enterprise, `#/applications`, `#/alerts`, `#/portfolio`. */
 type Route = { page: 'search' | 'applications' | 'alerts' | 'portfolio' } | { page: 'enterprise'; uscc: string };
@@ -113,7 +114,7 @@ function App() {
     document.documentElement.lang = language;
   }, [language]);
   return (
-    <MantineProvider>
+    <MantineProvider theme={theme}>
       <LanguageContext.Provider value={language}>
         <Console onLanguage={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')} />
       </LanguageContext.Provider>

@@ -6,6 +6,12 @@ import { graphql } from './generated';
  * manifests: frontend teams can copy this file's pattern, the allowlist follows.
  */
 
+export const TODAY = graphql(`
+  query ConsoleToday {
+    today
+  }
+`);
+
 export const SEARCH_ENTERPRISES = graphql(`
   query ConsoleSearch($name: String, $first: Int!, $after: String) {
     enterprises(filter: { name: $name }, first: $first, after: $after) {

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Viewer } from '../auth/roles.js';
+import { systemClock } from '../common/clock.js';
 import { GroupCommit } from '../common/group-commit.js';
 import type { Db } from '../store/database.js';
 import { latestFirst } from '../store/latest-first.js';
@@ -35,12 +36,18 @@ export interface AuditEntry {
  * line commit together or not at all. The table refuses updates and deletes (migration 0006).
  */
 export async function recordAudit(db: Db | Transaction<Database>, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
-  // A statement takes at most 65,535 parameters: ten a line.
-  for (let start = 0; start < entries.length; start += 1000) await db.insertInto('auditEvent').values(auditRows(actor, entries.slice(start, start + 1000))).execute();
+  const at = systemClock();
+  // A statement takes at most 65,535 parameters: eleven a line.
+  for (let start = 0; start < entries.length; start += 1000) await db.insertInto('auditEvent').values(auditRows(actor, entries.slice(start, start + 1000), at)).execute();
 }
 
-function auditRows(actor: Actor, entries: readonly AuditEntry[]) {
+/**
+ * An audit line is dated in real time, when it was written, whatever the hub's today is (the
+ * demo's runs its story): the trail says when someone acted, not which business day it was.
+ */
+function auditRows(actor: Actor, entries: readonly AuditEntry[], at: Date) {
   return entries.map((entry) => ({
+    at,
     actor: actor.user,
     roles: [...actor.roles],
     action: entry.action,
@@ -54,7 +61,7 @@ function auditRows(actor: Actor, entries: readonly AuditEntry[]) {
   }));
 }
 
-type AuditWrite = { actor: Actor; entries: readonly AuditEntry[] };
+type AuditWrite = { actor: Actor; entries: readonly AuditEntry[]; at: Date };
 
 /**
  * Audit lines that belong to no change of their own (reads of personal data), written by group
@@ -67,14 +74,14 @@ export class AuditLog {
 
   constructor(db: Db) {
     this.writes = new GroupCommit<AuditWrite, void>(async (batch) => {
-      await db.insertInto('auditEvent').values(batch.flatMap(({ actor, entries }) => auditRows(actor, entries))).execute();
+      await db.insertInto('auditEvent').values(batch.flatMap(({ actor, entries, at }) => auditRows(actor, entries, at))).execute();
       return batch.map(() => undefined);
     });
   }
 
   record(actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    return this.writes.submit({ actor, entries });
+    return this.writes.submit({ actor, entries, at: systemClock() });
   }
 }
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import type { Clock } from '../common/clock.js';
 import { UnauthenticatedError } from '../common/errors.js';
 import type { AuthConfig } from '../config/config.js';
 import { ROLES, type Viewer } from './roles.js';
@@ -21,6 +22,8 @@ const claimsSchema = z.object({
 /** Turns a bearer token into who is acting, or refuses it with UNAUTHENTICATED. */
 export interface Authenticator {
   verify(token: string): Promise<Verified>;
+  /** The clock tokens are checked on: a verified token lasts until `untilMs` on it. */
+  clock: Clock;
 }
 
 /** Who a token speaks for, and until when (ms since the epoch, with the clock tolerance). */
@@ -32,10 +35,14 @@ export interface Verified {
 /** How the hub verifies tokens: a shared secret it also signs with, or an identity provider's JWKS. */
 export type TokenKeys = { kind: 'secret'; secret: Uint8Array } | { kind: 'jwks'; url: string; issuer: string; audience: string };
 
-export function createAuthenticator(keys: TokenKeys): Authenticator {
+/**
+ * Verifies tokens on `clock`: the real one in a hub (src/common/clock.ts), so a credential's
+ * lifetime is real time even while the demo's today jumps a month.
+ */
+export function createAuthenticator(keys: TokenKeys, clock: Clock): Authenticator {
   const verify =
     keys.kind === 'secret'
-      ? (token: string) => jwtVerify(token, keys.secret, { algorithms: ['HS256'], issuer: OWN_ISSUER, audience: OWN_AUDIENCE, clockTolerance: CLOCK_TOLERANCE_SECONDS })
+      ? (token: string) => jwtVerify(token, keys.secret, { algorithms: ['HS256'], issuer: OWN_ISSUER, audience: OWN_AUDIENCE, clockTolerance: CLOCK_TOLERANCE_SECONDS, currentDate: clock() })
       : (() => {
           const jwks = createRemoteJWKSet(new URL(keys.url));
           return (token: string) =>
@@ -44,6 +51,7 @@ export function createAuthenticator(keys: TokenKeys): Authenticator {
               clockTolerance: CLOCK_TOLERANCE_SECONDS,
               issuer: keys.issuer,
               audience: keys.audience,
+              currentDate: clock(),
             });
         })();
   // A token is immutable and carries its expiry, so its verification holds until then: a client
@@ -67,9 +75,10 @@ export function createAuthenticator(keys: TokenKeys): Authenticator {
   }
 
   return {
+    clock,
     async verify(token) {
       const known = verified.get(token);
-      if (known && Date.now() < known.untilMs) return known;
+      if (known && clock().getTime() < known.untilMs) return known;
       const fresh = await verifyOnce(token);
       if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
       verified.set(token, fresh);
@@ -102,8 +111,8 @@ export function parseTtl(value: string): number {
   return seconds;
 }
 
-/** A token the hub accepts when it verifies with `secret`: for the CLI, the demo and tests. */
-export async function signToken(secret: Uint8Array, viewer: Viewer, ttlSeconds: number, now = new Date()): Promise<string> {
+/** A token the hub accepts when it verifies with `secret`, issued at `now`: for the CLI, the demo and tests. */
+export async function signToken(secret: Uint8Array, viewer: Viewer, ttlSeconds: number, now: Date): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
   return new SignJWT({ roles: [...viewer.roles] })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

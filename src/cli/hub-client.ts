@@ -1,9 +1,10 @@
+import { monotonicMs, systemClock } from '../common/clock.js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { execute, validate, type GraphQLFormattedError } from 'graphql';
 import { createAuthenticator, resolveTokenKeys } from '../auth/tokens.js';
-import type { Config } from '../config/config.js';
+import { hubClock, type Config } from '../config/config.js';
 import { auditPersonalReads, createContext, createServices } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import { createErrorFormatter } from '../server/errors.js';
@@ -66,8 +67,8 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
           if (waitSeconds !== undefined) {
             // The hub refuses before doing anything, so asking again when it says is safe: a bulk
             // command goes at the pace of the operator's budget instead of stopping halfway.
-            if (Date.now() >= quietUntil) console.error(`${body.errors![0]!.message}; waiting (a hub with a larger RATE_LIMIT_EXPENSIVE_PER_MINUTE goes faster)`);
-            quietUntil = Math.max(quietUntil, Date.now() + waitSeconds * 1000);
+            if (monotonicMs() >= quietUntil) console.error(`${body.errors![0]!.message}; waiting (a hub with a larger RATE_LIMIT_EXPENSIVE_PER_MINUTE goes faster)`);
+            quietUntil = Math.max(quietUntil, monotonicMs() + waitSeconds * 1000);
             await setTimeout(waitSeconds * 1000);
             continue;
           }
@@ -78,7 +79,7 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
       close: async () => undefined,
     };
   }
-  const { viewer } = await createAuthenticator(resolveTokenKeys(config.auth, config.dataDir))
+  const { viewer } = await createAuthenticator(resolveTokenKeys(config.auth, config.dataDir), systemClock)
     .verify(token)
     .catch((error: Error) => {
       throw new Error(`UNAUTHENTICATED: HUB_TOKEN: ${error.message}`);
@@ -86,11 +87,11 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
   const store = await openStore(config.store);
   let world: DemoWorld | undefined;
   try {
-    world = options.demo && config.demo.enabled ? await openDemoWorld(store, config.demo, { create: false }) : undefined;
+    world = options.demo && config.demo.enabled ? await openDemoWorld(store, config.demo, { create: false, real: systemClock }) : undefined;
     // The per-user budget of expensive operations guards the shared API; in-process the operator
     // runs their own process on the store, so it does not apply (as it does not to the demo's fill).
     const { limits: _apiLimits, ...own } = config;
-    const services = createServices(store, { ...own, ...(world ? { demoWorld: world } : {}) }, process.env);
+    const services = createServices(store, { ...own, ...(world ? { demoWorld: world } : { now: hubClock(config) }) }, process.env);
     await services.jobs.start({ work: options.worker ?? false });
     const schema = buildSchema();
     const format = createErrorFormatter({ exposeInternals: true, logUnexpected: () => undefined, logUnavailable: () => undefined });

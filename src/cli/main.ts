@@ -3,7 +3,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemActor } from '../audit/audit.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import { createAuthenticator, parseTtl, resolveTokenKeys, signToken } from '../auth/tokens.js';
-import { loadConfig } from '../config/config.js';
+import { systemClock } from '../common/clock.js';
+import { hubClock, loadConfig } from '../config/config.js';
 import { createServices, EXPIRY_TASK } from '../graphql/context.js';
 import { SWEEP_TASK } from '../monitoring/service.js';
 import { startHub, type Hub } from '../server/hub.js';
@@ -57,10 +58,10 @@ program
       if (rows[0]?.jit !== 'off') logger.warn({ jit: rows[0]?.jit }, "JIT is on behind the pooler: set the hub's settings on its database role (README, Scaling out)");
     }
     // In the demo the upstreams are the sandboxes, on loopback, serving the generated story as of the demo's clock.
-    const world = config.demo.enabled ? await openDemoWorld(store, config.demo, { create: true }) : undefined;
+    const world = config.demo.enabled ? await openDemoWorld(store, config.demo, { create: true, real: systemClock }) : undefined;
     const services = createServices(
       store,
-      { ...config, jobs: { ...config.jobs, onError: (error) => logger.error({ err: error }, 'job queue error') }, ...(world ? { demoWorld: world } : {}) },
+      { ...config, jobs: { ...config.jobs, onError: (error) => logger.error({ err: error }, 'job queue error') }, ...(world ? { demoWorld: world } : { now: hubClock(config) }) },
       process.env,
     );
     const running: { hub?: Hub } = {};
@@ -100,7 +101,7 @@ program
     }
     const keys = resolveTokenKeys(config.auth, config.dataDir);
     const tokens = config.nodeEnv === 'production' || keys.kind !== 'secret' ? undefined : await demoTokens(keys.secret);
-    running.hub = await startHub({ config, services, authenticator: createAuthenticator(keys), logger, ...(tokens ? { demoTokens: tokens } : {}) });
+    running.hub = await startHub({ config, services, authenticator: createAuthenticator(keys, systemClock), logger, ...(tokens ? { demoTokens: tokens } : {}) });
     const sample = await store.db.selectFrom('enterprise').select('uscc').orderBy('id').limit(1).executeTakeFirst();
     printWelcome(running.hub.url, sample?.uscc, tokens, world !== undefined, config.nodeEnv === 'production');
     if (world) {
@@ -244,7 +245,7 @@ program
     const keys = resolveTokenKeys(config.auth, config.dataDir);
     if (keys.kind !== 'secret') throw new Error('this hub verifies tokens against JWKS_URL: tokens come from that identity provider');
     if (!options.user.trim()) throw new Error('--user must name someone');
-    console.log(await signToken(keys.secret, { user: options.user.trim(), roles: options.role }, parseTtl(options.ttl)));
+    console.log(await signToken(keys.secret, { user: options.user.trim(), roles: options.role }, parseTtl(options.ttl), systemClock()));
   });
 
 program
@@ -263,7 +264,7 @@ async function isEmpty(store: Store): Promise<boolean> {
 /** A token per role for the demo's people, valid for a working day. */
 async function demoTokens(secret: Uint8Array): Promise<Map<Role, string>> {
   const tokens = new Map<Role, string>();
-  for (const role of ROLES) tokens.set(role, await signToken(secret, { user: `demo-${role.toLowerCase().replaceAll('_', '-')}`, roles: [role] }, 8 * 3600));
+  for (const role of ROLES) tokens.set(role, await signToken(secret, { user: `demo-${role.toLowerCase().replaceAll('_', '-')}`, roles: [role] }, 8 * 3600, systemClock()));
   return tokens;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clockFrom, systemClock, type Clock } from '../common/clock.js';
 import { sources } from '../../connectors/index.js';
 import { parseSandboxFaults } from '../../connectors/kit/faults.js';
 import { loadTrustedDocuments, TrustedDocumentsError } from '../server/trusted-documents.js';
@@ -36,6 +37,12 @@ const environmentSchema = z.object({
     .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, 'must be the first day of a month, YYYY-MM-01')
     .default('2026-11-01'),
   DEMO_ENTERPRISES: z.coerce.number().int().min(1).max(50_000).default(200),
+  /**
+   * The hub's today when the process starts, running in real time from there: a hub or CLI
+   * pinned to its data's date (tests and development, never production; no demo then, whose
+   * clock is DEMO_CLOCK). Unset: the machine's clock.
+   */
+  CLOCK_START: optional(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant, e.g. 2026-11-01T08:00:00Z' })),
   /** Whether `serve` runs the demo (its sandboxes, clock and loan book); on by default outside production, never in it. */
   DEMO: optional(z.enum(['true', 'false']).transform((value) => value === 'true')),
   /** Share of requests each demo sandbox answers with a fault, e.g. `tax=0.3,court=0.1`. */
@@ -101,6 +108,8 @@ export type Config = {
   personIdSalt: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   demo: { enabled: boolean; seed: number; enterprises: number; clock: string; sandboxFaults: Record<string, number> };
+  /** CLOCK_START: where the hub's today starts, when not on the machine's clock (src/common/clock.ts). */
+  clockStart: string | undefined;
   /** Where the HS256 secret for development lives: the embedded store's folder. */
   dataDir: string;
   auth: AuthConfig;
@@ -185,6 +194,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (env.NODE_ENV === 'production' && env.DEMO) {
     throw new ConfigError('invalid configuration — DEMO: the demo (sandboxes as upstreams, a clock of its own) never runs in production');
   }
+  if (env.CLOCK_START && env.NODE_ENV === 'production') {
+    throw new ConfigError("invalid configuration — CLOCK_START: production's today is the machine's clock");
+  }
+  if (env.CLOCK_START && env.DEMO) {
+    throw new ConfigError('invalid configuration — CLOCK_START: the demo runs on its own clock (DEMO_CLOCK), not with CLOCK_START');
+  }
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URL) {
     throw new ConfigError('invalid configuration — JWT_SECRET or JWKS_URL: one is required in production');
   }
@@ -197,7 +212,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       : { kind: 'pglite', dataDir: env.DATA_DIR },
     personIdSalt: env.PERSON_ID_SALT ?? developmentSalt,
     logLevel: env.LOG_LEVEL,
-    demo: { enabled: env.DEMO ?? env.NODE_ENV !== 'production', seed: env.DEMO_SEED, enterprises: env.DEMO_ENTERPRISES, clock: env.DEMO_CLOCK, sandboxFaults },
+    // A hub pinned to a date (CLOCK_START) runs no demo unless asked, and then refuses (above).
+    demo: { enabled: env.DEMO ?? (env.NODE_ENV !== 'production' && !env.CLOCK_START), seed: env.DEMO_SEED, enterprises: env.DEMO_ENTERPRISES, clock: env.DEMO_CLOCK, sandboxFaults },
+    clockStart: env.CLOCK_START,
     dataDir: env.DATA_DIR,
     auth: env.JWT_SECRET
       ? { kind: 'secret', secret: env.JWT_SECRET }
@@ -219,4 +236,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     metricsToken: env.METRICS_TOKEN,
     trustedDocuments: { only: env.TRUSTED_DOCUMENTS_ONLY, files: env.TRUSTED_DOCUMENTS_FILES },
   };
+}
+
+/** The hub's today outside the demo: the machine's clock, or CLOCK_START's pinned one. */
+export function hubClock(config: Pick<Config, 'clockStart'>): Clock {
+  return config.clockStart === undefined ? systemClock : clockFrom(config.clockStart);
 }

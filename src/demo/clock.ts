@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { formatMonth, parseMonth } from '../common/calendar.js';
 import { InputError, InvalidStateError } from '../common/errors.js';
@@ -38,19 +39,20 @@ export class DemoClock {
   private constructor(
     private readonly db: Db,
     private row: Row,
+    private readonly real: Clock,
   ) {}
 
   /**
    * The store's demo clock, or undefined when the store has none and `create` is not set; the
    * first time, at the start of the prehistory. A store made for another story is refused.
    */
-  static async open(db: Db, demo: Pick<Config['demo'], 'clock' | 'seed' | 'enterprises'>, { create }: { create: boolean }): Promise<DemoClock | undefined> {
+  static async open(db: Db, demo: Pick<Config['demo'], 'clock' | 'seed' | 'enterprises'>, { create, real }: { create: boolean; real: Clock }): Promise<DemoClock | undefined> {
     const start = parseMonth(demo.clock);
     if (create) {
       const upstreamsAsOf = instantOfMonth(start - DEMO_PREHISTORY_MONTHS);
       await db
         .insertInto('demoClock')
-        .values({ startsOn: demo.clock, seed: demo.seed, enterprises: demo.enterprises, monthsAdvanced: -DEMO_PREHISTORY_MONTHS, todayAnchor: upstreamsAsOf, anchoredAt: new Date() })
+        .values({ startsOn: demo.clock, seed: demo.seed, enterprises: demo.enterprises, monthsAdvanced: -DEMO_PREHISTORY_MONTHS, todayAnchor: upstreamsAsOf, anchoredAt: real() })
         .onConflict((conflict) => conflict.column('id').doNothing())
         .execute();
     }
@@ -64,7 +66,7 @@ export class DemoClock {
         `this store holds the demo of another story (${differ.map((key) => `${key}=${made[key]}, not ${asked[key]}`).join('; ')}): set those, or use a new store (delete DATA_DIR)`,
       );
     }
-    return new DemoClock(db, row);
+    return new DemoClock(db, row, real);
   }
 
   get current(): DemoClockState {
@@ -72,7 +74,7 @@ export class DemoClock {
   }
 
   /** The hub's today. */
-  readonly now = (): Date => todayOf(this.row, Date.now());
+  readonly now: Clock = () => todayOf(this.row, this.real().getTime());
 
   /** Reads the store's clock again (another process may have moved it); true when it moved. */
   async reload(): Promise<boolean> {
@@ -94,7 +96,7 @@ export class DemoClock {
       if (!before.prepared && !preparing) throw new InvalidStateError('the demo is still preparing its loan book; the hub logs "demo ready" when it is done');
       const room = DEMO_STORY_MONTHS - row.monthsAdvanced;
       if (months > room) throw new InvalidStateError(storyEndMessage(before.upstreamsAsOf, before.storyEndsAt), { monthsLeft: room });
-      const realNow = Date.now();
+      const realNow = this.real().getTime();
       const upstreamsAsOf = instantOfMonth(parseMonth(row.startsOn) + row.monthsAdvanced + months);
       // Never back: today moves to the new month's first instant, or stays if it was later.
       const todayAnchor = new Date(Math.max(upstreamsAsOf.getTime(), todayOf(row, realNow).getTime()));
@@ -114,7 +116,7 @@ export class DemoClock {
   /** The preparation is done: from now on anyone with the role may move the clock. */
   async markPrepared(actor: Actor): Promise<void> {
     this.row = await this.db.transaction().execute(async (trx) => {
-      const row = await trx.updateTable('demoClock').set({ preparedAt: new Date() }).returningAll().executeTakeFirstOrThrow();
+      const row = await trx.updateTable('demoClock').set({ preparedAt: this.now() }).returningAll().executeTakeFirstOrThrow();
       await recordAudit(trx, actor, [{ action: 'PREPARE_DEMO', subjectType: 'DemoClock', subjectId: null, after: { upstreamsAsOf: this.current.upstreamsAsOf } }]);
       return row;
     });

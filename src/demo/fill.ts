@@ -1,3 +1,4 @@
+import { monotonicMs } from '../common/clock.js';
 import { sql } from 'kysely';
 import { sources } from '../../connectors/index.js';
 import type { SandboxHandle } from '../../connectors/kit/sandbox.js';
@@ -49,7 +50,7 @@ export async function startDemoUpstreams(portfolio: Portfolio, faults: Record<st
  * under them) and valid until a year after its end. Does nothing for enterprises already in
  * the store.
  */
-export async function registerDemoEnterprises(store: Store, portfolio: Portfolio, now = new Date()): Promise<void> {
+export async function registerDemoEnterprises(store: Store, portfolio: Portfolio, now: Date): Promise<void> {
   const scopes = sources.map((source) => source.connector.manifest.consentScope);
   const grantedAt = new Date(`${portfolio.months[0]!}T00:00:00.000Z`);
   const expiresAt = new Date(Math.max(now.getTime(), Date.parse(portfolio.clockInstant)) + 365 * 86_400_000);
@@ -113,9 +114,9 @@ export async function fillThroughConnectors(
   enterpriseIds: readonly string[],
   options: { concurrency: number; report: (done: number, total: number) => void },
 ): Promise<FillSummary> {
-  const started = Date.now();
+  const started = monotonicMs();
   const summary: FillSummary = { enterprises: enterpriseIds.length, runs: 0, failed: 0, fetched: 0, stored: 0, duplicates: 0, quarantined: 0, seconds: 0 };
-  let lastReport = 0;
+  let lastReport = -Infinity;
   await ingest.syncMany(systemActor('demo fill: data for the demo portfolio'), enterpriseIds, {
     concurrency: options.concurrency,
     onEnterprise: (runs: SyncRunRow[], done: number) => {
@@ -127,12 +128,12 @@ export async function fillThroughConnectors(
         summary.duplicates += run.duplicates;
         summary.quarantined += run.quarantined;
       }
-      if (Date.now() - lastReport > 2000 || done === enterpriseIds.length) {
-        lastReport = Date.now();
+      if (monotonicMs() - lastReport > 2000 || done === enterpriseIds.length) {
+        lastReport = monotonicMs();
         options.report(done, enterpriseIds.length);
       }
     },
   });
-  summary.seconds = (Date.now() - started) / 1000;
+  summary.seconds = (monotonicMs() - started) / 1000;
   return summary;
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js';
 import type { Actor } from '../audit/audit.js';
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/database.js';
@@ -38,10 +39,11 @@ export function demoStory(demo: Config['demo']): Portfolio {
 
 /**
  * The demo over a store: `serve` makes the store the demo's (`create`); other commands join a
- * demo a hub made, and get undefined for a store that is not one.
+ * demo a hub made, and get undefined for a store that is not one. Its today runs on `real` time
+ * from where the store's clock stands.
  */
-export async function openDemoWorld(store: Store, demo: Config['demo'], { create }: { create: boolean }): Promise<DemoWorld | undefined> {
-  const clock = await DemoClock.open(store.db, demo, { create });
+export async function openDemoWorld(store: Store, demo: Config['demo'], options: { create: boolean; real: Clock }): Promise<DemoWorld | undefined> {
+  const clock = await DemoClock.open(store.db, demo, options);
   if (!clock) return undefined;
   const portfolio = demoStory(demo);
   const upstreams = await startDemoUpstreams(portfolio, demo.sandboxFaults, clock.current.upstreamsAsOf);

@@ -995,6 +995,12 @@ export type Query = {
   quarantinedRecords: QuarantinedRecordConnection;
   /** Sync runs, latest first. */
   syncRuns: SyncRunConnection;
+  /**
+   * The hub's today: the instant its risk views, data freshness, consents and monitoring are on,
+   * the demo's in the demo. Screens date their defaults ("the last six months") from it, not from
+   * the browser's clock.
+   */
+  today: Scalars['DateTime']['output'];
   /** The caller, as its token says. */
   viewer: Viewer;
 };
@@ -2146,6 +2152,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
   quarantinedRecords?: Resolver<ResolversTypes['QuarantinedRecordConnection'], ParentType, ContextType, RequireFields<QueryQuarantinedRecordsArgs, 'first'>>;
   syncRuns?: Resolver<ResolversTypes['SyncRunConnection'], ParentType, ContextType, RequireFields<QuerySyncRunsArgs, 'first'>>;
+  today?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 

@@ -1,5 +1,6 @@
 import { AuditLog, systemActor, type Actor } from '../audit/audit.js';
 import type { Viewer } from '../auth/roles.js';
+import type { Clock } from '../common/clock.js';
 import { IngestService } from '../ingest/service.js';
 import { bindFromEnvironment } from '../ingest/connector-config.js';
 import type { BoundConnector } from '../ingest/engine.js';
@@ -39,7 +40,7 @@ export interface HubServices {
   /** The demo's upstreams and clock, when the hub runs the demo. */
   demoWorld: DemoWorld | undefined;
   /** The hub's clock: the real one, or the demo's. */
-  now: () => Date;
+  now: Clock;
   /** Per-user budget of expensive operations. */
   throttle: Throttle;
   /** Whether a request's reads may go to the replica. */
@@ -74,22 +75,24 @@ export interface RequestIdentity {
 }
 
 /**
+ * Where the hub's today comes from: a clock (production's is `systemClock`; tests pin theirs to
+ * their data's date), or the demo, whose clock runs its story.
+ */
+export type HubTime = { now: Clock; demoWorld?: never } | { demoWorld: DemoWorld; now?: never };
+
+/**
  * The services over a store, with every connector registered and bound to its upstream where
  * configured: in `environment`, or (the demo's sandboxes) in `upstreams`, which the
  * environment overrides. None by default: a hub that reads but cannot sync.
  */
 export function createServices(
   store: Store,
-  options: {
+  options: HubTime & {
     personIdSalt: string;
     upstreams?: ReadonlyMap<string, unknown>;
     reliability?: ReliabilityOptions;
     /** Scorecards, rules and products; `config/risk/` by default. */
     riskConfig?: RiskConfig;
-    /** The hub's clock; tests move it to expire applications. */
-    now?: () => Date;
-    /** The demo: its sandboxes are the upstreams, its clock the hub's. */
-    demoWorld?: DemoWorld;
     jobs?: JobQueueOptions;
     monitoring?: MonitoringOptions;
     /** The configured limits; without them no user is rate-limited (tests, benchmarks). */
@@ -105,7 +108,7 @@ export function createServices(
     const binding = fromEnvironment.get(id) ?? (upstream === undefined ? undefined : bindConnector(connector, upstream, options.reliability));
     if (binding) bound.set(id, binding);
   }
-  const now = options.now ?? options.demoWorld?.clock.now ?? (() => new Date());
+  const now = options.demoWorld ? options.demoWorld.clock.now : options.now;
   const ingest = new IngestService(store, connectors, bound, { ...options, now });
   const risk = new RiskService(options.riskConfig ?? loadRiskConfig(), now);
   const jobs = new JobQueue(store, options.jobs);

@@ -29,7 +29,7 @@ const resolvers: Resolvers[] = [
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
     JSON: JsonScalar,
-    Query: { ping: () => true, viewer: (_, __, { viewer }) => ({ user: viewer.user, roles: [...viewer.roles] }) },
+    Query: { ping: () => true, viewer: (_, __, { viewer }) => ({ user: viewer.user, roles: [...viewer.roles] }), today: (_, __, { now }) => now() },
   },
   enterpriseResolvers,
   ingestResolvers,

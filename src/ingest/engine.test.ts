@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { GraphBuilder } from '../../test/support/fixtures.js';
+import { testClock } from '../../test/support/clock.js';
 import { openTestStore, type TestStore } from '../../test/support/store.js';
 import { IngestEngine, type BoundConnector } from './engine.js';
 import type { Checkpoint, Connector, Page } from './sdk.js';
@@ -11,6 +12,9 @@ import { createTransport } from './transport.js';
  * first, versioned idempotent upserts, quarantine, counts that reconcile, and resumption
  * from the last committed page. (The sandboxed connectors run the same engine over HTTP.)
  */
+/** The hub's today: the fixtures' date. */
+const now = testClock();
+
 type Grade = { id?: unknown; year?: unknown; grade?: unknown; explode?: boolean };
 
 function ratingSource(pages: Grade[][], failAfterPage?: number, gate?: () => Promise<void>) {
@@ -80,7 +84,7 @@ beforeEach(async () => {
 const grant = () =>
   testStore.store.db
     .insertInto('consent')
-    .values({ enterpriseId, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', expiresAt: new Date(Date.now() + 60_000) })
+    .values({ enterpriseId, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', grantedAt: now(), expiresAt: new Date(now().getTime() + 60_000) })
     .execute();
 /** The test's enterprise and more, up to `count`, each with a consent to its tax data. */
 async function withConsents(count: number): Promise<string[]> {
@@ -89,7 +93,7 @@ async function withConsents(count: number): Promise<string[]> {
   for (let n = 2; n <= count; n++) enterprises.push((await builder.enterprise(n)).id);
   await testStore.store.db
     .insertInto('consent')
-    .values(enterprises.map((id) => ({ enterpriseId: id, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', expiresAt: new Date(Date.now() + 60_000) })))
+    .values(enterprises.map((id) => ({ enterpriseId: id, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', grantedAt: now(), expiresAt: new Date(now().getTime() + 60_000) })))
     .execute();
   return enterprises;
 }
@@ -102,10 +106,10 @@ describe('the ingest engine', () => {
   it('refuses without a consent covering the scope, and never reads', async () => {
     await testStore.store.db
       .insertInto('consent')
-      .values({ enterpriseId, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', expiresAt: new Date(Date.now() + 60_000), revokedAt: new Date() })
+      .values({ enterpriseId, scopes: ['tax'], purpose: 'p', evidenceRef: 'e', grantedBy: 't', grantedAt: now(), expiresAt: new Date(now().getTime() + 60_000), revokedAt: now() })
       .execute();
     const { bound, seen } = ratingSource([[{ id: 'r1', year: 2025, grade: 'A' }]]);
-    const run = await new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' }).syncEnterprise(enterpriseId, bound);
+    const run = await new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001', now }).syncEnterprise(enterpriseId, bound);
     expect(run).toMatchObject({ status: 'REFUSED', fetched: 0, error: expect.stringContaining("scope 'tax'") });
     expect(seen).toEqual([]);
     expect(await ratings()).toEqual([]);
@@ -113,7 +117,7 @@ describe('the ingest engine', () => {
 
   it('stores, then counts an identical re-run as duplicates, and versions a change', async () => {
     await grant();
-    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' });
+    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001', now });
     const first = await engine.syncEnterprise(enterpriseId, ratingSource([[{ id: 'r1', year: 2024, grade: 'A' }], [{ id: 'r2', year: 2025, grade: 'B' }]]).bound);
     expect(first).toMatchObject({ status: 'SUCCEEDED', fetched: 2, stored: 2, duplicates: 0, quarantined: 0 });
 
@@ -135,7 +139,7 @@ describe('the ingest engine', () => {
 
   it('quarantines what does not validate, or breaks the normalizer, with reasons and the payload', async () => {
     await grant();
-    const run = await new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' }).syncEnterprise(
+    const run = await new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001', now }).syncEnterprise(
       enterpriseId,
       ratingSource([[{ id: 'r1', year: 2025, grade: 'A' }, { id: 'r2', year: '2025', grade: 'Z' }, { explode: true }, null as unknown as Grade]]).bound,
     );
@@ -154,7 +158,7 @@ describe('the ingest engine', () => {
 
   it('writes runs under way at once as if one after another, even when they write the same fact', async () => {
     const enterprises = await withConsents(5);
-    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' });
+    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001', now });
     // Five enterprises' upstream answers name one fact (as two parties' court records name one case), each in another version.
     const grades = ['A', 'B', 'M', 'C', 'D'];
     // All five read at once, so their batches wait for the writer together.
@@ -169,7 +173,7 @@ describe('the ingest engine', () => {
 
   it('fails only the run whose batch the store refuses, not the runs written with it', async () => {
     const enterprises = await withConsents(5);
-    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' });
+    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001', now });
     // A year the normalizer accepts and the store's integer column cannot hold.
     const years = [2025, 2025, 3_000_000_000, 2025, 2025];
     const gate = barrier(enterprises.length);
@@ -182,7 +186,7 @@ describe('the ingest engine', () => {
   it('keeps the pages committed before a failure and resumes after them', async () => {
     await grant();
     const pages = [[{ id: 'r1', year: 2023, grade: 'A' }], [{ id: 'r2', year: 2024, grade: 'B' }], [{ id: 'r3', year: 2025, grade: 'M' }]];
-    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001' });
+    const engine = new IngestEngine(testStore.store, { personIdSalt: 'engine-test-salt-0001', now });
     const failed = await engine.syncEnterprise(enterpriseId, ratingSource(pages, 0).bound);
     expect(failed).toMatchObject({ status: 'FAILED', error: 'upstream went away', fetched: 1, stored: 1 });
     expect(failed.finishedAt).toBeInstanceOf(Date);

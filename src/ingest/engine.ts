@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js';
 import { sql } from 'kysely';
 import { metrics } from '../common/metrics.js';
 import { NotFoundError } from '../common/errors.js';
@@ -23,7 +24,8 @@ export interface BoundConnector {
 export interface EngineOptions {
   /** Salt of the HMAC that identifies persons (PERSON_ID_SALT). */
   personIdSalt: string;
-  now?: () => Date;
+  /** The hub's today: what runs and facts are dated on. */
+  now: Clock;
 }
 
 /** Raw records committed together (see syncEnterprise); a batch is all pages read until it is reached. */
@@ -74,14 +76,14 @@ interface Written {
  * checkpoint, so a run of a few dozen records does not pay a dozen statements of its own.
  */
 export class IngestEngine {
-  private readonly now: () => Date;
+  private readonly now: Clock;
   private readonly writer: GroupCommit<Batch, Written>;
 
   constructor(
     private readonly store: Store,
     private readonly options: EngineOptions,
   ) {
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now;
     this.writer = new GroupCommit((batches) => this.write(batches), takeGroup);
   }
 
@@ -231,8 +233,8 @@ export class IngestEngine {
       .sort((a, b) => compare(`${a.run.source} ${a.run.enterpriseId}`, `${b.run.source} ${b.run.enterpriseId}`));
     const ended = await sql<SyncRunRow>`
       WITH checkpoint AS (
-        INSERT INTO sync_checkpoint (source, enterprise_id, state, sync_run_id)
-        SELECT * FROM unnest(${checkpoints.map((batch) => batch.run.source)}::text[], ${checkpoints.map((batch) => batch.run.enterpriseId)}::bigint[],
+        INSERT INTO sync_checkpoint (source, enterprise_id, state, sync_run_id, updated_at)
+        SELECT *, ${at}::timestamptz FROM unnest(${checkpoints.map((batch) => batch.run.source)}::text[], ${checkpoints.map((batch) => batch.run.enterpriseId)}::bigint[],
           ${checkpoints.map((batch) => JSON.stringify(batch.checkpoint))}::jsonb[], ${checkpoints.map((batch) => batch.run.syncRunId)}::bigint[])
         ON CONFLICT (source, enterprise_id) DO UPDATE SET state = excluded.state, sync_run_id = excluded.sync_run_id, updated_at = ${at}),
       progress AS (
@@ -257,11 +259,11 @@ export class IngestEngine {
    */
   private async storeRecords(tx: Db, batches: Batch[]): Promise<Counts[]> {
     const observedAt = this.now();
-    const payloads = new Map<string, { source: string; payloadHash: string; payload: string; firstSyncRunId: string }>();
+    const payloads = new Map<string, { source: string; payloadHash: string; payload: string; firstSyncRunId: string; receivedAt: Date }>();
     for (const { run, kept } of batches) {
       for (const { hash, json } of kept) {
         const key = `${run.source} ${hash}`;
-        if (!payloads.has(key)) payloads.set(key, { source: run.source, payloadHash: hash, payload: json, firstSyncRunId: run.syncRunId });
+        if (!payloads.has(key)) payloads.set(key, { source: run.source, payloadHash: hash, payload: json, firstSyncRunId: run.syncRunId, receivedAt: observedAt });
       }
     }
     // In (source, hash) order, as every writer does: concurrent transactions then lock conflicting rows in one order and cannot deadlock.
@@ -348,6 +350,7 @@ export class IngestEngine {
           payloadHash: kept[index]!.hash,
           payload: kept[index]!.json,
           errors: JSON.stringify(errors),
+          quarantinedAt: observedAt,
         });
       }
       return count;

@@ -1,3 +1,4 @@
+import { monotonicMs } from '../common/clock.js';
 import type { Transport } from './transport.js';
 import { UpstreamError } from './transport.js';
 
@@ -8,9 +9,8 @@ import { UpstreamError } from './transport.js';
  */
 export function clientCredentials(
   transport: Transport,
-  options: { tokenPath: string; clientId: string; clientSecret: string; now?: () => number },
+  options: { tokenPath: string; clientId: string; clientSecret: string },
 ) {
-  const now = options.now ?? Date.now;
   let token: { value: string; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
@@ -33,13 +33,13 @@ export function clientCredentials(
     }
     const lifetimeSeconds = typeof body.expires_in === 'number' ? body.expires_in : 300;
     // Renew a little early, so a token never expires between check and use.
-    token = { value: body.access_token, expiresAt: now() + Math.max(1, lifetimeSeconds - 30) * 1000 };
+    token = { value: body.access_token, expiresAt: monotonicMs() + Math.max(1, lifetimeSeconds - 30) * 1000 };
     return token.value;
   };
 
   return {
     async authorization(signal?: AbortSignal): Promise<string> {
-      if (token && token.expiresAt > now()) return `Bearer ${token.value}`;
+      if (token && token.expiresAt > monotonicMs()) return `Bearer ${token.value}`;
       pending ??= fetchToken(signal).finally(() => (pending = undefined));
       return `Bearer ${await pending}`;
     },

@@ -139,3 +139,6 @@ export interface Connector<Config extends { baseUrl: string }, Client> {
 /** A connector whose configuration and client types the caller does not need to know. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyConnector = Connector<any, any>;
+
+/** Time for connectors and their sandboxes: one clock for the whole hub (src/common/clock.ts). */
+export { monotonicMs, systemClock, type Clock } from '../common/clock.js';

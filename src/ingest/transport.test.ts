@@ -1,3 +1,4 @@
+import { monotonicMs } from '../common/clock.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTransport, parseRetryAfter, UpstreamError, type TransportOptions } from './transport.js';
@@ -62,9 +63,21 @@ describe('the transport', () => {
   it('waits at least as long as Retry-After says', async () => {
     const upstream = await scriptedUpstream([json({}, 503, { 'retry-after': '1' }), json({ ok: true })]);
     const transport = createTransport(options(upstream.url));
-    const started = Date.now();
+    const started = monotonicMs();
     await transport.request({ method: 'GET', path: '/x' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(monotonicMs() - started).toBeGreaterThanOrEqual(950);
+    await upstream.close();
+  });
+
+  it("reads a Retry-After date against the upstream's own clock, whatever ours says", async () => {
+    // The upstream's clock is years from ours: a date a second after its Date header is a second's wait.
+    const headers = { date: 'Tue, 01 Jan 2030 00:00:00 GMT', 'retry-after': 'Tue, 01 Jan 2030 00:00:01 GMT' };
+    const upstream = await scriptedUpstream([json({}, 503, headers), json({ ok: true })]);
+    const transport = createTransport(options(upstream.url));
+    const started = monotonicMs();
+    await transport.request({ method: 'GET', path: '/x' });
+    expect(monotonicMs() - started).toBeGreaterThanOrEqual(950);
+    expect(monotonicMs() - started).toBeLessThan(4000);
     await upstream.close();
   });
 

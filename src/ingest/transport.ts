@@ -1,3 +1,4 @@
+import { monotonicMs, systemClock } from '../common/clock.js';
 import { metrics } from '../common/metrics.js';
 import type { AxiosError} from 'axios';
 import axios, { type AxiosInstance } from 'axios';
@@ -102,7 +103,12 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
   }
 }
 
-export function parseRetryAfter(header: string | undefined, now = Date.now()): number | undefined {
+/**
+ * How long a Retry-After header asks to wait: seconds, or an HTTP-date, which is read against
+ * the response's own Date (`now`), so a difference between the upstream's clock and ours does
+ * not lengthen or cut the wait.
+ */
+export function parseRetryAfter(header: string | undefined, now: number): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
@@ -142,7 +148,7 @@ export function createTransport(options: TransportOptions): Transport {
   let nextSlot = 0;
   /** Spaces request starts at the upstream's allowed rate. */
   const paced = async () => {
-    const now = Date.now();
+    const now = monotonicMs();
     const slot = Math.max(now, nextSlot);
     nextSlot = slot + spacing;
     if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
@@ -181,7 +187,8 @@ export function createTransport(options: TransportOptions): Transport {
     const summary = String(response.data ?? '').slice(0, 200);
     if (response.status === 429 || response.status >= 500) {
       count('server_error');
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'] as string | undefined);
+      const answeredAt = Date.parse(String(response.headers.date ?? ''));
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'] as string | undefined, Number.isNaN(answeredAt) ? systemClock().getTime() : answeredAt);
       throw new UpstreamError(`${request.method} ${request.path}: upstream answered ${response.status}`, {
         ...where,
         status: response.status,

@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js';
 import { sql } from 'kysely';
 import { recordAudit, type Actor, type AuditEntry } from '../audit/audit.js';
 import { ForbiddenError, InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
@@ -33,7 +34,7 @@ const NEEDS: Record<LimitActionKind, LoanRow['status'][]> = { FREEZE: ['ACTIVE']
 export class LimitActions {
   constructor(
     private readonly db: Db,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   async propose(actor: Actor, proposal: Proposal): Promise<LimitActionRow> {

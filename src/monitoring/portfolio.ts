@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js';
 import { sql } from 'kysely';
 import { GRADES, type Grade } from '../risk/config.js';
 import type { RiskService } from '../risk/service.js';
@@ -49,7 +50,7 @@ export class PortfolioService {
   constructor(
     private readonly db: Db,
     private readonly risk: RiskService,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   async snapshot(): Promise<PortfolioModel> {

@@ -1,3 +1,4 @@
+import { monotonicMs, type Clock } from '../common/clock.js';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql, type SelectQueryBuilder } from 'kysely';
@@ -115,7 +116,7 @@ export class MonitoringService {
     private readonly risk: RiskService,
     private readonly jobs: JobQueue,
     private readonly config: SignalConfig,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
     options: MonitoringOptions = {},
   ) {
     this.db = store.db;
@@ -130,14 +131,14 @@ export class MonitoringService {
   /** Sends a sweep over the whole book and waits until every batch of it is done. */
   async refresh(actor: Actor, timeoutMs = 30 * 60_000): Promise<RefreshSummary> {
     const id = await this.jobs.send(SWEEP_TASK, { actor });
-    const deadline = Date.now() + timeoutMs;
+    const deadline = monotonicMs() + timeoutMs;
     for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
       const summary = await this.sweep(id);
       if (summary?.finishedAt) return summary as RefreshSummary;
       const state = await this.jobs.state(SWEEP_TASK, id);
       if (state === 'failed' || state === 'cancelled') throw new Error(`monitoring sweep ${id} ${state}`);
       if (await this.jobs.failed([BATCH_TASK, RELATED_TASK], 'sweepId', id)) throw new Error(`monitoring sweep ${id}: a part of it failed after every retry; the job queue's tables say why`);
-      if (Date.now() > deadline) throw new Error(`monitoring sweep ${id} is still running after ${timeoutMs / 1000} s; no worker may be taking jobs`);
+      if (monotonicMs() > deadline) throw new Error(`monitoring sweep ${id} is still running after ${timeoutMs / 1000} s; no worker may be taking jobs`);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }

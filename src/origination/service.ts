@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js';
 import { sql, type Transaction } from 'kysely';
 import { recordAudit, type Actor, type AuditEntry } from '../audit/audit.js';
 import { APPROVER_ROLES, hasAnyRole } from '../auth/roles.js';
@@ -52,7 +53,7 @@ export class OriginationService {
     private readonly db: Db,
     private readonly ingest: IngestService,
     private readonly risk: RiskService,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   async create(actor: Actor, input: CreateApplication): Promise<ApplicationRow> {

@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js';
 import { InputError } from '../common/errors.js';
 import type { Db } from '../store/database.js';
 import type { ProfileAsOf } from '../store/profiles-as-of.js';
@@ -13,7 +14,7 @@ export const MAX_FEATURE_VECTOR_IDS = 1000;
 export class RiskService {
   constructor(
     readonly config: RiskConfig,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock,
   ) {}
 
   get products(): readonly Product[] {

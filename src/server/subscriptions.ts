@@ -74,7 +74,7 @@ export function serveSubscriptions(options: {
         try {
           const { viewer, untilMs } = await authenticator.verify(match[1]!);
           ctx.extra.viewer = viewer;
-          const expiry = setTimeout(() => refuse(ctx.extra.socket, 'the token has expired'), Math.min(Math.max(0, untilMs - Date.now()), 2 ** 31 - 1));
+          const expiry = setTimeout(() => refuse(ctx.extra.socket, 'the token has expired'), Math.min(Math.max(0, untilMs - authenticator.clock().getTime()), 2 ** 31 - 1));
           sockets.add(ctx.extra);
           ctx.extra.socket.once('close', () => {
             clearTimeout(expiry);

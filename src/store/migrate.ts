@@ -12,6 +12,7 @@ import * as demoClock from './migrations/0010-demo-clock.js';
 import * as writePosition from './migrations/0011-write-position.js';
 import * as rateLimit from './migrations/0012-rate-limit.js';
 import * as rawPayloadText from './migrations/0013-raw-payload-text.js';
+import * as timesFromTheClock from './migrations/0014-times-from-the-clock.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011-write-position': writePosition,
   '0012-rate-limit': rateLimit,
   '0013-raw-payload-text': rawPayloadText,
+  '0014-times-from-the-clock': timesFromTheClock,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { monotonicMs } from '../common/clock.js';
 import { metrics } from '../common/metrics.js';
 import type { Db, Store } from './database.js';
 
@@ -12,8 +13,12 @@ const UNAVAILABLE_BACKOFF_MS = 5_000;
 interface ReplicaPosition {
   /** The last write-ahead-log position the replica has replayed. */
   replayed: bigint;
-  /** When the primary committed the last transaction the replica replayed; null before the first. */
-  replayedCommitAt: Date | null;
+  /**
+   * How long ago, on the replica's own clock, the primary committed the last transaction the
+   * replica replayed, when it was probed; null before the first.
+   */
+  replayLagMs: number | null;
+  /** When it was probed (monotonicMs). */
   probedAt: number;
 }
 
@@ -58,8 +63,10 @@ export class ReadRouting {
   /** After a user's mutation: their later reads see everything the primary had committed by now. */
   async recordWrite(user: string): Promise<void> {
     if (this.store.replica === undefined) return;
+    // The primary's own time of the position: bookkeeping, no date anyone decides on.
+    // eslint-disable-next-line no-restricted-syntax
     await sql`
-      INSERT INTO write_position (subject, lsn, recorded_at) VALUES (${user}, pg_current_wal_lsn(), now())
+      INSERT INTO write_position (recorded_at, lsn, subject) VALUES (now(), pg_current_wal_lsn(), ${user})
       ON CONFLICT (subject) DO UPDATE SET lsn = greatest(write_position.lsn, excluded.lsn), recorded_at = excluded.recorded_at`.execute(this.store.db);
   }
 
@@ -76,28 +83,32 @@ export class ReadRouting {
     if (position && mine !== null && position.replayed < lsn(mine)) position = await this.#replicaPosition(true);
     if (!position) return 'replica_unavailable';
     if (mine !== null && position.replayed < lsn(mine)) return 'own_write';
-    const behind = position.replayed < lsn(current) && (position.replayedCommitAt === null || Date.now() - position.replayedCommitAt.getTime() > MAX_REPLICA_LAG_SECONDS * 1000);
+    const lagMs = position.replayLagMs === null ? null : position.replayLagMs + monotonicMs() - position.probedAt;
+    const behind = position.replayed < lsn(current) && (lagMs === null || lagMs > MAX_REPLICA_LAG_SECONDS * 1000);
     return behind ? 'replica_lagging' : null;
   }
 
   #markUnavailable(): void {
-    this.#unavailableUntil = Date.now() + UNAVAILABLE_BACKOFF_MS;
+    this.#unavailableUntil = monotonicMs() + UNAVAILABLE_BACKOFF_MS;
     this.#position = undefined;
   }
 
   /** The replica's position, at most PROBE_TTL_MS old unless `fresh`; undefined while it cannot be reached. */
   async #replicaPosition(fresh: boolean): Promise<ReplicaPosition | undefined> {
-    const now = Date.now();
+    const now = monotonicMs();
     if (now < this.#unavailableUntil) return undefined;
     if (!fresh && this.#position && now - this.#position.probedAt < PROBE_TTL_MS) return this.#position;
     this.#probe ??= (async () => {
       try {
-        const { rows } = await sql<{ replayed: string | null; replayedCommitAt: Date | null }>`
-          SELECT pg_last_wal_replay_lsn()::text AS replayed, pg_last_xact_replay_timestamp() AS replayed_commit_at`.execute(this.store.replica!);
-        const { replayed, replayedCommitAt } = rows[0]!;
+        // The lag on the replica's own clock, as PostgreSQL's documentation measures it: no
+        // difference between this process's clock and the servers' enters it.
+        // eslint-disable-next-line no-restricted-syntax
+        const { rows } = await sql<{ replayed: string | null; replayLagMs: number | null }>`
+          SELECT pg_last_wal_replay_lsn()::text AS replayed, (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS replay_lag_ms`.execute(this.store.replica!);
+        const { replayed, replayLagMs } = rows[0]!;
         // Null: the server is not in recovery, i.e. not a replica (a misconfiguration, or promoted).
         if (replayed === null) throw new Error('DATABASE_READ_URL is not a replica in recovery');
-        this.#position = { replayed: lsn(replayed), replayedCommitAt, probedAt: Date.now() };
+        this.#position = { replayed: lsn(replayed), replayLagMs, probedAt: monotonicMs() };
         return this.#position;
       } catch {
         this.#markUnavailable();

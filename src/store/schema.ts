@@ -28,7 +28,7 @@ export interface SyncRunTable {
   source: string;
   enterpriseId: string | null;
   status: SyncRunStatus;
-  startedAt: Generated<Date>;
+  startedAt: Date;
   finishedAt: Timestamp | null;
   fetched: Generated<number>;
   stored: Generated<number>;
@@ -211,7 +211,7 @@ export interface ConsentTable {
   purpose: string;
   evidenceRef: string;
   grantedBy: string;
-  grantedAt: Generated<Date>;
+  grantedAt: Date;
   expiresAt: Timestamp;
   revokedAt: Timestamp | null;
   revokedBy: string | null;
@@ -223,7 +223,7 @@ export interface RawPayloadTable {
   payloadHash: string;
   payload: unknown;
   firstSyncRunId: string | null;
-  receivedAt: Generated<Date>;
+  receivedAt: Date;
 }
 
 export interface QuarantinedRecordTable {
@@ -236,7 +236,7 @@ export interface QuarantinedRecordTable {
   payload: unknown;
   rawText: string | null;
   errors: unknown;
-  quarantinedAt: Generated<Date>;
+  quarantinedAt: Date;
 }
 
 export interface SyncCheckpointTable {
@@ -244,14 +244,14 @@ export interface SyncCheckpointTable {
   enterpriseId: string;
   state: unknown;
   syncRunId: string;
-  updatedAt: Generated<Date>;
+  updatedAt: Date;
 }
 
 export type ApplicationState = 'DRAFT' | 'AWAITING_CONSENT' | 'COLLECTING' | 'ASSESSED' | 'IN_REVIEW' | 'APPROVED' | 'DECLINED' | 'WITHDRAWN' | 'EXPIRED';
 
 export interface AuditEventTable {
   id: Id;
-  at: Generated<Date>;
+  at: Date;
   actor: string;
   roles: string[];
   action: string;
@@ -274,12 +274,12 @@ export interface ApplicationTable {
   autoApproveMaxFen: Fen;
   seniorApprovalFen: Fen;
   createdBy: string;
-  createdAt: Generated<Date>;
+  createdAt: Date;
   submittedBy: string | null;
   submittedAt: Timestamp | null;
   assignee: string | null;
   expiresAt: Timestamp;
-  updatedAt: Generated<Date>;
+  updatedAt: Date;
   version: Generated<number>;
   recommendedDecision: 'APPROVE' | 'REVIEW' | 'DECLINE' | null;
   recommendedLimitFen: Fen | null;
@@ -294,7 +294,7 @@ export interface ApplicationTable {
 
 export interface ApplicationAssessmentTable {
   applicationId: string;
-  assessedAt: Generated<Date>;
+  assessedAt: Date;
   modelId: string;
   modelVersion: string;
   score: number;

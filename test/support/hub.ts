@@ -1,10 +1,12 @@
 import type { Role, Viewer } from '../../src/auth/roles.js';
 import { createAuthenticator, signToken } from '../../src/auth/tokens.js';
+import { systemClock, type Clock } from '../../src/common/clock.js';
 import { createServices, type HubServices } from '../../src/graphql/context.js';
 import type { Hub } from '../../src/server/hub.js';
 import { startHub } from '../../src/server/hub.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { Store } from '../../src/store/database.js';
+import { testClock } from './clock.js';
 
 /** The salt test hubs hash person ID numbers with. */
 export const TEST_PERSON_ID_SALT = 'test-hub-person-salt-0001';
@@ -30,6 +32,8 @@ export interface GraphQLClient {
 /** A real hub on a loopback port, and a client that posts GraphQL to it as a frontend does. */
 export interface TestHub extends GraphQLClient {
   hub: Hub;
+  /** The hub's today (its services' clock): what a test dates the facts it writes by. */
+  now: Clock;
   /** A client acting as this user with these roles (a token signed for them). */
   as(user: string, ...roles: Role[]): GraphQLClient;
   /** A client sending this exact Authorization header value, or none. */
@@ -38,18 +42,22 @@ export interface TestHub extends GraphQLClient {
   stop(): Promise<void>;
 }
 
-export const testToken = (viewer: Viewer, ttlSeconds = 3600, now?: Date) => signToken(TEST_JWT_SECRET, viewer, ttlSeconds, now);
+/** A token issued now in real time (the clock tokens are on, src/auth/tokens.ts), or at `now`. */
+export const testToken = (viewer: Viewer, ttlSeconds = 3600, now: Date = systemClock()) => signToken(TEST_JWT_SECRET, viewer, ttlSeconds, now);
+
+/** The authenticator of test hubs. */
+export const testAuthenticator = () => createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }, systemClock);
 
 export async function startTestHub(
   store: Store,
   nodeEnv: 'test' | 'production' | 'development' = 'test',
-  services: HubServices = createServices(store, { personIdSalt: TEST_PERSON_ID_SALT }),
+  services: HubServices = createServices(store, { personIdSalt: TEST_PERSON_ID_SALT, now: testClock() }),
 ): Promise<TestHub> {
   await services.jobs.start({ work: true });
   const hub = await startHub({
     config: { nodeEnv, port: 0, host: '127.0.0.1' },
     services,
-    authenticator: createAuthenticator({ kind: 'secret', secret: TEST_JWT_SECRET }),
+    authenticator: testAuthenticator(),
     logger: createLogger({ logLevel: 'silent' }),
   });
   const post = async (body: string, headers: Record<string, string> = {}) => {
@@ -83,6 +91,7 @@ export async function startTestHub(
   const standard = client(bearer(TEST_VIEWER));
   return {
     hub,
+    now: services.now,
     post: async (body, headers = {}) => post(body, { authorization: await bearer(TEST_VIEWER)(), ...headers }),
     query: standard.query,
     as: (user, ...roles) => client(bearer({ user, roles })),

@@ -1,11 +1,14 @@
 import type { Db } from '../../src/store/database.js';
 
-/** A loan book as origination leaves it: for each enterprise an approved application and an ACTIVE line, by default 500,000.00 drawn of 500,000.00. */
-export async function bookLoans(db: Db, enterpriseIds: readonly string[], { amountFen = 50_000_000n, limitFen = amountFen }: { amountFen?: bigint; limitFen?: bigint } = {}): Promise<void> {
+/**
+ * A loan book as origination leaves it: for each enterprise an approved application made at
+ * `now` (the test's clock) and an ACTIVE line, by default 500,000.00 drawn of 500,000.00.
+ */
+export async function bookLoans(db: Db, enterpriseIds: readonly string[], { amountFen = 50_000_000n, limitFen = amountFen, now }: { amountFen?: bigint; limitFen?: bigint; now: Date }): Promise<void> {
   for (const enterpriseId of enterpriseIds) {
     const application = await db
       .insertInto('application')
-      .values({ enterpriseId, product: 'invoice-loan', amountFen, termMonths: 12, autoApproveMaxFen: 20_000_000n, seniorApprovalFen: 80_000_000n, createdBy: 'seed', expiresAt: new Date(Date.now() + 86_400_000) })
+      .values({ enterpriseId, product: 'invoice-loan', amountFen, termMonths: 12, autoApproveMaxFen: 20_000_000n, seniorApprovalFen: 80_000_000n, createdBy: 'seed', createdAt: now, updatedAt: now, expiresAt: new Date(now.getTime() + 86_400_000) })
       .returning('id')
       .executeTakeFirstOrThrow();
     await db

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ConsoleToday {\n    today\n  }\n": typeof types.ConsoleTodayDocument,
     "\n  query ConsoleSearch($name: String, $first: Int!, $after: String) {\n    enterprises(filter: { name: $name }, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id uscc name status regionCode industryCode establishedOn } }\n    }\n  }\n": typeof types.ConsoleSearchDocument,
     "\n  query ConsoleProfile($uscc: String!, $from: Date!) {\n    enterprise(uscc: $uscc) {\n      id uscc name legalForm industryCode regionCode status establishedOn\n      registeredCapital { amount currency }\n      legalRepresentative { name maskedIdNumber }\n      shareholders { shareRatio since subscribedCapital { amount currency } holder { __typename ... on Person { name } ... on Enterprise { uscc name } } }\n      invoiceMonthly(from: $from) { month sales { count netAmount { amount } } }\n      taxFilings(from: $from) { taxType periodStart periodEnd declaredRevenue { amount } taxPaid { amount } late }\n      utilityBills(from: $from) { utility period consumption unit daysOverdue }\n      courtCases { caseNumber court caseKind cause partyRole amount { amount currency } filedOn status }\n      enforcements { caseNumber court amount { amount currency } outstanding { amount currency } filedOn status dishonestDebtor }\n      dataFreshness { source lastObservedAt }\n    }\n  }\n": typeof types.ConsoleProfileDocument,
     "\n  query ConsoleRiskView($uscc: String!, $asOf: DateTime) {\n    enterprise(uscc: $uscc) {\n      id\n      riskView(asOf: $asOf) {\n        asOf score grade probabilityOfDefault decision pricingRateBps\n        product { id name { zhCN en } }\n        recommendedLimit { amount currency }\n        reasonCodes { code text { zhCN en } }\n        ruleHits { code kind severity text { zhCN en } }\n        features { name value }\n      }\n    }\n  }\n": typeof types.ConsoleRiskViewDocument,
@@ -35,6 +36,7 @@ type Documents = {
     "\n  fragment Slice on PortfolioSlice { key loans enterprises exposure { amount } }\n": typeof types.SliceFragmentDoc,
 };
 const documents: Documents = {
+    "\n  query ConsoleToday {\n    today\n  }\n": types.ConsoleTodayDocument,
     "\n  query ConsoleSearch($name: String, $first: Int!, $after: String) {\n    enterprises(filter: { name: $name }, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { id uscc name status regionCode industryCode establishedOn } }\n    }\n  }\n": types.ConsoleSearchDocument,
     "\n  query ConsoleProfile($uscc: String!, $from: Date!) {\n    enterprise(uscc: $uscc) {\n      id uscc name legalForm industryCode regionCode status establishedOn\n      registeredCapital { amount currency }\n      legalRepresentative { name maskedIdNumber }\n      shareholders { shareRatio since subscribedCapital { amount currency } holder { __typename ... on Person { name } ... on Enterprise { uscc name } } }\n      invoiceMonthly(from: $from) { month sales { count netAmount { amount } } }\n      taxFilings(from: $from) { taxType periodStart periodEnd declaredRevenue { amount } taxPaid { amount } late }\n      utilityBills(from: $from) { utility period consumption unit daysOverdue }\n      courtCases { caseNumber court caseKind cause partyRole amount { amount currency } filedOn status }\n      enforcements { caseNumber court amount { amount currency } outstanding { amount currency } filedOn status dishonestDebtor }\n      dataFreshness { source lastObservedAt }\n    }\n  }\n": types.ConsoleProfileDocument,
     "\n  query ConsoleRiskView($uscc: String!, $asOf: DateTime) {\n    enterprise(uscc: $uscc) {\n      id\n      riskView(asOf: $asOf) {\n        asOf score grade probabilityOfDefault decision pricingRateBps\n        product { id name { zhCN en } }\n        recommendedLimit { amount currency }\n        reasonCodes { code text { zhCN en } }\n        ruleHits { code kind severity text { zhCN en } }\n        features { name value }\n      }\n    }\n  }\n": types.ConsoleRiskViewDocument,
@@ -70,6 +72,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleToday {\n    today\n  }\n"): (typeof documents)["\n  query ConsoleToday {\n    today\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

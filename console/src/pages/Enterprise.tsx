@@ -3,7 +3,7 @@ import { Alert, Badge, Card, Grid, Group, Loader, ScrollArea, SimpleGrid, Stack,
 import { useState } from 'react';
 import type { ConsoleProfileQuery, ConsoleRiskViewQuery } from '../generated/graphql';
 import { useT } from '../i18n';
-import { ENTERPRISE_PROFILE, RISK_VIEW } from '../operations';
+import { ENTERPRISE_PROFILE, RISK_VIEW, TODAY } from '../operations';
 import { Refusal } from '../Refusal';
 import { yuan } from '../format';
 import { useQuery } from '../useQuery';
@@ -12,9 +12,9 @@ import { RelatedSection } from './Related';
 type Profile = NonNullable<ConsoleProfileQuery['enterprise']>;
 type RiskView = NonNullable<ConsoleRiskViewQuery['enterprise']>['riskView'];
 
-/** Two years back from the first of this month: the window of the monthly charts. */
-function windowStart(): string {
-  const now = new Date();
+/** Two years back from the first of the hub's month: the window of the monthly charts. */
+function windowStart(today: string): string {
+  const now = new Date(today);
   return new Date(Date.UTC(now.getUTCFullYear() - 2, now.getUTCMonth(), 1)).toISOString().slice(0, 10);
 }
 
@@ -274,10 +274,22 @@ function RiskBody({ view }: { view: RiskView }) {
 /** One enterprise: its profile from every source, and its risk view now or as of an earlier day. */
 export function EnterprisePage({ token, uscc }: { token: string; uscc: string }) {
   const { t } = useT();
-  const state = useQuery(token, ENTERPRISE_PROFILE, { uscc, from: windowStart() });
+  const today = useQuery(token, TODAY, {});
   return (
     <Stack>
       <a href="#/">← {t('back')}</a>
+      {today.status === 'loading' && <Loader />}
+      {today.status === 'error' && <Refusal error={today.error} />}
+      {today.status === 'done' && <EnterpriseOf token={token} uscc={uscc} today={today.data.today} />}
+    </Stack>
+  );
+}
+
+function EnterpriseOf({ token, uscc, today }: { token: string; uscc: string; today: string }) {
+  const { t } = useT();
+  const state = useQuery(token, ENTERPRISE_PROFILE, { uscc, from: windowStart(today) });
+  return (
+    <>
       {state.status === 'loading' && <Loader />}
       {state.status === 'error' && <Refusal error={state.error} />}
       {state.status === 'done' && !state.data.enterprise && <Alert color="yellow">{t('notFound')}</Alert>}
@@ -291,6 +303,6 @@ export function EnterprisePage({ token, uscc }: { token: string; uscc: string })
           <RelatedSection token={token} uscc={uscc} />
         </>
       )}
-    </Stack>
+    </>
   );
 }

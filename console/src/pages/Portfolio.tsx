@@ -3,13 +3,14 @@ import { Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Text, TextInput, 
 import { useState } from 'react';
 import type { SliceFragment } from '../generated/graphql';
 import { useT } from '../i18n';
-import { PORTFOLIO } from '../operations';
+import { PORTFOLIO, TODAY } from '../operations';
 import { Refusal } from '../Refusal';
 import { useQuery } from '../useQuery';
 import { yuan } from '../format';
 
-function sixMonthsAgo(): string {
-  const now = new Date();
+/** Six months before the hub's today: where the grade migration starts unless the user says. */
+function sixMonthsBefore(today: string): string {
+  const now = new Date(today);
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 6, now.getUTCDate())).toISOString().slice(0, 10);
 }
 
@@ -44,9 +45,16 @@ function Slices({ title, slices }: { title: string; slices: SliceFragment[] }) {
 
 /** The book at a glance: exposure by grade, industry and region, open alerts, and how grades moved. */
 export function PortfolioPage({ token }: { token: string }) {
+  const today = useQuery(token, TODAY, {});
+  if (today.status === 'loading') return <Loader />;
+  if (today.status === 'error') return <Refusal error={today.error} />;
+  return <PortfolioOf token={token} today={today.data.today} />;
+}
+
+function PortfolioOf({ token, today }: { token: string; today: string }) {
   const { t } = useT();
-  const [from, setFrom] = useState(sixMonthsAgo);
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : sixMonthsAgo();
+  const [from, setFrom] = useState(() => sixMonthsBefore(today));
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : sixMonthsBefore(today);
   const state = useQuery(token, PORTFOLIO, { from: `${day}T00:00:00Z` });
   if (state.status === 'loading') return <Loader />;
   if (state.status === 'error') return <Refusal error={state.error} />;

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import type { ConsoleRelatedQuery } from '../generated/graphql';
 import { useT } from '../i18n';
 import { RELATED_ENTERPRISES } from '../operations';
+import { FONT } from '../theme';
 import { useQuery } from '../useQuery';
 
 type Related = NonNullable<ConsoleRelatedQuery['enterprise']>;
@@ -23,26 +24,37 @@ function Drawing({ enterprise }: { enterprise: Related }) {
         edges.set(id, { id, source: hop.from.uscc, target: hop.to.uscc, label: `${hop.kind}${through}` });
       }
     }
-    const graph = cytoscape({
-      container: container.current,
-      elements: [...[...nodes.values()].map((data) => ({ data })), ...[...edges.values()].filter((edge) => nodes.has(edge.source) && nodes.has(edge.target)).map((data) => ({ data }))],
-      layout: { name: 'breadthfirst', roots: [enterprise.uscc], spacingFactor: 1.1 },
-      // A graph of two or three enterprises would otherwise be fitted at a giant scale.
-      maxZoom: 1.4,
-      minZoom: 0.2,
-      style: [
-        { selector: 'node', style: { label: 'data(label)', 'font-size': 11, 'text-valign': 'bottom', 'background-color': '#74c0fc', width: 22, height: 22 } },
-        { selector: 'node[kind = "self"]', style: { 'background-color': '#1c7ed6', width: 32, height: 32 } },
-        { selector: 'node[kind = "d2"]', style: { 'background-color': '#d0ebff' } },
-        { selector: 'node[kind = "inactive"]', style: { 'background-color': '#adb5bd' } },
-        { selector: 'edge', style: { label: 'data(label)', 'font-size': 8, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 1, 'line-color': '#adb5bd', 'target-arrow-color': '#adb5bd', 'text-rotation': 'autorotate' } },
-      ],
+    // A canvas does not ask for the font's subsets as the page's text does: the labels' are
+    // loaded first, or they would be drawn in whatever the machine has, boxes where it has none.
+    let graph: cytoscape.Core | undefined;
+    let unmounted = false;
+    const labels = [...nodes.values(), ...edges.values()].map((element) => element.label).join('');
+    void document.fonts.load(`11px ${FONT}`, labels).then(() => {
+      if (unmounted || !container.current) return;
+      graph = cytoscape({
+        container: container.current,
+        elements: [...[...nodes.values()].map((data) => ({ data })), ...[...edges.values()].filter((edge) => nodes.has(edge.source) && nodes.has(edge.target)).map((data) => ({ data }))],
+        layout: { name: 'breadthfirst', roots: [enterprise.uscc], spacingFactor: 1.1 },
+        // A graph of two or three enterprises would otherwise be fitted at a giant scale.
+        maxZoom: 1.4,
+        minZoom: 0.2,
+        style: [
+          { selector: 'node', style: { label: 'data(label)', 'font-family': FONT, 'font-size': 11, 'text-valign': 'bottom', 'background-color': '#74c0fc', width: 22, height: 22 } },
+          { selector: 'node[kind = "self"]', style: { 'background-color': '#1c7ed6', width: 32, height: 32 } },
+          { selector: 'node[kind = "d2"]', style: { 'background-color': '#d0ebff' } },
+          { selector: 'node[kind = "inactive"]', style: { 'background-color': '#adb5bd' } },
+          { selector: 'edge', style: { label: 'data(label)', 'font-family': FONT, 'font-size': 8, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 1, 'line-color': '#adb5bd', 'target-arrow-color': '#adb5bd', 'text-rotation': 'autorotate' } },
+        ],
+      });
+      graph.on('tap', 'node', (event) => {
+        const uscc = event.target.id() as string;
+        if (uscc !== enterprise.uscc) location.hash = `#/enterprise/${uscc}`;
+      });
     });
-    graph.on('tap', 'node', (event) => {
-      const uscc = event.target.id() as string;
-      if (uscc !== enterprise.uscc) location.hash = `#/enterprise/${uscc}`;
-    });
-    return () => graph.destroy();
+    return () => {
+      unmounted = true;
+      graph?.destroy();
+    };
   }, [enterprise]);
   return <div ref={container} style={{ height: 360 }} data-testid="related-graph" />;
 }
