@@ -69,8 +69,13 @@ async function withStore<T>(backend: string, work: (store: Store) => Promise<T>)
 /** A line of 500,000.00 to every enterprise of the store the registry knows, in one statement each, booked 60 days before `now`. */
 export async function bookEveryEnterprise(store: Store, now: Date): Promise<number> {
   await sql`
-    INSERT INTO application (enterprise_id, product, amount_fen, term_months, auto_approve_max_fen, senior_approval_fen, created_by, created_at, updated_at, expires_at)
-    SELECT id, 'invoice-loan', 50000000, 12, 20000000, 80000000, 'bench', ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz + interval '30 days' FROM enterprise ORDER BY id`.execute(store.db);
+    INSERT INTO application (enterprise_id, product, amount_fen, term_months, state, auto_approve_max_fen, senior_approval_fen, senior_authority_fen,
+      created_by, created_at, submitted_by, submitted_at, updated_at, expires_at, recommended_decision, recommended_limit_fen,
+      decision, decision_basis, decided_by, decider_role, decided_at, approved_amount_fen)
+    SELECT id, 'invoice-loan', 50000000, 12, 'APPROVED', 20000000, 80000000, 200000000,
+      'bench', ${now}::timestamptz, 'bench', ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz + interval '30 days', 'APPROVE', 50000000,
+      'APPROVE', 'MANUAL', 'bench-approver', 'APPROVER', ${now}::timestamptz, 50000000
+    FROM enterprise ORDER BY id`.execute(store.db);
   const booked = await sql`
     INSERT INTO loan (application_id, enterprise_id, product, amount_fen, limit_fen, term_months, rate_bps, opened_at, matures_on)
     SELECT id, enterprise_id, product, amount_fen, amount_fen, 12, 450, ${now}::timestamptz - interval '60 days', (${now}::timestamptz)::date + 300 FROM application`.execute(store.db);

@@ -1,16 +1,19 @@
 import { GraphBuilder } from './support/fixtures.js';
-import { startTestHub, type TestHub } from './support/hub.js';
+import { startTestHub, type GraphQLClient, type TestHub } from './support/hub.js';
 import { openTestStore, type TestStore } from './support/store.js';
 
 let testStore: TestStore;
 let hub: TestHub;
+/** The credit officer who records consents (ANALYST). */
+let officer: GraphQLClient;
 let enterpriseId: string;
 
 beforeAll(async () => {
   testStore = await openTestStore();
   hub = await startTestHub(testStore.store);
+  officer = hub.as('officer', 'ANALYST');
   await new GraphBuilder(testStore.store.db).enterprise(7, { name: '同意测试有限公司' });
-  const page = await hub.query<{ enterprises: { edges: { node: { id: string } }[] } }>('{ enterprises(first: 1) { edges { node { id } } } }');
+  const page = await officer.query<{ enterprises: { edges: { node: { id: string } }[] } }>('{ enterprises(first: 1) { edges { node { id } } } }');
   enterpriseId = page.data!.enterprises.edges[0]!.node.id;
 });
 
@@ -28,13 +31,13 @@ const CONSENTS = 'query($id: ID!) { enterprise(id: $id) { consents { id scopes s
 const inAYear = () => new Date(hub.now().getTime() + 365 * 24 * 3600 * 1000).toISOString();
 
 async function consentCount() {
-  const response = await hub.query<{ enterprise: { consents: unknown[] } }>(CONSENTS, { id: enterpriseId });
+  const response = await officer.query<{ enterprise: { consents: unknown[] } }>(CONSENTS, { id: enterpriseId });
   return response.data!.enterprise.consents.length;
 }
 
 describe('consents', () => {
   it('are granted for known scopes, listed on the enterprise, and revoked once', async () => {
-    const granted = await hub.query<{ grantConsent: { id: string; status: string } }>(GRANT, {
+    const granted = await officer.query<{ grantConsent: { id: string; status: string } }>(GRANT, {
       input: { enterpriseId, scopes: ['tax', 'tax'], purpose: '小微企业线上贷款贷前调查', expiresAt: inAYear(), evidenceRef: 'contract/2026/000123.pdf' },
     });
     expect(granted.errors).toBeUndefined();
@@ -42,15 +45,15 @@ describe('consents', () => {
       scopes: ['tax'],
       status: 'ACTIVE',
       revokedAt: null,
-      grantedBy: 'test-user',
+      grantedBy: 'officer',
       enterprise: { name: '同意测试有限公司' },
     });
-    const listed = await hub.query<{ enterprise: { consents: { id: string }[] } }>(CONSENTS, { id: enterpriseId });
+    const listed = await officer.query<{ enterprise: { consents: { id: string }[] } }>(CONSENTS, { id: enterpriseId });
     expect(listed.data!.enterprise.consents.map((consent) => consent.id)).toContain(granted.data!.grantConsent.id);
 
-    const revoked = await hub.query(REVOKE, { id: granted.data!.grantConsent.id });
-    expect(revoked.data).toMatchObject({ revokeConsent: { status: 'REVOKED', revokedBy: 'test-user', revokedAt: expect.any(String) } });
-    const again = await hub.query(REVOKE, { id: granted.data!.grantConsent.id });
+    const revoked = await officer.query(REVOKE, { id: granted.data!.grantConsent.id });
+    expect(revoked.data).toMatchObject({ revokeConsent: { status: 'REVOKED', revokedBy: 'officer', revokedAt: expect.any(String) } });
+    const again = await officer.query(REVOKE, { id: granted.data!.grantConsent.id });
     expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' }, message: expect.stringContaining('already revoked') });
   });
 
@@ -65,15 +68,15 @@ describe('consents', () => {
   ])('refuses %s with BAD_USER_INPUT and stores nothing', async (_, change, message) => {
     const before = await consentCount();
     const input = { enterpriseId, scopes: ['tax'], purpose: '贷前调查', expiresAt: inAYear(), evidenceRef: 'doc-1', ...change };
-    const response = await hub.query(GRANT, { input });
+    const response = await officer.query(GRANT, { input });
     expect(response.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining(message) });
     expect(await consentCount()).toBe(before);
   });
 
   it('answers NOT_FOUND for a consent or an enterprise that does not exist', async () => {
-    const revoke = await hub.query(REVOKE, { id: Buffer.from('Consent:999999').toString('base64url') });
+    const revoke = await officer.query(REVOKE, { id: Buffer.from('Consent:999999').toString('base64url') });
     expect(revoke.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const grant = await hub.query(GRANT, {
+    const grant = await officer.query(GRANT, {
       input: { enterpriseId: Buffer.from('Enterprise:999999').toString('base64url'), scopes: ['tax'], purpose: 'p', expiresAt: inAYear(), evidenceRef: 'e' },
     });
     expect(grant.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -83,9 +86,9 @@ describe('consents', () => {
 describe('syncEnterprise on a hub without configured sources', () => {
   it('names unknown sources and unconfigured ones', async () => {
     const SYNC = 'mutation($id: ID!, $sources: [String!]) { syncEnterprise(id: $id, sources: $sources) { id status } }';
-    const unknown = await hub.query(SYNC, { id: enterpriseId, sources: ['tax', 'weather'] });
+    const unknown = await officer.query(SYNC, { id: enterpriseId, sources: ['tax', 'weather'] });
     expect(unknown.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('unknown sources: weather') });
-    const unconfigured = await hub.query(SYNC, { id: enterpriseId, sources: ['tax'] });
+    const unconfigured = await officer.query(SYNC, { id: enterpriseId, sources: ['tax'] });
     expect(unconfigured.errors?.[0]).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE' }, message: expect.stringContaining('not configured') });
   });
 });

@@ -237,6 +237,13 @@ describe('a demo preparation cut short', () => {
       expect(new Set(applications.map((application) => application.enterpriseId)).size).toBe(applications.length);
       const loans = await testStore.store.db.selectFrom('loan').select('id').execute();
       expect(loans).toHaveLength(prepared!.olderLoans + prepared!.currentLoans);
+      // Every line is what its application approved, which is what was applied for: none above it.
+      const lines = await testStore.store.db
+        .selectFrom('loan')
+        .innerJoin('application', 'application.id', 'loan.applicationId')
+        .select(['loan.limitFen', 'application.approvedAmountFen', 'application.amountFen'])
+        .execute();
+      expect(lines.filter((line) => line.limitFen !== line.approvedAmountFen || BigInt(line.limitFen) > BigInt(line.amountFen))).toEqual([]);
 
       // Prepared once: a second start does nothing.
       expect(await prepareDemo(services, world, { info: () => undefined })).toBeUndefined();

@@ -10,6 +10,7 @@ import { testUscc } from './support/fixtures.js';
 import { openTestStore, type TestStore } from './support/store.js';
 import { systemClock } from '../src/common/clock.js';
 import { testClock } from './support/clock.js';
+import type { Role } from '../src/auth/roles.js';
 
 /**
  * Origination end to end over HTTP with tokens, as the credit officers' screens send it: the
@@ -34,7 +35,7 @@ let bob: GraphQLClient; // APPROVER
 let carol: GraphQLClient; // SENIOR_APPROVER
 let rita: GraphQLClient; // RISK_MANAGER
 let dave: GraphQLClient; // DATA_ENGINEER
-let sam: GraphQLClient; // ANALYST and APPROVER: may make, or check, but never both on one application
+let sam: GraphQLClient; // ANALYST: another maker
 let admin: GraphQLClient;
 
 /** The USCC of the portfolio's n-th enterprise (1-based), whose risk view the tests rely on. */
@@ -59,7 +60,7 @@ beforeAll(async () => {
   carol = hub.as('carol', 'SENIOR_APPROVER');
   rita = hub.as('rita', 'RISK_MANAGER');
   dave = hub.as('dave', 'DATA_ENGINEER');
-  sam = hub.as('sam', 'ANALYST', 'APPROVER');
+  sam = hub.as('sam', 'ANALYST');
   admin = hub.as('root', 'ADMIN');
 }, 240_000);
 
@@ -73,7 +74,7 @@ const APPLICATION_FIELDS = /* GraphQL */ `
   id state product amount { amount } termMonths createdBy submittedBy assignee expiresAt missingConsentScopes
   enterprise { uscc }
   assessment { score grade decision model { id version } ruleHits { code kind } reasonCodes { code } recommendedLimit { amount } features { name value } dataCoverage { source state } }
-  decision { decision basis decidedBy deciderRole reasonCode comment againstModel }
+  decision { decision basis decidedBy deciderRole reasonCode comment againstModel approvedAmount { amount } }
   loan { id status amount { amount } limit { amount } termMonths pricingRateBps maturesOn }`;
 
 interface ApplicationView {
@@ -94,14 +95,14 @@ interface ApplicationView {
     recommendedLimit: { amount: string } | null;
     features: { name: string; value: number | null }[];
   };
-  decision: null | { decision: string; basis: string; decidedBy: string; deciderRole: string | null; reasonCode: string | null; comment: string | null; againstModel: boolean };
+  decision: null | { decision: string; basis: string; decidedBy: string; deciderRole: string | null; reasonCode: string | null; comment: string | null; againstModel: boolean; approvedAmount: { amount: string } | null };
   loan: null | { status: string; amount: { amount: string }; limit: { amount: string }; pricingRateBps: number | null; maturesOn: string };
 }
 
 const CREATE = `mutation($input: CreateApplicationInput!) { createApplication(input: $input) { ${APPLICATION_FIELDS} } }`;
 const SUBMIT = `mutation($id: ID!) { submitApplication(id: $id) { ${APPLICATION_FIELDS} } }`;
-const DECIDE = `mutation($id: ID!, $decision: ApplicationDecision!, $reasonCode: String, $comment: String) {
-  decideApplication(id: $id, decision: $decision, reasonCode: $reasonCode, comment: $comment) { ${APPLICATION_FIELDS} } }`;
+const DECIDE = `mutation($id: ID!, $decision: ApplicationDecision!, $reasonCode: String, $comment: String, $amount: Decimal) {
+  decideApplication(id: $id, decision: $decision, reasonCode: $reasonCode, comment: $comment, amount: $amount) { ${APPLICATION_FIELDS} } }`;
 const WITHDRAW = `mutation($id: ID!) { withdrawApplication(id: $id) { ${APPLICATION_FIELDS} } }`;
 const ASSIGN = `mutation($id: ID!, $user: String!) { assignApplication(id: $id, user: $user) { ${APPLICATION_FIELDS} } }`;
 const GET = `query($id: ID!) { application(id: $id) { ${APPLICATION_FIELDS} } }`;
@@ -173,6 +174,36 @@ describe('authentication', () => {
       });
     }
     expect(ok(await hub.withAuthorization(`Bearer ${good}`).query(PING))).toEqual({ viewer: { user: 'alice', roles: ['ANALYST'] } });
+  });
+
+  it("knows a person by one canonical name, whatever the token's spelling, and refuses the hub's own name", async () => {
+    for (const spelling of ['Alice', 'alice ', ' ALICE', 'ａｌｉｃｅ', 'a\u200blice', 'ali\u00adce', 'Ａｌｉｃｅ\u3000']) {
+      const viewer = ok(await hub.withAuthorization(`Bearer ${await testToken({ user: spelling, roles: ['APPROVER'] })}`).query<{ viewer: { user: string } }>(PING)).viewer;
+      expect(viewer.user).toBe('alice');
+    }
+    for (const [user, message] of [['System', "'system' is the hub's own name"], ['\u200b \u3000', 'names no one']] as const) {
+      const response = await hub.withAuthorization(`Bearer ${await testToken({ user, roles: ['APPROVER'] })}`).query(PING);
+      expect(response.status).toBe(401);
+      refused(response, 'UNAUTHENTICATED', message);
+    }
+  });
+
+  it('answers 403 FORBIDDEN to a token holding roles one person may not hold together, and changes nothing', async () => {
+    const pairs: [string[], string][] = [
+      [['ANALYST', 'APPROVER'], 'the maker of an application may not hold the role that approves it'],
+      [['SENIOR_APPROVER', 'ANALYST'], 'the maker of an application may not hold the role that approves it'],
+      [['ANALYST', 'RISK_MANAGER'], 'the maker of a limit proposal may not hold the role that decides it'],
+      [['ADMIN', 'SENIOR_APPROVER', 'RISK_MANAGER'], 'a system administrator decides no credit'],
+      [['APPROVER', 'ADMIN'], 'a system administrator decides no credit'],
+    ];
+    for (const [roles, message] of pairs) {
+      const token = await testToken({ user: 'mallory', roles: roles as Role[] });
+      await changesNothing(async () => {
+        const response = await hub.withAuthorization(`Bearer ${token}`).query(PING);
+        expect(response.status).toBe(403);
+        refused(response, 'FORBIDDEN', message);
+      });
+    }
   });
 
   it('lets /healthz answer without a token', async () => {
@@ -293,7 +324,7 @@ describe('the application workflow', () => {
       state: 'APPROVED',
       decision: { decision: 'APPROVE', basis: 'AUTOMATIC', decidedBy: 'system', deciderRole: null, againstModel: false },
       assessment: { decision: 'APPROVE', grade: expect.stringMatching(/^[AB]$/) },
-      loan: { status: 'ACTIVE', amount: { amount: '150000.00' }, limit: { amount: approved.assessment!.recommendedLimit!.amount }, pricingRateBps: expect.any(Number) },
+      loan: { status: 'ACTIVE', amount: { amount: '150000.00' }, limit: { amount: '150000.00' }, pricingRateBps: expect.any(Number) },
     });
     expect(approved.loan!.maturesOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
@@ -319,17 +350,24 @@ describe('the application workflow', () => {
     expect(approved.assessment).toEqual(inReview.assessment);
   });
 
-  it('never lets the maker decide, even with an approver role', async () => {
+  it('never lets the maker decide, however the approver token spells their name', async () => {
     const mine = await submit(sam, (await create(sam, 2, '400000', 12)).id);
     expect(mine.state).toBe('IN_REVIEW');
-    await changesNothing(async () => {
-      refused(await sam.query(DECIDE, { id: mine.id, decision: 'APPROVE' }), 'FORBIDDEN', 'sam created this application and so cannot decide it');
-    });
+    // sam's checker token, under another spelling of sam.
+    for (const spelling of ['Sam', 'sam ', 'ｓａｍ', 's\u200bam', 'SAM']) {
+      const checker = hub.as(spelling, 'APPROVER');
+      await changesNothing(async () => {
+        refused(await checker.query(DECIDE, { id: mine.id, decision: 'APPROVE' }), 'FORBIDDEN', 'sam created this application and so cannot decide it');
+      });
+    }
     // Submitted by someone else, it is still the creator's own.
     const made = await create(sam, 2, '300000', 12);
     const submitted = await submit(alice, made.id);
     await changesNothing(async () => {
-      refused(await sam.query(DECIDE, { id: submitted.id, decision: 'DECLINE', reasonCode: 'DCL_POLICY' }), 'FORBIDDEN', 'created');
+      refused(await hub.as('Sam', 'APPROVER').query(DECIDE, { id: submitted.id, decision: 'DECLINE', reasonCode: 'DCL_POLICY' }), 'FORBIDDEN', 'created');
+      refused(await hub.as('ALICE', 'SENIOR_APPROVER').query(DECIDE, { id: submitted.id, decision: 'DECLINE', reasonCode: 'DCL_POLICY' }), 'FORBIDDEN', 'alice submitted this application');
+      refused(await bob.query(ASSIGN, { id: submitted.id, user: 'Ｓａｍ ' }), 'BAD_USER_INPUT', 'sam made this application');
+      refused(await bob.query(ASSIGN, { id: submitted.id, user: 'System' }), 'BAD_USER_INPUT', "the hub's own name");
     });
     expect(ok(await bob.query<{ decideApplication: ApplicationView }>(DECIDE, { id: mine.id, decision: 'DECLINE', reasonCode: 'DCL_POLICY', comment: '额度已满足' })).decideApplication).toMatchObject({
       state: 'DECLINED',
@@ -337,15 +375,29 @@ describe('the application workflow', () => {
     });
   });
 
-  it('needs a senior approver above the senior-approval amount', async () => {
+  it('approves within each role\'s authority for the product, and books the line approved, never more', async () => {
     const large = await submit(alice, (await create(alice, 6, '1000000', 24)).id);
     expect(large).toMatchObject({ state: 'IN_REVIEW', assessment: { decision: 'APPROVE' } });
+    expect(Number(large.assessment!.recommendedLimit!.amount)).toBeGreaterThanOrEqual(1000000);
+    const authority = ok(await bob.query<{ products: { id: string; approvalAuthority: { role: string; maxAmount: { amount: string } }[] }[] }>('{ products { id approvalAuthority { role maxAmount { amount } } } }')).products;
+    expect(authority.find((product) => product.id === 'invoice-loan')!.approvalAuthority).toEqual([
+      { role: 'APPROVER', maxAmount: { amount: '800000.00' } },
+      { role: 'SENIOR_APPROVER', maxAmount: { amount: '2000000.00' } },
+    ]);
     await changesNothing(async () => {
-      refused(await bob.query(DECIDE, { id: large.id, decision: 'APPROVE' }), 'FORBIDDEN', 'above 800000.00: it needs a SENIOR_APPROVER');
+      refused(await bob.query(DECIDE, { id: large.id, decision: 'APPROVE' }), 'FORBIDDEN', "approving 1000000.00 is above an APPROVER's authority of 800000.00 for invoice-loan: it needs a SENIOR_APPROVER");
+      refused(await bob.query(DECIDE, { id: large.id, decision: 'APPROVE', amount: '800000.01' }), 'FORBIDDEN', "above an APPROVER's authority");
+      refused(await carol.query(DECIDE, { id: large.id, decision: 'APPROVE', amount: '1000000.01' }), 'BAD_USER_INPUT', 'is more than the 1000000.00 applied for');
+      refused(await carol.query(DECIDE, { id: large.id, decision: 'APPROVE', amount: '29999.99' }), 'BAD_USER_INPUT', "below invoice-loan's minimum");
+      refused(await carol.query(DECIDE, { id: large.id, decision: 'APPROVE', amount: 'lots' }), 'BAD_USER_INPUT');
+      refused(await carol.query(DECIDE, { id: large.id, decision: 'DECLINE', reasonCode: 'DCL_POLICY', comment: '额度', amount: '500000' }), 'BAD_USER_INPUT', 'a decline approves no amount');
     });
-    expect(ok(await carol.query<{ decideApplication: ApplicationView }>(DECIDE, { id: large.id, decision: 'APPROVE' })).decideApplication).toMatchObject({
+    // Within the approver's own authority, less than was applied for: the line is what was approved.
+    expect(ok(await bob.query<{ decideApplication: ApplicationView }>(DECIDE, { id: large.id, decision: 'APPROVE', amount: '800000' })).decideApplication).toMatchObject({
       state: 'APPROVED',
-      decision: { deciderRole: 'SENIOR_APPROVER', againstModel: false },
+      amount: { amount: '1000000.00' },
+      decision: { deciderRole: 'APPROVER', againstModel: false, approvedAmount: { amount: '800000.00' } },
+      loan: { amount: { amount: '800000.00' }, limit: { amount: '800000.00' } },
     });
   });
 
@@ -353,14 +405,31 @@ describe('the application workflow', () => {
     const aboveLimit = await submit(alice, (await create(alice, 14, '700000', 12)).id);
     expect(aboveLimit.state).toBe('IN_REVIEW');
     expect(Number(aboveLimit.assessment!.recommendedLimit!.amount)).toBeLessThan(700000);
+    const limit = aboveLimit.assessment!.recommendedLimit!.amount;
     await changesNothing(async () => {
-      refused(await bob.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE' }), 'BAD_USER_INPUT', "against the model's advice");
-      refused(await bob.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'OVR_COLLATERAL' }), 'BAD_USER_INPUT', 'needs a reasonCode and a comment');
-      refused(await bob.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'FRIEND_OF_MINE', comment: 'trust me' }), 'BAD_USER_INPUT', 'FRIEND_OF_MINE is not a known reason');
+      // Above the model's limit is a senior approver's to decide, whoever gives reasons.
+      refused(await bob.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'OVR_COLLATERAL', comment: '有房产抵押' }), 'FORBIDDEN', `above the model's recommended limit of ${limit}: it needs a SENIOR_APPROVER`);
+      refused(await carol.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE' }), 'BAD_USER_INPUT', "against the model's advice");
+      refused(await carol.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'OVR_COLLATERAL' }), 'BAD_USER_INPUT', 'needs a reasonCode and a comment');
+      refused(await carol.query(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'FRIEND_OF_MINE', comment: 'trust me' }), 'BAD_USER_INPUT', 'FRIEND_OF_MINE is not a known reason');
       refused(await bob.query(DECIDE, { id: aboveLimit.id, decision: 'DECLINE' }), 'BAD_USER_INPUT', 'a decline needs a reasonCode');
     });
-    const approved = ok(await bob.query<{ decideApplication: ApplicationView }>(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'OVR_COLLATERAL', comment: '有房产抵押' })).decideApplication;
-    expect(approved).toMatchObject({ state: 'APPROVED', decision: { againstModel: true, reasonCode: 'OVR_COLLATERAL' }, loan: { amount: { amount: '700000.00' }, limit: { amount: '700000.00' } } });
+    const approved = ok(await carol.query<{ decideApplication: ApplicationView }>(DECIDE, { id: aboveLimit.id, decision: 'APPROVE', reasonCode: 'OVR_COLLATERAL', comment: '有房产抵押' })).decideApplication;
+    expect(approved).toMatchObject({ state: 'APPROVED', decision: { againstModel: true, reasonCode: 'OVR_COLLATERAL', approvedAmount: { amount: '700000.00' } }, loan: { amount: { amount: '700000.00' }, limit: { amount: '700000.00' } } });
+  });
+
+  it('books no line above what was approved, whatever writes the loan book', async () => {
+    const db = testStore.store.db;
+    const over = await db.selectFrom('loan').innerJoin('application', 'application.id', 'loan.applicationId').select(sql<string>`count(*)`.as('n')).whereRef('loan.limitFen', '>', 'application.approvedAmountFen').executeTakeFirstOrThrow();
+    const unapproved = await db.selectFrom('loan').innerJoin('application', 'application.id', 'loan.applicationId').select(sql<string>`count(*)`.as('n')).where('application.approvedAmountFen', 'is', null).executeTakeFirstOrThrow();
+    expect([over.n, unapproved.n]).toEqual(['0', '0']);
+    const loan = await db.selectFrom('loan').select(['id', 'applicationId', 'enterpriseId']).orderBy('id').executeTakeFirstOrThrow();
+    await expect(sql`UPDATE loan SET limit_fen = limit_fen + 1 WHERE id = ${loan.id}`.execute(db)).rejects.toThrow(/above the \d+ fen approved/);
+    const declined = await db.selectFrom('application').select('id').where('decision', '=', 'DECLINE').executeTakeFirstOrThrow();
+    await expect(
+      sql`INSERT INTO loan (application_id, enterprise_id, product, amount_fen, limit_fen, term_months, opened_at, matures_on)
+        SELECT id, enterprise_id, product, amount_fen, amount_fen, term_months, decided_at, '2027-12-01' FROM application WHERE id = ${declined.id}`.execute(db),
+    ).rejects.toThrow(/above the none fen approved/);
   });
 
   it('refuses transitions the state machine does not allow, changing nothing', async () => {
@@ -540,8 +609,14 @@ describe('the audit trail', () => {
 
     const review = await submit(alice, (await create(alice, 2, '350000', 12)).id);
     const id = Buffer.from(review.id, 'base64url').toString().split(':')[1]!;
-    const decide = (set: string) => sql.raw(`UPDATE application SET state = 'APPROVED', decision = 'APPROVE', decision_basis = 'MANUAL', decided_at = ${sqlTime(now())}, ${set} WHERE id = ${id}`).execute(db);
+    const decide = (set: string) =>
+      sql.raw(`UPDATE application SET state = 'APPROVED', decision = 'APPROVE', decision_basis = 'MANUAL', decided_at = ${sqlTime(now())}, approved_amount_fen = amount_fen, ${set} WHERE id = ${id}`).execute(db);
     await expect(decide(`decided_by = 'alice', decider_role = 'APPROVER'`)).rejects.toThrow(/maker_is_not_checker/);
+    // Another spelling of alice is no other person: the store holds canonical names only.
+    for (const spelling of ['Alice', 'alice ', 'ａｌｉｃｅ', 'a\u200blice']) {
+      await expect(decide(`decided_by = '${spelling}', decider_role = 'APPROVER'`)).rejects.toThrow(/decided_by_is_canonical/);
+    }
+    await expect(sql.raw(`UPDATE application SET assignee = 'Bob' WHERE id = ${id}`).execute(db)).rejects.toThrow(/assignee_is_canonical/);
     await expect(decide(`decided_by = 'mallory', decider_role = 'ANALYST'`)).rejects.toThrow(/checker_has_approver_role/);
     await expect(decide(`decided_by = 'bob', decider_role = 'APPROVER', submitted_by = 'carol'`)).rejects.toThrow(/the submitter never changes/);
     await expect(decide(`decided_by = 'bob', decider_role = 'APPROVER', recommended_decision = 'APPROVE', recommended_limit_fen = 100000000000`)).rejects.toThrow(/set by the assessment only/);

@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config/config.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { MAX_REPLICA_LAG_SECONDS } from '../src/store/read-your-writes.js';
 import { GraphBuilder } from './support/fixtures.js';
-import { startTestHub, TEST_VIEWER, type GraphQLClient, type TestHub } from './support/hub.js';
+import { startTestHub, type GraphQLClient, type TestHub } from './support/hub.js';
 import { createPgCluster, type PgCluster } from './support/pg-cluster.js';
 import { describeOnServer } from './support/server-suite.js';
 
@@ -75,8 +75,9 @@ describeOnServer('a read replica', () => {
     store = await openStore({ kind: 'postgres', url: primary.url, poolSize: 4, readUrl: replica.url });
     await new GraphBuilder(store.db).enterprise(7, { name: '副本测试有限公司' });
     hub = await startTestHub(store);
-    writer = hub.as('officer-writer', ...TEST_VIEWER.roles);
-    reader = hub.as('officer-reader', ...TEST_VIEWER.roles);
+    // Credit officers: who records consents, and who reads.
+    writer = hub.as('officer-writer', 'ANALYST');
+    reader = hub.as('officer-reader', 'ANALYST');
     const page = await hub.query<{ enterprises: { edges: { node: { id: string } }[] } }>('{ enterprises(first: 1) { edges { node { id } } } }');
     enterpriseId = page.data!.enterprises.edges[0]!.node.id;
   }, 120_000);
@@ -90,7 +91,7 @@ describeOnServer('a read replica', () => {
 
   it("serves a query's reads from the replica, and a user's own writes from the primary until the replica has them", async () => {
     // A fresh commit the replica has replayed, then the replay stopped: the replica's state is frozen, and not yet lagging.
-    const before = await grant(hub, 'court');
+    const before = await grant(hub.as('officer-other', 'ANALYST'), 'court');
     await caughtUp();
     await pauseReplay();
     try {

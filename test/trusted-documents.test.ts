@@ -28,7 +28,7 @@ let testStore: TestStore;
 let strict: Hub;
 let open: Hub;
 const folder = mkdtempSync(join(tmpdir(), 'creditgraph-trusted-'));
-const viewer = { user: 'trusted-officer', roles: ['ANALYST' as const, 'RISK_MANAGER' as const] };
+const viewer = { user: 'trusted-officer', roles: ['RISK_MANAGER' as const] };
 // A frontend's own manifest, as its client preset would write it.
 const SUBSCRIPTION = 'subscription Alerts {\n  alertRaised(minSeverity: WARNING) { signal { severity } id }\n}';
 const frontendManifest = join(folder, 'console-documents.json');

@@ -5,6 +5,7 @@ import { GroupCommit } from '../common/group-commit.js';
 import type { Db } from '../store/database.js';
 import { latestFirst } from '../store/latest-first.js';
 import type { Database } from '../store/schema.js';
+import { canonicalUser } from '../auth/identity.js';
 
 /**
  * Who does something, and why: the viewer of the request (or the hub itself), the purpose the
@@ -97,7 +98,8 @@ export interface AuditFilter {
 
 function filtered(db: Db, filter: AuditFilter) {
   let query = db.selectFrom('auditEvent');
-  if (filter.actor) query = query.where('actor', '=', filter.actor);
+  // Users are kept by their canonical names: "Alice" finds alice's lines.
+  if (filter.actor) query = query.where('actor', '=', canonicalUser(filter.actor));
   if (filter.action) query = query.where('action', '=', filter.action);
   if (filter.subjectType) query = query.where('subjectType', '=', filter.subjectType);
   if (filter.subjectId) query = query.where('subjectId', '=', filter.subjectId);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Clock } from '../common/clock.js';
 import { UnauthenticatedError } from '../common/errors.js';
 import type { AuthConfig } from '../config/config.js';
+import { canonicalUser, checkSeparation, RESERVED_USERS } from './identity.js';
 import { ROLES, type Viewer } from './roles.js';
 
 /** Issuer and audience of the tokens the hub signs itself (HS256); an identity provider's are configured. */
@@ -19,7 +20,10 @@ const claimsSchema = z.object({
   roles: z.array(z.enum(ROLES)).min(1),
 });
 
-/** Turns a bearer token into who is acting, or refuses it with UNAUTHENTICATED. */
+/**
+ * Turns a bearer token into who is acting — its subject as a canonical name (src/auth/identity.ts) —
+ * or refuses it: UNAUTHENTICATED, or FORBIDDEN for roles one person may not hold together.
+ */
 export interface Authenticator {
   verify(token: string): Promise<Verified>;
   /** The clock tokens are checked on: a verified token lasts until `untilMs` on it. */
@@ -71,7 +75,12 @@ export function createAuthenticator(keys: TokenKeys, clock: Clock): Authenticato
     if (!claims.success) {
       throw new UnauthenticatedError(`the token's claims are not the hub's: it needs sub (the user) and roles (some of ${ROLES.join(', ')})`);
     }
-    return { viewer: { user: claims.data.sub, roles: [...new Set(claims.data.roles)] }, untilMs: (payload.exp + CLOCK_TOLERANCE_SECONDS) * 1000 };
+    const user = canonicalUser(claims.data.sub);
+    if (user === '') throw new UnauthenticatedError("the token's subject names no one");
+    if (RESERVED_USERS.includes(user)) throw new UnauthenticatedError(`the token's subject '${user}' is the hub's own name for its automatic work`);
+    const roles = [...new Set(claims.data.roles)];
+    checkSeparation(roles);
+    return { viewer: { user, roles }, untilMs: (payload.exp + CLOCK_TOLERANCE_SECONDS) * 1000 };
   }
 
   return {

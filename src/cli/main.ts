@@ -25,6 +25,7 @@ import { simulate } from './simulate.js';
 import { DEMO_STORY_MONTHS } from '../demo/clock.js';
 import { exportFeatures } from './export-features.js';
 import { fitScorecardCommand } from './fit-scorecard.js';
+import { canonicalUser, checkSeparation, RESERVED_USERS } from '../auth/identity.js';
 
 const program = new Command('creditgraph')
   .description('CreditGraph: the enterprise profile graph and risk view for online SME credit')
@@ -244,8 +245,12 @@ program
     const config = loadConfig();
     const keys = resolveTokenKeys(config.auth, config.dataDir);
     if (keys.kind !== 'secret') throw new Error('this hub verifies tokens against JWKS_URL: tokens come from that identity provider');
-    if (!options.user.trim()) throw new Error('--user must name someone');
-    console.log(await signToken(keys.secret, { user: options.user.trim(), roles: options.role }, parseTtl(options.ttl), systemClock()));
+    // The hub knows a person by one canonical name, and refuses roles one person may not hold together.
+    const user = canonicalUser(options.user);
+    if (!user) throw new Error('--user must name someone');
+    if (RESERVED_USERS.includes(user)) throw new Error(`--user ${user}: the hub's own name for its automatic work`);
+    checkSeparation(options.role);
+    console.log(await signToken(keys.secret, { user, roles: options.role }, parseTtl(options.ttl), systemClock()));
   });
 
 program

@@ -118,6 +118,8 @@ export type ApplicationDecisionRecord = {
   __typename?: 'ApplicationDecisionRecord';
   /** Whether the decision went against the model's advice (a decline it would approve, an approval it would decline or above its limit). */
   againstModel: Scalars['Boolean']['output'];
+  /** What an approval approved, the loan's line: at most what was applied for. Null for a decline, and for approvals made before approvals named their amount. */
+  approvedAmount?: Maybe<Money>;
   basis: DecisionBasis;
   comment?: Maybe<Scalars['String']['output']>;
   decidedAt: Scalars['DateTime']['output'];
@@ -158,6 +160,13 @@ export type ApplicationState =
   /** Waiting for an approver. */
   | 'IN_REVIEW'
   | 'WITHDRAWN';
+
+/** How much one approver role may approve of a product. */
+export type ApprovalAuthority = {
+  __typename?: 'ApprovalAuthority';
+  maxAmount: Money;
+  role: Role;
+};
 
 /** One line of the append-only audit trail. */
 export type AuditEvent = {
@@ -678,9 +687,12 @@ export type Mutation = {
   assignApplication: Application;
   createApplication: Application;
   /**
-   * An approver who neither created nor submitted the application; SENIOR_APPROVER above the
-   * product's senior-approval amount; a reasonCode and a comment against the model's advice; a
-   * reasonCode for every decline.
+   * An approver who neither created nor submitted the application. An approval names the `amount`
+   * approved — at most what was applied for, which it defaults to — and the loan's line is that
+   * amount, never more. Each role approves up to its authority for the product
+   * (`Product.approvalAuthority`); above the model's recommended limit only a SENIOR_APPROVER, with
+   * a reasonCode and a comment, as for any decision against the model's advice; a reasonCode for
+   * every decline, which takes no amount.
    */
   decideApplication: Application;
   /** ACKNOWLEDGED → ESCALATED. */
@@ -753,6 +765,7 @@ export type MutationCreateApplicationArgs = {
 
 
 export type MutationDecideApplicationArgs = {
+  amount?: InputMaybe<Scalars['Decimal']['input']>;
   comment?: InputMaybe<Scalars['String']['input']>;
   decision: ApplicationDecision;
   id: Scalars['ID']['input'];
@@ -902,6 +915,8 @@ export type Product = {
   __typename?: 'Product';
   /** An application left open (not submitted, or not decided in review) this many days expires. */
   applicationValidDays: Scalars['Int']['output'];
+  /** The most each approver role may approve (an approval names its amount, which becomes the loan's line); above the senior approver's, a credit committee decides. */
+  approvalAuthority: Array<ApprovalAuthority>;
   autoApproveGrades: Array<RiskGrade>;
   /** Applications up to this amount, at autoApproveGrades and within the recommended limit, are approved without review. */
   autoApproveMaxAmount: Money;
@@ -912,7 +927,10 @@ export type Product = {
   minTermMonths: Scalars['Int']['output'];
   name: LocalizedText;
   requiredSources: Array<Scalars['String']['output']>;
-  /** Above this amount a decision needs SENIOR_APPROVER. */
+  /**
+   * Above this amount an approval needs SENIOR_APPROVER: the APPROVER's authority.
+   * @deprecated approvalAuthority has every role's
+   */
   seniorApprovalAmount: Money;
 };
 
@@ -1502,6 +1520,7 @@ export type ResolversTypes = {
   ApplicationEdge: ResolverTypeWrapper<Omit<ApplicationEdge, 'node'> & { node: ResolversTypes['Application'] }>;
   ApplicationFilter: ApplicationFilter;
   ApplicationState: ApplicationState;
+  ApprovalAuthority: ResolverTypeWrapper<ApprovalAuthority>;
   AuditEvent: ResolverTypeWrapper<AuditEventRow>;
   AuditEventConnection: ResolverTypeWrapper<AuditEventConnectionModel>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
@@ -1616,6 +1635,7 @@ export type ResolversParentTypes = {
   ApplicationDecisionRecord: ApplicationDecisionModel;
   ApplicationEdge: Omit<ApplicationEdge, 'node'> & { node: ResolversParentTypes['Application'] };
   ApplicationFilter: ApplicationFilter;
+  ApprovalAuthority: ApprovalAuthority;
   AuditEvent: AuditEventRow;
   AuditEventConnection: AuditEventConnectionModel;
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
@@ -1756,6 +1776,7 @@ export type ApplicationConnectionResolvers<ContextType = GraphQLContext, ParentT
 
 export type ApplicationDecisionRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApplicationDecisionRecord'] = ResolversParentTypes['ApplicationDecisionRecord']> = {
   againstModel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  approvedAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   basis?: Resolver<ResolversTypes['DecisionBasis'], ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   decidedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1768,6 +1789,11 @@ export type ApplicationDecisionRecordResolvers<ContextType = GraphQLContext, Par
 export type ApplicationEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApplicationEdge'] = ResolversParentTypes['ApplicationEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Application'], ParentType, ContextType>;
+};
+
+export type ApprovalAuthorityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApprovalAuthority'] = ResolversParentTypes['ApprovalAuthority']> = {
+  maxAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
 };
 
 export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
@@ -2091,6 +2117,7 @@ export type PortfolioSliceResolvers<ContextType = GraphQLContext, ParentType ext
 
 export type ProductResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
   applicationValidDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  approvalAuthority?: Resolver<Array<ResolversTypes['ApprovalAuthority']>, ParentType, ContextType>;
   autoApproveGrades?: Resolver<Array<ResolversTypes['RiskGrade']>, ParentType, ContextType>;
   autoApproveMaxAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2323,6 +2350,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ApplicationConnection?: ApplicationConnectionResolvers<ContextType>;
   ApplicationDecisionRecord?: ApplicationDecisionRecordResolvers<ContextType>;
   ApplicationEdge?: ApplicationEdgeResolvers<ContextType>;
+  ApprovalAuthority?: ApprovalAuthorityResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;

@@ -16,6 +16,7 @@ import { loadEventsAsOf, loadProfilesAsOf, type EventProfile } from '../store/pr
 import type { AlertRow, AlertStatus, Database } from '../store/schema.js';
 import type { SignalConfig } from './config.js';
 import { detectSignals, relatedCriticalAlerts, type LoanContext, type RelatedCritical, type Signal, type SignalSeverity } from './signals.js';
+import { canonicalUser, userArgument } from '../auth/identity.js';
 
 export interface AlertFilter {
   status?: AlertStatus | null;
@@ -459,8 +460,7 @@ export class MonitoringService {
   }
 
   assign(actor: Actor, id: string, user: string) {
-    const assignee = user.trim();
-    if (!assignee || assignee.length > 200) throw new InputError('user must name who takes the alert', { argument: 'user' });
+    const assignee = userArgument(user, 'user');
     return this.move(actor, id, 'ASSIGN_ALERT', ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'], { assignee });
   }
 
@@ -483,7 +483,7 @@ export class MonitoringService {
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.severity) query = query.where('severity', '=', filter.severity);
     if (filter.enterpriseId) query = query.where('enterpriseId', '=', filter.enterpriseId);
-    if (filter.assignee) query = query.where('assignee', '=', filter.assignee);
+    if (filter.assignee) query = query.where('assignee', '=', canonicalUser(filter.assignee));
     if (filter.sweepId) query = query.where('sweepId', '=', filter.sweepId);
     return query;
   }

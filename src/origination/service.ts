@@ -15,6 +15,7 @@ import { latestFirst } from '../store/latest-first.js';
 import { loadProfilesAsOf } from '../store/profiles-as-of.js';
 import type { ApplicationRow, ApplicationState, Database, LoanRow } from '../store/schema.js';
 import { freezeAssessment, type FrozenAssessment } from './snapshot.js';
+import { canonicalUser, userArgument } from '../auth/identity.js';
 
 export interface CreateApplication {
   uscc: string;
@@ -22,6 +23,15 @@ export interface CreateApplication {
   /** A decimal string in yuan. */
   amount: string;
   termMonths: number;
+}
+
+/** A manual decision: approve (an amount, by default what was applied for) or decline. */
+export interface ManualDecision {
+  decision: 'APPROVE' | 'DECLINE';
+  reasonCode: string | null;
+  comment: string | null;
+  /** The amount approved, a decimal string in yuan; none for a decline. */
+  amount: string | null;
 }
 
 export interface LoanFilter {
@@ -80,7 +90,8 @@ export class OriginationService {
           amountFen,
           termMonths: input.termMonths,
           autoApproveMaxFen: decimalToFen(product.autoApproveMaxAmount),
-          seniorApprovalFen: decimalToFen(product.seniorApprovalAmount),
+          seniorApprovalFen: decimalToFen(product.approvalAuthority.APPROVER),
+          seniorAuthorityFen: decimalToFen(product.approvalAuthority.SENIOR_APPROVER),
           createdBy: actor.user,
           createdAt: now,
           updatedAt: now,
@@ -179,6 +190,7 @@ export class OriginationService {
           decisionBasis: 'AUTOMATIC',
           decidedBy: 'system',
           decidedAt: now,
+          approvedAmountFen: application.amountFen,
         }, trx);
         await this.book(trx, system, approved, frozen);
         return approved;
@@ -188,11 +200,12 @@ export class OriginationService {
   }
 
   /**
-   * Maker-checker: an approver who neither created nor submitted the application; a senior
-   * approver above the product's threshold; a reason code and a comment against the model's
-   * advice. A decline always names its reason.
+   * Maker-checker: an approver who neither created nor submitted the application. An approval
+   * names its amount (at most what was applied for; the loan's line), within the approver's
+   * authority for the product; above the model's limit only a senior approver. A reason code and
+   * a comment against the model's advice; a decline always names its reason.
    */
-  async decide(actor: Actor, id: string, decision: 'APPROVE' | 'DECLINE', reasonCode: string | null, comment: string | null): Promise<ApplicationRow> {
+  async decide(actor: Actor, id: string, { decision, reasonCode, comment, amount }: ManualDecision): Promise<ApplicationRow> {
     const application = await this.load(id);
     this.expectState(application, ['IN_REVIEW'], 'decided');
     if (!hasAnyRole(actor, APPROVER_ROLES)) throw new ForbiddenError('deciding an application needs APPROVER or SENIOR_APPROVER');
@@ -200,10 +213,8 @@ export class OriginationService {
       throw new ForbiddenError(`${actor.user} ${actor.user === application.createdBy ? 'created' : 'submitted'} this application and so cannot decide it: another approver must`);
     }
     const deciderRole = actor.roles.includes('SENIOR_APPROVER') ? 'SENIOR_APPROVER' : 'APPROVER';
-    const amountFen = BigInt(application.amountFen);
-    if (amountFen > BigInt(application.seniorApprovalFen) && deciderRole !== 'SENIOR_APPROVER') {
-      throw new ForbiddenError(`the amount ${fenToDecimal(amountFen)} is above ${fenToDecimal(application.seniorApprovalFen)}: it needs a SENIOR_APPROVER`);
-    }
+    const approvedFen = decision === 'APPROVE' ? this.approvedAmount(application, amount, deciderRole) : null;
+    if (decision === 'DECLINE' && amount !== null) throw new InputError('a decline approves no amount: leave amount out', { argument: 'amount' });
     const code = reasonCode?.trim() || null;
     const note = comment?.trim() || null;
     if (note !== null && note.length > MAX_COMMENT) throw new InputError(`comment is longer than ${MAX_COMMENT} characters`, { argument: 'comment' });
@@ -212,7 +223,7 @@ export class OriginationService {
       throw new InputError(`reasonCode ${code} is not a known reason: use a rule's or a feature's code or one of ${[...this.risk.config.decisionReasons.keys()].join(', ')}`, { argument: 'reasonCode' });
     }
     if (decision === 'DECLINE' && code === null) throw new InputError('a decline needs a reasonCode: the enterprise is told why', { argument: 'reasonCode' });
-    if (againstModel(decision, application) && (code === null || note === null)) {
+    if (againstModel(decision, { ...application, approvedAmountFen: approvedFen?.toString() ?? null }) && (code === null || note === null)) {
       throw new InputError(`deciding ${decision} against the model's advice (${application.recommendedDecision}${decision === 'APPROVE' ? ', limit ' + (application.recommendedLimitFen === null ? 'none' : fenToDecimal(application.recommendedLimitFen)) : ''}) needs a reasonCode and a comment`, {
         argument: code === null ? 'reasonCode' : 'comment',
       });
@@ -226,10 +237,44 @@ export class OriginationService {
         decidedAt: this.now(),
         reasonCode: code,
         decisionComment: note,
+        approvedAmountFen: approvedFen?.toString() ?? null,
       }, trx);
       if (decision === 'APPROVE') await this.book(trx, actor, decided, frozen);
       return decided;
     });
+  }
+
+  /**
+   * The amount an approver approves: what they name, by default what was applied for; never more
+   * than that, nor below the product's minimum; within their role's authority; above the model's
+   * recommended limit (or where it gives none) only a senior approver's.
+   */
+  private approvedAmount(application: ApplicationRow, amount: string | null, deciderRole: 'APPROVER' | 'SENIOR_APPROVER'): bigint {
+    const applied = BigInt(application.amountFen);
+    const approved = amount === null ? applied : parseAmount(amount, 'amount');
+    const product = this.productOf(application);
+    if (approved > applied) {
+      throw new InputError(`amount ${fenToDecimal(approved)} is more than the ${fenToDecimal(applied)} applied for: an approval approves at most what was asked`, { argument: 'amount' });
+    }
+    if (approved < decimalToFen(product.minAmount)) {
+      throw new InputError(`amount ${fenToDecimal(approved)} is below ${product.id}'s minimum, ${product.minAmount}`, { argument: 'amount' });
+    }
+    const authority = deciderRole === 'SENIOR_APPROVER' ? (application.seniorAuthorityFen ?? application.amountFen) : application.seniorApprovalFen;
+    if (approved > BigInt(authority)) {
+      throw new ForbiddenError(
+        deciderRole === 'APPROVER'
+          ? `approving ${fenToDecimal(approved)} is above an APPROVER's authority of ${fenToDecimal(authority)} for ${product.id}: it needs a SENIOR_APPROVER`
+          : `approving ${fenToDecimal(approved)} is above a SENIOR_APPROVER's authority of ${fenToDecimal(authority)} for ${product.id}: a credit committee decides`,
+        { authority: fenToDecimal(authority) },
+      );
+    }
+    const recommended = application.recommendedDecision === 'APPROVE' && application.recommendedLimitFen !== null ? BigInt(application.recommendedLimitFen) : null;
+    if ((recommended === null || approved > recommended) && deciderRole !== 'SENIOR_APPROVER') {
+      throw new ForbiddenError(
+        `approving ${fenToDecimal(approved)} is ${recommended === null ? 'against the model, which recommends no limit' : `above the model's recommended limit of ${fenToDecimal(recommended)}`}: it needs a SENIOR_APPROVER`,
+      );
+    }
+    return approved;
   }
 
   async withdraw(actor: Actor, id: string): Promise<ApplicationRow> {
@@ -242,8 +287,7 @@ export class OriginationService {
   }
 
   async assign(actor: Actor, id: string, user: string): Promise<ApplicationRow> {
-    const assignee = user.trim();
-    if (!assignee || assignee.length > 200) throw new InputError('user must name the approver to assign', { argument: 'user' });
+    const assignee = userArgument(user, 'user');
     const application = await this.load(id);
     this.expectState(application, ['IN_REVIEW'], 'assigned');
     if (assignee === application.createdBy || assignee === application.submittedBy) {
@@ -316,7 +360,7 @@ export class OriginationService {
     let query = this.db.selectFrom('application');
     if (filter.state) query = query.where('state', '=', filter.state);
     if (filter.product) query = query.where('product', '=', filter.product);
-    if (filter.assignee) query = query.where('assignee', '=', filter.assignee);
+    if (filter.assignee) query = query.where('assignee', '=', canonicalUser(filter.assignee));
     if (filter.enterpriseId) query = query.where('enterpriseId', '=', filter.enterpriseId);
     return query;
   }
@@ -383,10 +427,9 @@ export class OriginationService {
     return trx ? run(trx) : this.db.transaction().execute(run);
   }
 
-  /** An approved application becomes a loan on the book: the credit line is the model's limit, or the amount if above it. */
+  /** An approved application becomes a loan on the book, its line what was approved: the model's limit is advice. */
   private async book(trx: Transaction<Database>, actor: Actor, application: ApplicationRow, frozen: FrozenAssessment | null) {
-    const amountFen = BigInt(application.amountFen);
-    const recommended = application.recommendedLimitFen === null ? 0n : BigInt(application.recommendedLimitFen);
+    const approvedFen = BigInt(application.approvedAmountFen!);
     const openedAt = application.decidedAt ?? this.now();
     const grade = frozen?.grade;
     const product = this.productOf(application);
@@ -396,8 +439,8 @@ export class OriginationService {
         applicationId: application.id,
         enterpriseId: application.enterpriseId,
         product: application.product,
-        amountFen,
-        limitFen: recommended > amountFen ? recommended : amountFen,
+        amountFen: approvedFen,
+        limitFen: approvedFen,
         termMonths: application.termMonths,
         rateBps: frozen?.pricingRateBps ?? (grade ? (product.pricingBpsByGrade[grade] ?? null) : null),
         openedAt,
@@ -423,13 +466,17 @@ export async function findLoans(db: Db, applicationIds: readonly string[]): Prom
   return new Map(rows.map((row) => [row.applicationId, row]));
 }
 
-/** A decision against the model's advice: declining what it approves, approving what it declines or above its limit. */
-export function againstModel(decision: 'APPROVE' | 'DECLINE', application: ApplicationRow): boolean {
+/**
+ * A decision against the model's advice: declining what it approves, approving what it declines
+ * or more than its limit (the amount approved; for approvals made before they named it, the
+ * amount applied for).
+ */
+export function againstModel(decision: 'APPROVE' | 'DECLINE', application: Pick<ApplicationRow, 'recommendedDecision' | 'recommendedLimitFen' | 'approvedAmountFen' | 'amountFen'>): boolean {
   if (decision === 'DECLINE') return application.recommendedDecision === 'APPROVE';
   return (
     application.recommendedDecision === 'DECLINE' ||
     application.recommendedLimitFen === null ||
-    BigInt(application.amountFen) > BigInt(application.recommendedLimitFen)
+    BigInt(application.approvedAmountFen ?? application.amountFen) > BigInt(application.recommendedLimitFen)
   );
 }
 
@@ -446,19 +493,19 @@ function entry(action: string, subject: ApplicationRow, before: ApplicationRow |
   return { action, subjectType: 'Application', subjectId: subject.id, enterpriseId: subject.enterpriseId, before: before ? view(before) : null, after: { ...view(after), ...detail } };
 }
 
-function parseAmount(amount: string): bigint {
-  if (!isDecimal(amount)) throw new InputError(`amount '${amount}' is not a decimal number`, { argument: 'input.amount' });
+function parseAmount(amount: string, argument = 'input.amount'): bigint {
+  if (!isDecimal(amount)) throw new InputError(`amount '${amount}' is not a decimal number`, { argument });
   try {
     return decimalToFen(amount);
   } catch (error) {
-    throw new InputError(`amount ${(error as Error).message}`, { argument: 'input.amount' });
+    throw new InputError(`amount ${(error as Error).message}`, { argument });
   }
 }
 
 /** A constraint of migration 0006 that the service's own checks should have caught first. */
 function translateConstraint(error: unknown): never {
   const constraint = (error as { constraint?: string }).constraint ?? /constraint "([a-z_]+)"/.exec(String((error as Error).message))?.[1];
-  if (constraint === 'maker_is_not_checker' || constraint === 'checker_has_approver_role' || constraint === 'senior_approval_above_threshold') {
+  if (constraint === 'maker_is_not_checker' || constraint === 'checker_has_approver_role' || constraint === 'approval_within_authority' || constraint === 'above_model_is_senior') {
     throw new ForbiddenError(`refused by the store: ${constraint.replaceAll('_', ' ')}`);
   }
   if (constraint === 'override_is_explained' || constraint === 'decline_has_reason') throw new InputError(`refused by the store: ${constraint.replaceAll('_', ' ')}`);

@@ -75,8 +75,11 @@ export const productSchema = z.object({
   /** Applications up to this amount, at these grades, within the limit, are approved without review. */
   autoApproveMaxAmount: decimal,
   autoApproveGrades: z.array(z.enum(GRADES)),
-  /** Above this amount a decision needs SENIOR_APPROVER. */
-  seniorApprovalAmount: decimal,
+  /**
+   * The most each approver role may approve of the product (an approval names its amount, which
+   * is the loan's line). Above the senior approver's, a credit committee decides, outside the hub.
+   */
+  approvalAuthority: z.object({ APPROVER: decimal, SENIOR_APPROVER: decimal }),
   /** An application not submitted, or not decided in review, within this many days expires. */
   applicationValidDays: z.number().int().min(1).max(365),
   scorecard: z.string(),
@@ -140,12 +143,15 @@ export function checkRiskConfig(config: RiskConfig): RiskConfig {
     if (unknown.length > 0) throw new Error(`product ${product.id}: unknown rules ${unknown.join(', ')}`);
     if (product.minTermMonths > product.maxTermMonths) throw new Error(`product ${product.id}: minTermMonths is above maxTermMonths`);
     const [min, max] = [decimalToFen(product.minAmount), decimalToFen(product.maxAmount)];
-    for (const key of ['autoApproveMaxAmount', 'seniorApprovalAmount'] as const) {
-      const amount = decimalToFen(product[key]);
+    const amounts = { autoApproveMaxAmount: product.autoApproveMaxAmount, 'approvalAuthority.APPROVER': product.approvalAuthority.APPROVER, 'approvalAuthority.SENIOR_APPROVER': product.approvalAuthority.SENIOR_APPROVER };
+    for (const [key, value] of Object.entries(amounts)) {
+      const amount = decimalToFen(value);
       if (amount < min || amount > max) throw new Error(`product ${product.id}: ${key} must lie between minAmount and maxAmount`);
     }
-    if (decimalToFen(product.autoApproveMaxAmount) > decimalToFen(product.seniorApprovalAmount)) {
-      throw new Error(`product ${product.id}: autoApproveMaxAmount is above seniorApprovalAmount: the rules would approve what needs a senior approver`);
+    // Each authority reaches at least as far as the one below it: the rules' (automatic), the approver's, the senior approver's.
+    const [automatic, approver, senior] = Object.values(amounts).map(decimalToFen) as [bigint, bigint, bigint];
+    if (automatic > approver || approver > senior) {
+      throw new Error(`product ${product.id}: autoApproveMaxAmount, approvalAuthority.APPROVER and approvalAuthority.SENIOR_APPROVER must not fall: the rules would approve what needs an approver, or an approver what needs a senior one`);
     }
   }
   return config;

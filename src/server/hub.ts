@@ -234,7 +234,8 @@ function sameSecret(presented: string, expected: string): boolean {
 
 /**
  * Every GraphQL request carries a bearer token; without a valid one it never reaches Apollo:
- * 401 with a GraphQL error body coded UNAUTHENTICATED. The request id (the caller's
+ * 401 with a GraphQL error body coded UNAUTHENTICATED (403, FORBIDDEN, for a token whose roles
+ * one person may not hold together). The request id (the caller's
  * `X-Request-Id` when sane, else a new one) is echoed back and recorded in audit lines.
  */
 function authenticate(authenticator: Authenticator): RequestHandler {
@@ -244,10 +245,10 @@ function authenticate(authenticator: Authenticator): RequestHandler {
     response.setHeader('x-request-id', requestId);
     const header = request.get('authorization') ?? '';
     const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header.trim());
-    const refuse = (message: string) => {
-      metrics.requestRefused('UNAUTHENTICATED');
-      response.setHeader('www-authenticate', 'Bearer realm="creditgraph"');
-      response.status(401).json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    const refuse = (message: string, code: 'UNAUTHENTICATED' | 'FORBIDDEN' = 'UNAUTHENTICATED') => {
+      metrics.requestRefused(code);
+      if (code === 'UNAUTHENTICATED') response.setHeader('www-authenticate', 'Bearer realm="creditgraph"');
+      response.status(code === 'UNAUTHENTICATED' ? 401 : 403).json({ errors: [{ message, extensions: { code } }] });
     };
     if (!match) return refuse(header ? 'the Authorization header is not a bearer JWT' : 'a bearer token is required (Authorization: Bearer <JWT>)');
     authenticator.verify(match[1]!).then(
@@ -256,7 +257,7 @@ function authenticate(authenticator: Authenticator): RequestHandler {
         response.locals.requestId = requestId;
         requestScope.run({ requestId }, next);
       },
-      (error: unknown) => (error instanceof HubError ? refuse(error.message) : next(error)),
+      (error: unknown) => (error instanceof HubError ? refuse(error.message, error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'UNAUTHENTICATED') : next(error)),
     );
   };
 }

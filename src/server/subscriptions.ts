@@ -44,11 +44,11 @@ export function serveSubscriptions(options: {
   const { httpServer, schema, services, authenticator, formatError, protection, trusted, logger } = options;
   // A message as large as an HTTP body may be.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const refuse = (socket: { close(code: number, reason: string): void }, message: string) => {
+  const refuse = (socket: { close(code: number, reason: string): void }, message: string, code: 'UNAUTHENTICATED' | 'FORBIDDEN' = 'UNAUTHENTICATED') => {
     // Cut on a character, never inside one: a broken character would lengthen the reason past the limit.
-    let reason = `UNAUTHENTICATED: ${message}`;
+    let reason = `${code}: ${message}`;
     while (Buffer.byteLength(reason) > MAX_REASON) reason = reason.slice(0, -1);
-    socket.close(CloseCode.Unauthorized, reason);
+    socket.close(code === 'FORBIDDEN' ? CloseCode.Forbidden : CloseCode.Unauthorized, reason);
   };
   const format = (errors: readonly { originalError?: unknown; toJSON(): GraphQLFormattedError }[]) =>
     // Errors with no cause are the operation's own (it does not parse or validate): the caller's to fix.
@@ -83,7 +83,7 @@ export function serveSubscriptions(options: {
           return true;
         } catch (error) {
           if (!(error instanceof HubError)) throw error;
-          refuse(ctx.extra.socket, error.message);
+          refuse(ctx.extra.socket, error.message, error.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'UNAUTHENTICATED');
           return false;
         }
       },

@@ -13,6 +13,8 @@ import * as writePosition from './migrations/0011-write-position.js';
 import * as rateLimit from './migrations/0012-rate-limit.js';
 import * as rawPayloadText from './migrations/0013-raw-payload-text.js';
 import * as timesFromTheClock from './migrations/0014-times-from-the-clock.js';
+import * as canonicalUsers from './migrations/0015-canonical-users.js';
+import * as approvalAuthority from './migrations/0016-approval-authority.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +32,8 @@ const migrations: Record<string, Migration> = {
   '0012-rate-limit': rateLimit,
   '0013-raw-payload-text': rawPayloadText,
   '0014-times-from-the-clock': timesFromTheClock,
+  '0015-canonical-users': canonicalUsers,
+  '0016-approval-authority': approvalAuthority,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

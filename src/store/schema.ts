@@ -272,7 +272,10 @@ export interface ApplicationTable {
   termMonths: number;
   state: Generated<ApplicationState>;
   autoApproveMaxFen: Fen;
+  /** The APPROVER's authority for the product when the application was made. */
   seniorApprovalFen: Fen;
+  /** The SENIOR_APPROVER's; null for applications made before migration 0016. */
+  seniorAuthorityFen: Fen | null;
   createdBy: string;
   createdAt: Date;
   submittedBy: string | null;
@@ -283,6 +286,8 @@ export interface ApplicationTable {
   version: Generated<number>;
   recommendedDecision: 'APPROVE' | 'REVIEW' | 'DECLINE' | null;
   recommendedLimitFen: Fen | null;
+  /** What an approval approved: at most what was applied for, and the loan's line (migration 0016). */
+  approvedAmountFen: Fen | null;
   decision: 'APPROVE' | 'DECLINE' | null;
   decisionBasis: 'AUTOMATIC' | 'MANUAL' | null;
   decidedBy: string | null;

@@ -14,10 +14,12 @@ export const TEST_PERSON_ID_SALT = 'test-hub-person-salt-0001';
 export const TEST_JWT_SECRET = new TextEncoder().encode('test-hub-jwt-secret-test-hub-jwt-secret');
 
 /**
- * Who the tests act as unless they say otherwise: a user with every role that reads, so a
- * test about profiles or syncs is not about authorization. Tests of authorization pick a viewer.
+ * Who the tests act as unless they say otherwise: a user with roles that read everything and
+ * run the sources (none of them a maker's or a decider's of credit, which one person may not
+ * hold with the others), so a test about profiles or syncs is not about authorization. Tests of
+ * authorization, and of the credit process, pick a viewer.
  */
-export const TEST_VIEWER: Viewer = { user: 'test-user', roles: ['ANALYST', 'RISK_MANAGER', 'DATA_ENGINEER', 'SCORING_SERVICE', 'ADMIN'] };
+export const TEST_VIEWER: Viewer = { user: 'test-user', roles: ['RISK_MANAGER', 'DATA_ENGINEER', 'SCORING_SERVICE'] };
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;

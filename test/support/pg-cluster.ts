@@ -47,6 +47,16 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * The environment of a process this one starts as the postgres user: this process's, but for
+ * a preloaded libfaketime's shared memory (CI's run a year ahead), which belongs to this user and
+ * which the postgres user could not open; its processes make their own.
+ */
+export function postgresEnvironment(): NodeJS.ProcessEnv {
+  const { FAKETIME_SHARED: _shared, ...environment } = process.env;
+  return environment;
+}
+
+/**
  * A new cluster; with `replicaOf`, a streaming replica of that running cluster, copied from it
  * by pg_basebackup (hot standby, replaying what the primary streams).
  */
@@ -59,8 +69,13 @@ export async function createPgCluster(options: { replicaOf?: PgCluster } = {}): 
   chmodSync(dir, 0o755);
   const data = join(dir, 'data');
   // Asynchronous, so that traffic the test sends meanwhile is not held up.
+  // A preload (libfaketime, CI's run a year ahead) goes to the postgres user's command, not to su:
+  // preloaded, su would make the library's shared memory as root, where postgres cannot open it.
+  const { LD_PRELOAD: preload, ...environment } = postgresEnvironment();
   const as = (command: string, args: string[]) =>
-    root ? run('su', ['postgres', '-c', [command, ...args].map((part) => `'${part}'`).join(' ')]) : run(command, args);
+    root
+      ? run('su', ['postgres', '-c', [...(preload ? ['env', `LD_PRELOAD=${preload}`] : []), command, ...args].map((part) => `'${part}'`).join(' ')], { env: environment })
+      : run(command, args);
   if (owner !== undefined) chownSync(dir, owner, owner);
   if (options.replicaOf) {
     await as(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(options.replicaOf.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-c', 'fast']);

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createPgCluster, freePort, type PgCluster } from './pg-cluster.js';
+import { createPgCluster, freePort, postgresEnvironment, type PgCluster } from './pg-cluster.js';
 
 /**
  * The hub scaled out on one machine, as an operator would run it, all on loopback and from
@@ -166,7 +166,7 @@ async function startPgBouncer(primary: PgCluster, dir: string): Promise<{ url: s
     ].join('\n'),
   );
   if (root) chownSync(home, postgresUser().uid!, postgresUser().gid!);
-  const child = spawn('/usr/sbin/pgbouncer', [join(home, 'pgbouncer.ini')], { ...postgresUser(), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/usr/sbin/pgbouncer', [join(home, 'pgbouncer.ini')], { ...postgresUser(), env: postgresEnvironment(), stdio: ['ignore', 'ignore', 'pipe'] });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitForPort(port, child, 'pgbouncer');
   return { url, adminUrl: `postgres://postgres@127.0.0.1:${port}/pgbouncer`, child };

@@ -40,8 +40,8 @@ export const originationResolvers: Resolvers = {
     // A submission pulls the product's sources: a point each.
     submitApplication: (_, { id }, { origination, actor, throttle, viewer }) =>
       throttle.spend(viewer, 'submitApplication', 4, async () => origination.submit(actor, fromGlobalId('Application', id))),
-    decideApplication: (_, { id, decision, reasonCode, comment }, { origination, actor }) =>
-      origination.decide(actor, fromGlobalId('Application', id), decision, reasonCode ?? null, comment ?? null),
+    decideApplication: (_, { id, decision, reasonCode, comment, amount }, { origination, actor }) =>
+      origination.decide(actor, fromGlobalId('Application', id), { decision, reasonCode: reasonCode ?? null, comment: comment ?? null, amount: amount ?? null }),
     withdrawApplication: (_, { id }, { origination, actor }) => origination.withdraw(actor, fromGlobalId('Application', id)),
     assignApplication: (_, { id, user }, { origination, actor }) => origination.assign(actor, fromGlobalId('Application', id), user),
     expireApplications: (_, __, { origination, actor }) => origination.expireDue(actor),
@@ -71,6 +71,7 @@ export const originationResolvers: Resolvers = {
     decidedAt: (application) => application.decidedAt!,
     comment: (application) => application.decisionComment,
     againstModel: (application) => againstModel(application.decision!, application),
+    approvedAmount: (application) => money(application.approvedAmountFen),
   },
   Loan: {
     id: (loan) => toGlobalId('Loan', loan.id),

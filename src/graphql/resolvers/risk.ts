@@ -38,7 +38,8 @@ export const riskResolvers: Resolvers = {
     maxAmount: (product) => money(decimalToFen(product.maxAmount))!,
     autoApproveMaxAmount: (product) => money(decimalToFen(product.autoApproveMaxAmount))!,
     autoApproveGrades: (product) => [...product.autoApproveGrades],
-    seniorApprovalAmount: (product) => money(decimalToFen(product.seniorApprovalAmount))!,
+    seniorApprovalAmount: (product) => money(decimalToFen(product.approvalAuthority.APPROVER))!,
+    approvalAuthority: (product) => (['APPROVER', 'SENIOR_APPROVER'] as const).map((role) => ({ role, maxAmount: money(decimalToFen(product.approvalAuthority[role]))! })),
   },
   RuleHit: {
     code: (hit) => hit.rule.code,
