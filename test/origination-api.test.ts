@@ -476,15 +476,15 @@ describe('consent', () => {
     const enterprise = await enterpriseId(4);
     for (const consent of enterprise.consents) ok(await alice.query('mutation($id: ID!) { revokeConsent(id: $id) { status } }', { id: consent.id }));
     const draft = await create(alice, 4, '100000');
-    expect(draft.missingConsentScopes).toEqual(['registry', 'invoice', 'tax', 'court']);
+    expect(draft.missingConsentScopes).toEqual(['registry', 'invoice', 'tax', 'court', 'utility', 'social-insurance']);
     const runs = async () => (await testStore.store.db.selectFrom('syncRun').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n;
     const runsBefore = await runs();
 
     await changesNothing(async () => {
-      const error = refused(await alice.query(SUBMIT, { id: draft.id }), 'CONSENT_REQUIRED', 'no valid consent for registry, invoice, tax, court');
-      expect(error.extensions).toMatchObject({ missingScopes: ['registry', 'invoice', 'tax', 'court'] });
+      const error = refused(await alice.query(SUBMIT, { id: draft.id }), 'CONSENT_REQUIRED', 'no valid consent for registry, invoice, tax, court, utility, social-insurance');
+      expect(error.extensions).toMatchObject({ missingScopes: ['registry', 'invoice', 'tax', 'court', 'utility', 'social-insurance'] });
     });
-    await grant(enterprise.id, ['registry', 'invoice', 'tax']);
+    await grant(enterprise.id, ['registry', 'invoice', 'tax', 'utility', 'social-insurance']);
     await changesNothing(async () => {
       expect(refused(await alice.query(SUBMIT, { id: draft.id }), 'CONSENT_REQUIRED').extensions).toMatchObject({ missingScopes: ['court'] });
     });
@@ -505,7 +505,7 @@ describe('consent', () => {
   it('waits for consent when one lapses between the check and the pull, and goes on once it is granted again', async () => {
     const enterprise = await enterpriseId(5);
     for (const consent of enterprise.consents) ok(await alice.query('mutation($id: ID!) { revokeConsent(id: $id) { status } }', { id: consent.id }));
-    await grant(enterprise.id, ['registry', 'invoice', 'tax']);
+    await grant(enterprise.id, ['registry', 'invoice', 'tax', 'utility', 'social-insurance']);
     await grant(enterprise.id, ['court'], new Date(now().getTime() + DAY));
     const draft = await create(alice, 5, '100000');
     // Time passes the court consent's expiry once the tax bureau has been asked: after the

@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { sql, type KyselyPlugin } from 'kysely';
 import { toGlobalId } from '../src/graphql/ids.js';
-import { FEATURES } from '../src/risk/features/catalog.js';
+import { assess } from '../src/risk/assess.js';
+import { loadRiskConfig } from '../src/risk/config.js';
+import { FEATURES, SOURCES } from '../src/risk/features/catalog.js';
 import { computeFeatureVectors } from '../src/risk/features/compute.js';
 import type { Db } from '../src/store/database.js';
 import { loadEventsAsOf, loadProfilesAsOf } from '../src/store/profiles-as-of.js';
 import { seedDemo } from './support/demo.js';
+import { withoutSource } from './support/profile.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { openTestStore, type TestStore } from './support/store.js';
 
@@ -124,8 +127,28 @@ describe('Enterprise.riskView', () => {
     expect(view.dataCoverage.every((c) => c.state === 'MISSING' && c.lastSeenAt === null)).toBe(true);
     expect(view.features.find((f) => f.name === 'invoice_sales_12m')!.value).toBeNull();
     expect(view.features.find((f) => f.name === 'data_coverage')!.value).toBe(0);
-    expect(view.ruleHits.map((hit) => hit.code)).toContain('RV_SOURCE_UNAVAILABLE');
-    expect(view.decision).not.toBe('APPROVE');
+    expect(view.ruleHits.map((hit) => [hit.code, hit.text.en])).toEqual([['DATA_MISSING', 'No data from sources the product requires: registry, tax, court, invoice, utility, social-insurance']]);
+    expect([view.decision, view.recommendedLimit, view.pricingRateBps]).toEqual(['REVIEW', null, null]);
+  });
+
+  it("never lets a demo enterprise's missing source turn its decision into an approval or raise its limit", async () => {
+    const config = loadRiskConfig();
+    const ids = (await testStore.store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
+    const profiles = await loadProfilesAsOf(testStore.store.db, ids, new Date(AS_OF));
+    const decisions = new Map<string, number>();
+    for (const profile of profiles.values()) {
+      for (const product of config.products) {
+        const before = assess(profile, product, config);
+        decisions.set(before.decision, (decisions.get(before.decision) ?? 0) + 1);
+        for (const source of SOURCES) {
+          const after = assess(withoutSource(profile, source), product, config);
+          expect([profile.uscc, product.id, source, after.decision === 'APPROVE', after.recommendedLimitFen]).toEqual([profile.uscc, product.id, source, false, null]);
+          expect(after.ruleHits.map((hit) => hit.rule.code)).toContain('DATA_MISSING');
+        }
+      }
+    }
+    // Approvals there were, to be lost.
+    expect(decisions.get('APPROVE')).toBeGreaterThan(5);
   });
 
   it('refuses an unknown product and a moment in the future, naming what to change', async () => {

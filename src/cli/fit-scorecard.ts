@@ -80,6 +80,8 @@ export async function fitScorecardCommand(options: FitScorecardOptions): Promise
   }
 }
 
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
 export function formatReport(scorecard: Scorecard, report: FitReport): string {
   const sample = (name: string, s: FitReport['train']) =>
     `| ${name} | ${s.rows} | ${s.defaults} (${((s.defaults / s.rows) * 100).toFixed(1)}%) | ${s.auc.toFixed(3)} | ${s.ks.toFixed(3)} |`;
@@ -91,9 +93,16 @@ export function formatReport(scorecard: Scorecard, report: FitReport): string {
     sample('training', report.train),
     sample('held out', report.heldOut),
     '',
-    '| feature | IV | coefficient | left out because |',
-    '|---|---|---|---|',
-    ...report.features.map((f) => `| ${f.feature} | ${f.iv.toFixed(4)} | ${f.coefficient ?? ''} | ${f.excluded ?? ''} |`),
+    'Missing: the rows without a value (a source missing or stale at the decision date), their default rate, the',
+    "weight of evidence they carry where there are enough of them, and the one the card scores them at: the",
+    "data's, never above the median bin's.",
+    '',
+    '| feature | IV | coefficient | missing | missing default rate | missing WOE, data | missing WOE, scored | left out because |',
+    '|---|---|---|---|---|---|---|---|',
+    ...report.features.map(
+      (f) =>
+        `| ${f.feature} | ${f.iv.toFixed(4)} | ${f.coefficient ?? ''} | ${percent(f.missing.share)} | ${f.missing.defaultRate === null ? '' : percent(f.missing.defaultRate)} | ${f.missing.dataWoe ?? ''} | ${f.missing.woe} | ${f.excluded ?? ''} |`,
+    ),
     '',
   ].join('\n');
 }

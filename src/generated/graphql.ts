@@ -1301,6 +1301,8 @@ export type SourceState =
   | 'CURRENT'
   /** Never heard from about this enterprise by then. */
   | 'MISSING'
+  /** The business registry answered it has no record of the enterprise: a fact about it, no data about it. */
+  | 'NOT_FOUND'
   /** Heard from, but longer ago than the source's maximum age. */
   | 'STALE';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { craftProfile, daysBefore, monthBefore, salesMonths } from '../../test/support/profile.js';
+import { craftProfile, daysBefore, monthBefore, salesMonths, withoutSource } from '../../test/support/profile.js';
 import type { ProfileAsOf } from '../store/profiles-as-of.js';
 import { assess, recommendedLimit } from './assess.js';
 import { loadRiskConfig } from './config.js';
@@ -7,7 +7,6 @@ import { evaluateRules } from './rules.js';
 
 const config = loadRiskConfig();
 const product = (id: string) => config.products.find((p) => p.id === id)!;
-const current = { registry: 'CURRENT', tax: 'CURRENT', court: 'CURRENT', invoice: 'CURRENT', utility: 'CURRENT', 'social-insurance': 'CURRENT' } as const;
 
 /** A sound enterprise: six years old, steady sales and tax, grade A, nothing adverse. */
 function soundProfile(overrides: Partial<ProfileAsOf> = {}): ProfileAsOf {
@@ -41,21 +40,79 @@ function soundProfile(overrides: Partial<ProfileAsOf> = {}): ProfileAsOf {
 describe('policy rules', () => {
   it('hit just past each configured threshold and not before it; a null value never hits', () => {
     for (const rule of config.rules.values()) {
-      if (rule.when.type !== 'THRESHOLD') continue;
       const { feature, op, threshold } = rule.when;
       const step = Math.abs(threshold) > 10 ? 1 : 0.001;
       const hitting = op === '<' ? threshold - step : op === '<=' ? threshold : op === '>' ? threshold + step : threshold;
       const missing = op === '<' ? threshold : op === '<=' ? threshold + step : op === '>' ? threshold : threshold - step;
-      const hits = (value: number | null) => evaluateRules([rule], new Map([[feature, value]]), [], current).length;
+      const hits = (value: number | null) => evaluateRules([rule], new Map([[feature, value]])).length;
       expect([rule.code, hits(hitting), hits(missing), hits(null)]).toEqual([rule.code, 1, 0, 0]);
     }
   });
+});
 
-  it('refer a missing or stale required source to review, naming the sources', () => {
-    const rule = config.rules.get('RV_SOURCE_UNAVAILABLE')!;
-    const hits = evaluateRules([rule], new Map(), ['tax', 'court'], { ...current, tax: 'STALE', utility: 'MISSING' });
-    expect(hits).toEqual([{ rule, evidence: { sources: [{ source: 'tax', state: 'STALE' }] } }]);
-    expect(evaluateRules([rule], new Map(), ['tax'], current)).toEqual([]);
+describe('data sufficiency', () => {
+  it('refers a profile with a stale required source to review with no limit or price, naming the source and when it was last heard from', () => {
+    const stale = new Date(Date.parse('2026-11-20T00:00:00Z') - 90 * 86_400_000);
+    const profile = soundProfile();
+    const view = assess({ ...profile, lastSeen: { ...profile.lastSeen, court: stale } }, product('tax-loan'), config);
+    expect(view.decision).toBe('REVIEW');
+    expect(view.ruleHits.map((hit) => [hit.rule.code, hit.evidence])).toEqual([
+      ['DATA_STALE', { sources: [{ source: 'court', state: 'STALE', lastSeenAt: stale.toISOString(), maxAgeDays: 45 }] }],
+    ]);
+    expect(view.reasonCodes[0]).toMatchObject({ code: 'DATA_STALE', text: { en: 'Sources the product requires are stale: court (last 2026-08-22, at most 45 days old)' } });
+    expect(view.reasonCodes[0]!.text['zh-CN']).toContain('司法（最近 2026-08-22，限 45 天）');
+    expect([view.recommendedLimitFen, view.pricingRateBps]).toEqual([null, null]);
+    expect(view.features.find((f) => f.name === 'lawsuits_open_defendant')!.value).toBeNull();
+  });
+
+  it('refers an enterprise the hub has no data on to review, naming every source, and declines on a knockout that holds on the data there is', () => {
+    for (const id of ['tax-loan', 'invoice-loan']) {
+      const nothing = { ...craftProfile(), lastSeen: {} };
+      const view = assess(nothing, product(id), config);
+      expect([view.decision, view.recommendedLimitFen, view.pricingRateBps]).toEqual(['REVIEW', null, null]);
+      expect(view.ruleHits).toEqual([expect.objectContaining({ evidence: { sources: product(id).requiredSources.map((source) => ({ source, state: 'MISSING' })) } })]);
+      expect(view.reasonCodes[0]!.code).toBe('DATA_MISSING');
+    }
+    const revoked = soundProfile({ enterprise: { establishedOn: '2020-05-20', currentStatus: 'REVOKED', currentRegisteredCapitalFen: 100_000_000n } });
+    const view = assess(withoutSource(revoked, 'tax'), product('tax-loan'), config);
+    expect(view.decision).toBe('DECLINE');
+    expect(view.reasonCodes.map((reason) => reason.code).slice(0, 2)).toEqual(['KO_NOT_ACTIVE', 'DATA_MISSING']);
+  });
+
+  it("takes the registry's 'no record' as a fact of its own: the enterprise not found, referred, not declined as inactive", () => {
+    const unknown = soundProfile({ enterprise: { establishedOn: null, currentStatus: 'UNVERIFIED', currentRegisteredCapitalFen: null } });
+    for (const id of ['tax-loan', 'invoice-loan']) {
+      const view = assess(unknown, product(id), config);
+      expect(view.sources.registry).toBe('NOT_FOUND');
+      expect([view.decision, view.recommendedLimitFen]).toEqual(['REVIEW', null]);
+      expect(view.ruleHits.map((hit) => hit.rule.code)).toEqual(['ENTERPRISE_NOT_FOUND']);
+      expect(view.reasonCodes[0]!.text.en).toBe(`The business registry answered it has no record of this enterprise (USCC ${unknown.uscc}): check the code, or whether the enterprise is registered`);
+      expect(view.features.find((f) => f.name === 'status_active')!.value).toBeNull();
+    }
+  });
+
+  it('never lets a source that is not there turn a decision into an approval or raise a limit', () => {
+    const sources = ['registry', 'tax', 'court', 'invoice', 'utility', 'social-insurance'] as const;
+    const arbitrary = fc.record({
+      sales: fc.array(fc.integer({ min: 0, max: 3_000_000 }), { minLength: 24, maxLength: 24 }),
+      kwh: fc.integer({ min: 1000, max: 20_000 }),
+      drop: fc.double({ min: 0, max: 0.9, noNaN: true }),
+      headcount: fc.integer({ min: 1, max: 60 }),
+      late: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(arbitrary, fc.constantFrom(...sources), fc.constantFrom('tax-loan', 'invoice-loan'), (draw, source, id) => {
+        const profile = soundProfile({
+          invoiceMonths: salesMonths(draw.sales),
+          utilityBills: soundProfile().utilityBills.map((bill, i) => ({ ...bill, consumption: i < 3 ? draw.kwh * (1 - draw.drop) : draw.kwh, paidOn: draw.late ? null : bill.paidOn })),
+          socialInsuranceMonths: soundProfile().socialInsuranceMonths.map((month, i) => ({ ...month, insuredHeadcount: i < 6 ? draw.headcount : 30 })),
+        });
+        // Whatever the data said, the profile without one source's is no approval and has no limit.
+        const after = assess(withoutSource(profile, source), product(id), config);
+        expect([after.decision === 'APPROVE', after.recommendedLimitFen]).toEqual([false, null]);
+      }),
+      { numRuns: 400, seed: 20261207 },
+    );
   });
 });
 
@@ -85,15 +142,6 @@ describe('the risk view', () => {
     expect(view.reasonCodes[0]!.text.en).toMatch(/dishonest debtor/);
     expect(view.recommendedLimitFen).toBeNull();
     expect(view.pricingRateBps).toBeNull();
-  });
-
-  it('refers to review when a required source is stale, and its features are null', () => {
-    const stale = new Date(Date.parse('2026-11-20T00:00:00Z') - 90 * 86_400_000);
-    const profile = soundProfile();
-    const view = assess({ ...profile, lastSeen: { ...profile.lastSeen, court: stale } }, product('tax-loan'), config);
-    expect(view.decision).toBe('REVIEW');
-    expect(view.ruleHits.map((hit) => [hit.rule.code, hit.evidence])).toEqual([['RV_SOURCE_UNAVAILABLE', { sources: [{ source: 'court', state: 'STALE' }] }]]);
-    expect(view.features.find((f) => f.name === 'lawsuits_open_defendant')!.value).toBeNull();
   });
 
   it('declines when the revenue supports less than the product minimum, saying so', () => {
@@ -142,7 +190,7 @@ describe('the risk view', () => {
         const scored = view.reasonCodes.filter((reason) => reason.contribution !== null);
         expect(scored.length).toBeLessThanOrEqual(4);
         for (const reason of scored) expect(reason.contribution).toBeGreaterThan(0);
-        if (view.decision !== 'DECLINE') expect(view.recommendedLimitFen! >= 3_000_000n).toBe(true);
+        if (view.decision === 'APPROVE') expect(view.recommendedLimitFen! >= 3_000_000n).toBe(true);
         expect(assess(structuredClone(profile), product(id), config)).toEqual(view);
       }),
       { numRuns: 300, seed: 20261129 },

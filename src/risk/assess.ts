@@ -1,7 +1,7 @@
 import { decimalToFen } from '../common/money.js';
 import type { ProfileAsOf } from '../store/profiles-as-of.js';
 import type { Grade, Product, RiskConfig, Scorecard } from './config.js';
-import { FEATURES_BY_NAME, LIMIT_BASES, type LocalizedText, type SourceId, type SourceState } from './features/catalog.js';
+import { FEATURES_BY_NAME, LIMIT_BASES, MAX_AGE_DAYS, type LocalizedText, type SourceId, type SourceState } from './features/catalog.js';
 import { vectorOf, type FeatureValue } from './features/compute.js';
 import { deriveInput } from './features/derive.js';
 import { evaluateRules, type RuleHit } from './rules.js';
@@ -56,19 +56,24 @@ export function assess(profile: ProfileAsOf, product: Product, config: RiskConfi
   const values = new Map(vector.values.map((item) => [item.name, item.value]));
   const scored = score(scorecard, values);
   const rules = product.rules.map((code) => config.rules.get(code)!);
-  const ruleHits = evaluateRules(rules, values, product.requiredSources, vector.sources);
+  const insufficient = dataSufficiency(product, vector.sources, profile);
+  const ruleHits = [...evaluateRules(rules, values), ...insufficient];
   const knockouts = ruleHits.filter((hit) => hit.rule.kind === 'KNOCKOUT');
 
-  const limitFen = recommendedLimit(product, scored.grade, LIMIT_BASES[product.limit.basis](input));
+  // Without every source the decision reads, there is no limit: the data cannot support one.
+  const limitFen = insufficient.length > 0 ? null : recommendedLimit(product, scored.grade, LIMIT_BASES[product.limit.basis](input));
   const belowMinimum = limitFen !== null && limitFen < decimalToFen(product.minAmount);
   let decision: Decision = 'APPROVE';
-  if (knockouts.length > 0 || product.decision.declineGrades.includes(scored.grade) || limitFen === null || belowMinimum) decision = 'DECLINE';
+  // A knockout holds on the data there is; anything else on incomplete data is for a person to judge.
+  if (knockouts.length > 0) decision = 'DECLINE';
+  else if (insufficient.length > 0) decision = 'REVIEW';
+  else if (product.decision.declineGrades.includes(scored.grade) || limitFen === null || belowMinimum) decision = 'DECLINE';
   else if (ruleHits.length > 0 || product.decision.reviewGrades.includes(scored.grade)) decision = 'REVIEW';
 
-  const reasonCodes: ReasonCode[] = knockouts.map((hit) => ({
+  const reasonCodes: ReasonCode[] = [...knockouts, ...insufficient].map((hit) => ({
     code: hit.rule.code,
     text: hit.rule.text,
-    feature: hit.rule.when.type === 'THRESHOLD' ? hit.rule.when.feature : null,
+    feature: 'feature' in hit.rule.when ? hit.rule.when.feature : null,
     contribution: null,
   }));
   if (belowMinimum) reasonCodes.push({ code: 'LIMIT_BELOW_MINIMUM', text: LIMIT_BELOW_MINIMUM, feature: product.limit.basis, contribution: null });
@@ -100,12 +105,77 @@ export function assess(profile: ProfileAsOf, product: Product, config: RiskConfi
     ruleHits,
     reasonCodes,
     recommendedLimitFen: decision === 'DECLINE' ? null : limitFen,
-    pricingRateBps: decision === 'DECLINE' ? null : (product.pricingBpsByGrade[scored.grade] ?? null),
+    pricingRateBps: decision === 'DECLINE' || limitFen === null ? null : (product.pricingBpsByGrade[scored.grade] ?? null),
     features: vector.values,
     sources: vector.sources,
     lastSeen: profile.lastSeen,
   };
 }
+
+/**
+ * The product's required sources that are not current at T, as review hits naming them:
+ * ENTERPRISE_NOT_FOUND where the registry answered it has no record of the enterprise,
+ * DATA_MISSING for sources never heard from, DATA_STALE for those last heard from longer ago
+ * than their maximum age. Data that is not there never decides in an enterprise's favour.
+ */
+function dataSufficiency(product: Product, sources: Readonly<Record<SourceId, SourceState>>, profile: ProfileAsOf): RuleHit[] {
+  const missing = product.requiredSources.filter((source) => sources[source] === 'MISSING');
+  const stale = product.requiredSources.filter((source) => sources[source] === 'STALE');
+  const hits: RuleHit[] = [];
+  if (product.requiredSources.some((source) => sources[source] === 'NOT_FOUND')) {
+    hits.push({
+      rule: {
+        code: 'ENTERPRISE_NOT_FOUND',
+        kind: 'REVIEW',
+        severity: 'WARNING',
+        when: { sources: ['registry'] },
+        text: {
+          'zh-CN': `工商登记机关答复查无此企业（统一社会信用代码 ${profile.uscc}）：请核实代码或企业是否已登记`,
+          en: `The business registry answered it has no record of this enterprise (USCC ${profile.uscc}): check the code, or whether the enterprise is registered`,
+        },
+      },
+      evidence: { source: 'registry', uscc: profile.uscc, answeredAt: profile.lastSeen.registry!.toISOString() },
+    });
+  }
+  if (missing.length > 0) {
+    hits.push({
+      rule: {
+        code: 'DATA_MISSING',
+        kind: 'REVIEW',
+        severity: 'WARNING',
+        when: { sources: missing },
+        text: { 'zh-CN': `产品必需的数据源无数据：${missing.map((source) => SOURCE_NAMES[source]['zh-CN']).join('、')}`, en: `No data from sources the product requires: ${missing.join(', ')}` },
+      },
+      evidence: { sources: missing.map((source) => ({ source, state: 'MISSING' })) },
+    });
+  }
+  if (stale.length > 0) {
+    const lastSeen = (source: SourceId) => profile.lastSeen[source]!.toISOString().slice(0, 10);
+    hits.push({
+      rule: {
+        code: 'DATA_STALE',
+        kind: 'REVIEW',
+        severity: 'WARNING',
+        when: { sources: stale },
+        text: {
+          'zh-CN': `产品必需的数据源已过期：${stale.map((source) => `${SOURCE_NAMES[source]['zh-CN']}（最近 ${lastSeen(source)}，限 ${MAX_AGE_DAYS[source]} 天）`).join('、')}`,
+          en: `Sources the product requires are stale: ${stale.map((source) => `${source} (last ${lastSeen(source)}, at most ${MAX_AGE_DAYS[source]} days old)`).join(', ')}`,
+        },
+      },
+      evidence: { sources: stale.map((source) => ({ source, state: 'STALE', lastSeenAt: profile.lastSeen[source]!.toISOString(), maxAgeDays: MAX_AGE_DAYS[source] })) },
+    });
+  }
+  return hits;
+}
+
+const SOURCE_NAMES: Record<SourceId, LocalizedText> = {
+  registry: { 'zh-CN': '工商登记', en: 'business registry' },
+  tax: { 'zh-CN': '税务', en: 'tax bureau' },
+  court: { 'zh-CN': '司法', en: 'courts' },
+  invoice: { 'zh-CN': '电子发票', en: 'e-invoices' },
+  utility: { 'zh-CN': '水电气', en: 'utilities' },
+  'social-insurance': { 'zh-CN': '社保', en: 'social insurance' },
+};
 
 /**
  * basis × the grade's factor, rounded down to the product's step and capped at its maximum;

@@ -32,9 +32,14 @@ export const scorecardSchema = z.object({
          * last bin has none. Points are relative to an average enterprise (0 at a weight of
          * evidence of 0): negative points are what reason codes name.
          */
-        bins: z.array(z.object({ below: z.number().nullable(), points: z.number(), woe: z.number().optional() })).min(1),
-        /** Points when the value is null (source missing or stale). */
+        bins: z.array(z.object({ below: z.number().nullable(), points: z.number(), woe: z.number().optional(), share: z.number().min(0).max(1) })).min(1),
+        /**
+         * Points when the value is null (source missing or stale): never more than the median
+         * bin's (the bin where the shares, in order, pass one half), checked at load.
+         */
         missingPoints: z.number(),
+        /** The share of the fit's rows that had no value. */
+        missingShare: z.number().min(0).max(1),
       }),
     )
     .min(1),
@@ -53,13 +58,12 @@ const thresholdRule = z.object({
   op: z.enum(['<', '<=', '>', '>=']),
   threshold: z.number(),
 });
-const sourceRule = z.object({ type: z.literal('REQUIRED_SOURCE_UNAVAILABLE') });
 
 export const ruleSchema = z.object({
   code: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'codes are UPPER_SNAKE'),
   kind: z.enum(['KNOCKOUT', 'REVIEW']),
   severity: z.enum(['INFO', 'WARNING', 'CRITICAL']),
-  when: z.discriminatedUnion('type', [thresholdRule, sourceRule]),
+  when: thresholdRule,
   text,
 });
 export type Rule = z.infer<typeof ruleSchema>;
@@ -67,6 +71,11 @@ export type Rule = z.infer<typeof ruleSchema>;
 export const productSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   name: text,
+  /**
+   * The sources a decision needs current: consent for each before submission, each pulled then,
+   * and every source its scorecard and rules read (checked at load). One stale or missing refers
+   * the application to review with no limit (src/risk/assess.ts).
+   */
   requiredSources: z.array(z.enum(SOURCES)).min(1),
   minAmount: decimal,
   maxAmount: decimal,
@@ -135,12 +144,24 @@ export function checkRiskConfig(config: RiskConfig): RiskConfig {
       if (edges.at(-1) !== null || edges.slice(0, -1).some((edge, i) => edge === null || (i > 0 && edge <= edges[i - 1]!))) {
         throw new Error(`scorecard ${scorecard.id}: bins of ${characteristic.feature} must ascend and end with an open bin`);
       }
+      const median = medianBin(characteristic.bins);
+      if (characteristic.missingPoints > median.points) {
+        throw new Error(`scorecard ${scorecard.id}: a missing ${characteristic.feature} scores ${characteristic.missingPoints}, above its median bin's ${median.points}: no data may not score better than average data`);
+      }
     }
   }
   for (const product of config.products) {
     if (!config.scorecards.has(product.scorecard)) throw new Error(`product ${product.id}: unknown scorecard '${product.scorecard}'`);
     const unknown = product.rules.filter((code) => !config.rules.has(code));
     if (unknown.length > 0) throw new Error(`product ${product.id}: unknown rules ${unknown.join(', ')}`);
+    // A decision reads only current data: a source its card or rules read but it does not require
+    // could be missing, and a missing value would stand in for a bad one.
+    const read = [
+      ...config.scorecards.get(product.scorecard)!.characteristics.map((characteristic) => characteristic.feature),
+      ...product.rules.map((code) => config.rules.get(code)!.when.feature),
+    ];
+    const unrequired = [...new Set(read.flatMap((feature) => FEATURES_BY_NAME.get(feature)!.sources))].filter((source) => !product.requiredSources.includes(source));
+    if (unrequired.length > 0) throw new Error(`product ${product.id}: its scorecard or rules read ${unrequired.join(', ')}, which requiredSources must name`);
     if (product.minTermMonths > product.maxTermMonths) throw new Error(`product ${product.id}: minTermMonths is above maxTermMonths`);
     const [min, max] = [decimalToFen(product.minAmount), decimalToFen(product.maxAmount)];
     const amounts = { autoApproveMaxAmount: product.autoApproveMaxAmount, 'approvalAuthority.APPROVER': product.approvalAuthority.APPROVER, 'approvalAuthority.SENIOR_APPROVER': product.approvalAuthority.SENIOR_APPROVER };
@@ -155,6 +176,12 @@ export function checkRiskConfig(config: RiskConfig): RiskConfig {
     }
   }
   return config;
+}
+
+/** The bin the median observed value falls in: where the bins' shares, in order, pass one half. */
+export function medianBin<B extends { share: number }>(bins: readonly B[]): B {
+  let seen = 0;
+  return bins.find((bin) => (seen += bin.share) > 0.5) ?? bins.at(-1)!;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, file: string): T {

@@ -35,6 +35,20 @@ export interface FeatureReport {
   /** Why a feature was left out, or null when it is on the card. */
   excluded: string | null;
   coefficient: number | null;
+  missing: MissingReport;
+}
+
+/**
+ * The rows without a value (a source missing or stale at the decision date): their share and
+ * default rate, the weight of evidence they carry when there are enough of them to tell (null
+ * otherwise), and the one the card scores them at — the data's, but never above the median
+ * bin's: a missing value never scores better than an observed average one.
+ */
+export interface MissingReport {
+  share: number;
+  defaultRate: number | null;
+  dataWoe: number | null;
+  woe: number;
 }
 
 export interface SampleReport {
@@ -70,7 +84,9 @@ interface Bin {
 interface Binning {
   feature: string;
   bins: (Bin & { woe: number })[];
+  /** The WOE the missing value is scored at (MissingReport.woe). */
   missingWoe: number;
+  missing: MissingReport;
   iv: number;
 }
 
@@ -84,7 +100,7 @@ export function fitScorecard(rows: readonly TrainingRow[], options: FitOptions):
   if (totalBad < 10 || totalGood < 10) throw new RangeError(`too few defaults or non-defaults to fit (${totalBad} and ${totalGood} in the training split)`);
 
   const binnings = options.candidates.map((feature) => binFeature(train, feature, totalGood, totalBad));
-  const reports = new Map<string, FeatureReport>(binnings.map((b) => [b.feature, { feature: b.feature, iv: b.iv, excluded: null, coefficient: null }]));
+  const reports = new Map<string, FeatureReport>(binnings.map((b) => [b.feature, { feature: b.feature, iv: b.iv, excluded: null, coefficient: null, missing: b.missing }]));
   const ranked = [...binnings].sort((a, b) => b.iv - a.iv || (a.feature < b.feature ? -1 : 1));
   const woeColumn = (binning: Binning) => train.map((row) => woeOf(binning, row.values.get(binning.feature) ?? null));
 
@@ -131,10 +147,12 @@ export function fitScorecard(rows: readonly TrainingRow[], options: FitOptions):
     characteristics: selected.map((binning, j) => {
       reports.get(binning.feature)!.coefficient = round(coefficients[j]!, 4);
       const points = (woe: number) => Math.round(-factor * coefficients[j]! * woe) + 0;
+      const observed = binning.bins.reduce((sum, bin) => sum + bin.good + bin.bad, 0);
       return {
         feature: binning.feature,
-        bins: binning.bins.map((bin) => ({ below: bin.below, points: points(bin.woe), woe: round(bin.woe, 4) })),
+        bins: binning.bins.map((bin) => ({ below: bin.below, points: points(bin.woe), woe: round(bin.woe, 4), share: round((bin.good + bin.bad) / observed, 4) })),
         missingPoints: points(binning.missingWoe),
+        missingShare: binning.missing.share,
       };
     }),
     grades: options.grades,
@@ -200,13 +218,25 @@ function binFeature(rows: readonly TrainingRow[], feature: string, totalGood: nu
     if (row.defaulted) missingBin.bad++;
     else missingBin.good++;
   }
-  const missingWoe = missing >= MIN_MISSING_SHARE * rows.length ? woe(missingBin) : 0;
+  // The data tells about the missing rows when there are enough of them.
+  const dataWoe = missing >= MIN_MISSING_SHARE * rows.length ? woe(missingBin) : null;
   const informationValue = (list: Bin[]) =>
     list.reduce((iv, bin) => iv + (bin.good / totalGood - bin.bad / totalBad) * woe(bin), 0) +
-    (missingWoe === 0 ? 0 : (missingBin.good / totalGood - missingBin.bad / totalBad) * missingWoe);
+    (dataWoe === null ? 0 : (missingBin.good / totalGood - missingBin.bad / totalBad) * dataWoe);
   const candidates = [monotonic(1), monotonic(-1)];
   const best = informationValue(candidates[0]!) >= informationValue(candidates[1]!) ? candidates[0]! : candidates[1]!;
-  return { feature, bins: best.map((bin) => ({ ...bin, woe: woe(bin) })), missingWoe, iv: round(informationValue(best), 4) };
+  // The bin the median observed value falls in; the missing value scores no better than it.
+  let seen = 0;
+  const median = best.find((bin) => (seen += bin.good + bin.bad) > present.length / 2) ?? best.at(-1)!;
+  const medianWoe = present.length > 0 ? woe(median) : 0;
+  const missingWoe = dataWoe === null ? medianWoe : Math.min(dataWoe, medianWoe);
+  const report: MissingReport = {
+    share: round(missing / rows.length, 4),
+    defaultRate: missing > 0 ? round(missingBin.bad / missing, 4) : null,
+    dataWoe: dataWoe === null ? null : round(dataWoe, 4),
+    woe: round(missingWoe, 4),
+  };
+  return { feature, bins: best.map((bin) => ({ ...bin, woe: woe(bin) })), missingWoe, missing: report, iv: round(informationValue(best), 4) };
 }
 
 /** The number with the fewest significant digits in (low, high]: the same bins, a readable card. */

@@ -1,4 +1,4 @@
-import type { Scorecard } from './config.js';
+import { checkRiskConfig, loadRiskConfig, type Scorecard } from './config.js';
 import { gradeOf, probabilityOfDefault, scalingOf, score } from './scorecard.js';
 
 const card: Scorecard = {
@@ -7,8 +7,8 @@ const card: Scorecard = {
   scaling: { baseScore: 600, baseOdds: 50, pdo: 20 },
   basePoints: 500,
   characteristics: [
-    { feature: 'a', bins: [{ below: 0, points: -20 }, { below: 10, points: 30 }, { below: null, points: 60 }], missingPoints: 10 },
-    { feature: 'b', bins: [{ below: 1, points: 40 }, { below: null, points: 0 }], missingPoints: 0 },
+    { feature: 'a', bins: [{ below: 0, points: -20, share: 0.2 }, { below: 10, points: 30, share: 0.5 }, { below: null, points: 60, share: 0.3 }], missingPoints: 10, missingShare: 0.1 },
+    { feature: 'b', bins: [{ below: 1, points: 40, share: 0.3 }, { below: null, points: 0, share: 0.7 }], missingPoints: 0, missingShare: 0 },
   ],
   grades: [
     { grade: 'A', maxProbabilityOfDefault: 0.02 },
@@ -50,5 +50,23 @@ describe('scorecard scaling', () => {
       { feature: 'a', value: 5, points: 30 },
       { feature: 'b', value: 3, points: 0 },
     ]);
+  });
+});
+
+describe('a missing value', () => {
+  const withCard = (scorecard: Scorecard) => {
+    const config = loadRiskConfig();
+    return () => checkRiskConfig({ ...config, scorecards: new Map([[scorecard.id, scorecard]]), products: config.products.map((product) => ({ ...product, scorecard: scorecard.id })) });
+  };
+  const real = loadRiskConfig().scorecards.get('sme-general')!;
+
+  it('scores no better than its median bin, on the shipped card and on any card the hub loads', () => {
+    expect(withCard(real)).not.toThrow();
+    const [first, ...rest] = real.characteristics;
+    // The median bin of the first characteristic, and one point above it.
+    let seen = 0;
+    const median = first!.bins.find((bin) => (seen += bin.share) > 0.5)!;
+    expect(withCard({ ...real, characteristics: [{ ...first!, missingPoints: median.points }, ...rest] })).not.toThrow();
+    expect(withCard({ ...real, characteristics: [{ ...first!, missingPoints: median.points + 1 }, ...rest] })).toThrow(/scores .* above its median bin's/);
   });
 });

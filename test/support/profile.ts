@@ -1,5 +1,6 @@
 import { formatMonth, monthOfDay, parseDay } from '../../src/common/calendar.js';
 import { emptyProfile, type ProfileAsOf } from '../../src/store/profiles-as-of.js';
+import type { SourceId } from '../../src/risk/features/catalog.js';
 
 /** A day `days` before T (2026-11-20), as YYYY-MM-DD. */
 export const T_DAY = '2026-11-20';
@@ -37,4 +38,18 @@ export function salesMonths(yuanByMonthsBack: readonly number[], extra: Partial<
       ...extra,
     }))
     .reverse();
+}
+
+/** The facts of one source, and the hub's having heard from it, gone from a profile. */
+export function withoutSource(profile: ProfileAsOf, source: SourceId): ProfileAsOf {
+  const { [source]: _gone, ...lastSeen } = profile.lastSeen;
+  const facts: Record<SourceId, Partial<ProfileAsOf>> = {
+    registry: { registryChanges: [], abnormalOperations: [], relations: [] },
+    tax: { taxFilings: [], taxRatings: [], taxArrears: [] },
+    court: { courtCases: [], enforcements: [] },
+    invoice: { invoiceMonths: [], firstSalesInvoiceOn: null, buyers: [] },
+    utility: { utilityBills: [] },
+    'social-insurance': { socialInsuranceMonths: [] },
+  };
+  return { ...profile, ...facts[source], lastSeen };
 }

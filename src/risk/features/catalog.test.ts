@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { craftProfile, daysBefore, monthBefore, salesMonths } from '../../../test/support/profile.js';
 import type { ProfileAsOf } from '../../store/profiles-as-of.js';
 import { FEATURES, FEATURES_BY_NAME, SOURCES } from './catalog.js';
@@ -200,7 +201,7 @@ describe('tax features', () => {
 });
 
 describe('judicial and graph features', () => {
-  const courtCase = (partyRole: 'DEFENDANT' | 'PLAINTIFF', status: 'OPEN' | 'CLOSED', cause: string, yuan: number, days: number) => ({
+  const courtCase = (partyRole: 'DEFENDANT' | 'PLAINTIFF' | 'THIRD_PARTY', status: 'OPEN' | 'CLOSED', cause: string, yuan: number, days: number) => ({
     caseKind: 'CIVIL' as const,
     cause,
     partyRole,
@@ -217,21 +218,39 @@ describe('judicial and graph features', () => {
     consumptionRestriction: false,
   });
 
-  it('counts open suits as defendant, their amounts, loan and equity disputes, and suits in 12 months', () => {
+  it('counts open suits as defendant, their amounts, loan and equity disputes, and suits in 12 months by role', () => {
     const profile = craftProfile({
       courtCases: [
         courtCase('DEFENDANT', 'OPEN', '金融借款合同纠纷', 100_000, 30),
         courtCase('DEFENDANT', 'OPEN', '买卖合同纠纷', 50_000, 400),
         courtCase('DEFENDANT', 'CLOSED', '股权转让纠纷', 70_000, 200),
         courtCase('PLAINTIFF', 'OPEN', '买卖合同纠纷', 10_000, 10),
+        courtCase('PLAINTIFF', 'CLOSED', '买卖合同纠纷', 20_000, 100),
+        courtCase('THIRD_PARTY', 'OPEN', '民间借贷纠纷', 30_000, 50),
       ],
       invoiceMonths: salesMonths(Array(12).fill(50_000)),
     });
     expect(value(profile, 'lawsuits_open_defendant')).toBe(2);
     expect(value(profile, 'lawsuits_open_defendant_amount')).toBe(150_000);
     expect(value(profile, 'loan_or_equity_disputes_open')).toBe(1);
-    expect(value(profile, 'lawsuits_12m')).toBe(3);
+    expect(value(profile, 'lawsuits_12m')).toBe(2);
+    expect(value(profile, 'plaintiff_suits_12m')).toBe(2);
+    expect(value(profile, 'third_party_cases_12m')).toBe(1);
     expect(value(profile, 'defendant_claims_12m_to_sales')).toBeCloseTo(170_000 / 600_000);
+  });
+
+  it('never counts a suit the enterprise brought, or one it is only a third party to, in an adverse feature', () => {
+    const adverse = ['lawsuits_12m', 'lawsuits_open_defendant', 'lawsuits_open_defendant_amount', 'loan_or_equity_disputes_open', 'defendant_claims_12m_to_sales'];
+    const roles = fc.array(fc.tuple(fc.constantFrom('PLAINTIFF' as const, 'THIRD_PARTY' as const), fc.constantFrom('OPEN' as const, 'CLOSED' as const), fc.constantFrom('金融借款合同纠纷', '买卖合同纠纷', '股权转让纠纷'), fc.integer({ min: 1, max: 5_000_000 }), fc.integer({ min: 0, max: 700 })), { maxLength: 8 });
+    fc.assert(
+      fc.property(roles, (cases) => {
+        const base = { invoiceMonths: salesMonths(Array(12).fill(50_000)) };
+        const suing = craftProfile({ ...base, courtCases: cases.map(([role, status, cause, amount, days]) => courtCase(role, status, cause, amount, days)) });
+        const quiet = craftProfile(base);
+        return adverse.every((name) => value(suing, name) === value(quiet, name));
+      }),
+      { seed: 20261207, numRuns: 300 },
+    );
   });
 
   it('separates enforcement against the enterprise, its legal representative and major shareholders', () => {

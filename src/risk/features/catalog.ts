@@ -1,4 +1,5 @@
 import { monthOfDay, parseDay } from '../../common/calendar.js';
+import type { PartyRole } from '../../store/schema.js';
 import { daysSince, growth, monthsSince, ratio, sumMonths, yuan, type FeatureInput } from './derive.js';
 
 export const SOURCES = ['registry', 'tax', 'court', 'invoice', 'utility', 'social-insurance'] as const;
@@ -37,7 +38,7 @@ export const MAX_AGE_DAYS: Record<SourceId, number> = {
 };
 
 /** The catalog's version, raised with any change to a feature's definition. */
-export const CATALOG_VERSION = '2026.11.1';
+export const CATALOG_VERSION = '2026.12.1';
 
 const TAX_GRADE_ORDINAL = { A: 4, B: 3, M: 2, C: 1, D: 0 } as const;
 const GRADE_LETTER = ['D', 'C', 'M', 'B', 'A'];
@@ -79,6 +80,9 @@ const listedHit = (input: FeatureInput, subject: string) =>
   openEnforcements(input, subject).some((item) => item.dishonestDebtor || item.consumptionRestriction) ? 1 : 0;
 const defendantOpen = (input: FeatureInput) =>
   input.profile.courtCases.filter((item) => item.partyRole === 'DEFENDANT' && item.status === 'OPEN' && item.caseKind !== 'ENFORCEMENT');
+/** Lawsuits (not enforcement) filed in the 12 months before T in which the enterprise has this role. */
+const casesIn12Months = (input: FeatureInput, role: PartyRole) =>
+  input.profile.courtCases.filter((item) => item.partyRole === role && item.caseKind !== 'ENFORCEMENT' && daysSince(item.filedOn, input.day) < 365).length;
 const changesWithin = (input: FeatureInput, field: string | null, days: number) =>
   input.profile.registryChanges.filter((change) => (field === null || change.field === field) && daysSince(change.changedOn, input.day) < days).length;
 const legalRepresentative = (input: FeatureInput) => input.profile.relations.find((relation) => relation.type === 'LEGAL_REPRESENTATIVE');
@@ -553,12 +557,30 @@ const judicialFeatures = [
   }),
   feature({
     name: 'lawsuits_12m',
-    version: 1,
-    description: 'Lawsuits filed in the 12 months before T, in any role.',
+    version: 2,
+    description: 'Lawsuits filed against the enterprise (as defendant) in the 12 months before T. Version 1 counted every role, so a firm suing its own customers looked litigious.',
     unit: 'COUNT',
     sources: ['court'],
-    reason: { code: 'CRT_LITIGIOUS', text: (v) => text(`近12个月涉诉 ${num(v)} 件`, `${num(v)} lawsuits in 12 months`) },
-    compute: (input) => input.profile.courtCases.filter((item) => item.caseKind !== 'ENFORCEMENT' && daysSince(item.filedOn, input.day) < 365).length,
+    reason: { code: 'CRT_LITIGIOUS', text: (v) => text(`近12个月被诉 ${num(v)} 件`, `Sued ${num(v)} times in 12 months`) },
+    compute: (input) => casesIn12Months(input, 'DEFENDANT'),
+  }),
+  feature({
+    name: 'plaintiff_suits_12m',
+    version: 1,
+    description: 'Lawsuits the enterprise filed (as plaintiff) in the 12 months before T: collecting its own receivables, a separate and usually neutral fact, never an adverse one.',
+    unit: 'COUNT',
+    sources: ['court'],
+    reason: { code: 'CRT_PLAINTIFF', text: (v) => text(`近12个月作为原告起诉 ${num(v)} 件`, `Sued others ${num(v)} times in 12 months`) },
+    compute: (input) => casesIn12Months(input, 'PLAINTIFF'),
+  }),
+  feature({
+    name: 'third_party_cases_12m',
+    version: 1,
+    description: 'Lawsuits filed in the 12 months before T in which the enterprise is only a third party.',
+    unit: 'COUNT',
+    sources: ['court'],
+    reason: { code: 'CRT_THIRD_PARTY', text: (v) => text(`近12个月作为第三人涉诉 ${num(v)} 件`, `A third party to ${num(v)} lawsuits in 12 months`) },
+    compute: (input) => casesIn12Months(input, 'THIRD_PARTY'),
   }),
   feature({
     name: 'defendant_claims_12m_to_sales',
@@ -754,11 +776,17 @@ const dataFeatures = [
   ),
 ];
 
-export type SourceState = 'CURRENT' | 'STALE' | 'MISSING';
+/**
+ * What the hub knows from a source about an enterprise at T: current, stale, nothing, or — the
+ * registry — that the registry answered it has no record of it, which is a fact about the
+ * enterprise and no data about it.
+ */
+export type SourceState = 'CURRENT' | 'STALE' | 'MISSING' | 'NOT_FOUND';
 
 export function sourceState(input: FeatureInput, source: SourceId): SourceState {
   const seen = input.profile.lastSeen[source];
   if (!seen) return 'MISSING';
+  if (source === 'registry' && input.statusAtT === 'UNVERIFIED') return 'NOT_FOUND';
   return input.profile.asOf.getTime() - seen.getTime() > MAX_AGE_DAYS[source] * 86_400_000 ? 'STALE' : 'CURRENT';
 }
 
