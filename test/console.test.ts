@@ -168,6 +168,8 @@ describe('the risk console', () => {
     expect(['批准', '人工审核', '拒绝']).toContain(decision);
     expect(Number(await page.getByTestId('score').textContent())).toBeGreaterThan(0);
     expect(await page.getByTestId('grade').textContent()).toMatch(/^[A-E]$/);
+    // The price and what it covers, from the loan prime rate in force at the demo's date.
+    expect(await page.getByTestId('pricing').textContent()).toMatch(/^风险定价: LPR 3\.00% \+ 预期损失 \d+\.\d{2}% \+ 资金 0\.00% \+ 运营 0\.30% \+ 资本 0\.63% = \d+\.\d{2}%$/);
     await page.getByTestId('freshness').getByText('registry').waitFor();
     await page.getByTestId('related-graph').locator('canvas').first().waitFor();
     // The Chinese on the page is drawn in the console's own font, served by the hub, whatever

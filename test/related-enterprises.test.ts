@@ -2,6 +2,8 @@ import type { Store } from '../src/store/database.js';
 import { GraphBuilder, testUscc } from './support/fixtures.js';
 import { startTestHub, type TestHub } from './support/hub.js';
 import { openTestStore, type TestStore } from './support/store.js';
+import { bookLoans } from './support/loans.js';
+import { loadProfilesAsOf } from '../src/store/profiles-as-of.js';
 
 /**
  * A crafted graph (letters are enterprises, P are people, X an enterprise shareholder):
@@ -124,5 +126,22 @@ describe('relatedEnterprises', () => {
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(response.errors?.[0]?.message).toContain('depth must be 1, 2 or 3');
     }
+  });
+});
+
+describe('exposure to a group under common control', () => {
+  it("sums the bank's lines open at T to the enterprises a 50% holder controls together, for the limit's caps", async () => {
+    // B is held 100% by P1, who holds 60% of A; A holds J outright; D holds half of C and of E, X half of E and all of K.
+    await bookLoans(store.db, [ids.B!], { amountFen: 50_000_000n, now: hub.now() });
+    await bookLoans(store.db, [ids.K!], { amountFen: 30_000_000n, now: hub.now() });
+    await bookLoans(store.db, [ids.E!], { amountFen: 10_000_000n, now: hub.now() });
+    const exposureOf = async (letter: string, at: string) => (await loadProfilesAsOf(store.db, [ids[letter]!], new Date(at))).get(ids[letter]!)!.exposure;
+    expect(await exposureOf('A', '2026-11-01T00:00:00Z')).toEqual({ ownLinesFen: 0n, groupLinesFen: 50_000_000n, groupEnterprises: 3 });
+    expect(await exposureOf('B', '2026-11-01T00:00:00Z')).toEqual({ ownLinesFen: 50_000_000n, groupLinesFen: 50_000_000n, groupEnterprises: 2 });
+    expect(await exposureOf('E', '2026-11-01T00:00:00Z')).toEqual({ ownLinesFen: 10_000_000n, groupLinesFen: 40_000_000n, groupEnterprises: 5 });
+    expect(await exposureOf('H', '2026-11-01T00:00:00Z')).toEqual({ ownLinesFen: 0n, groupLinesFen: 0n, groupEnterprises: 1 });
+    // As the hub knew it: lines open from 2026-06-01, the holdings observed on 2026-10-01.
+    expect(await exposureOf('E', '2026-07-01T00:00:00Z')).toEqual({ ownLinesFen: 10_000_000n, groupLinesFen: 10_000_000n, groupEnterprises: 1 });
+    expect(await exposureOf('E', '2026-05-01T00:00:00Z')).toEqual({ ownLinesFen: 0n, groupLinesFen: 0n, groupEnterprises: 1 });
   });
 });

@@ -45,6 +45,8 @@ const RISK_VIEW = /* GraphQL */ `
         ruleHits { code kind severity text { ...Text } evidence }
         reasonCodes { code text { ...Text } feature contribution }
         recommendedLimit { amount currency }
+        limitComponents { kind amount { amount } text { ...Text } }
+        pricing { baseRateBps expectedLossBps fundingBps operatingBps capitalBps rateBps }
         pricingRateBps
         features { name version value }
         model { id version }
@@ -63,6 +65,8 @@ interface RiskViewData {
   ruleHits: { code: string; kind: string; severity: string; text: { zhCN: string; en: string }; evidence: Record<string, unknown> }[];
   reasonCodes: { code: string; text: { zhCN: string; en: string }; feature: string | null; contribution: number | null }[];
   recommendedLimit: { amount: string; currency: string } | null;
+  limitComponents: { kind: string; amount: { amount: string }; text: { zhCN: string; en: string } }[];
+  pricing: { baseRateBps: number; expectedLossBps: number; fundingBps: number; operatingBps: number; capitalBps: number; rateBps: number };
   pricingRateBps: number | null;
   features: { name: string; version: number; value: number | null }[];
   model: { id: string; version: string };
@@ -94,7 +98,13 @@ describe('Enterprise.riskView', () => {
           expect(view.recommendedLimit).toBeNull();
         } else {
           expect(view.recommendedLimit).toMatchObject({ amount: expect.stringMatching(/^\d+\.\d{2}$/), currency: 'CNY' });
-          expect(view.pricingRateBps).toBeGreaterThan(0);
+          // The least of the caps shown, rounded down to the product's 10,000 step; the price, what the risk costs.
+          const caps = view.limitComponents.map((component) => Number(component.amount.amount));
+          expect(view.limitComponents.map((component) => component.kind)).toEqual(['PRODUCT_MAXIMUM', 'REVENUE_MULTIPLE', 'AFTER_EXISTING_DEBT', 'GROUP_CAP']);
+          expect(Number(view.recommendedLimit!.amount)).toBe(Math.floor(Math.max(0, Math.min(...caps)) / 10_000) * 10_000);
+          expect(view.pricingRateBps).toBe(view.pricing.rateBps);
+          expect(view.pricing.rateBps).toBe(view.pricing.baseRateBps + view.pricing.expectedLossBps + view.pricing.fundingBps + view.pricing.operatingBps + view.pricing.capitalBps);
+          expect(view.pricing.expectedLossBps).toBeGreaterThanOrEqual(view.probabilityOfDefault * 0.6 * 10_000 - 1e-6);
         }
         for (const hit of view.ruleHits) {
           expect(hit.kind).toMatch(/^(KNOCKOUT|REVIEW)$/);

@@ -47,6 +47,8 @@ export const RISK_VIEW = graphql(`
         asOf score grade probabilityOfDefault decision pricingRateBps
         product { id name { zhCN en } }
         recommendedLimit { amount currency }
+        limitComponents { kind amount { amount } text { zhCN en } }
+        pricing { baseRateBps expectedLossBps fundingBps operatingBps capitalBps rateBps }
         reasonCodes { code text { zhCN en } }
         ruleHits { code kind severity text { zhCN en } }
         features { name value }

@@ -6,12 +6,15 @@ describe('forEachConcurrently', () => {
     let running = 0;
     let most = 0;
     const done: number[] = [];
-    // Item 0 is slow: the others go through the second slot meanwhile.
+    // Item 0 holds its slot until the others are done: they go through the second slot meanwhile.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
     await forEachConcurrently([0, 1, 2, 3, 4], 2, async (item) => {
       most = Math.max(most, ++running);
-      await setTimeout(item === 0 ? 30 : 1);
+      await (item === 0 ? held : Promise.resolve());
       running--;
       done.push(item);
+      if (done.length === 4) release();
     });
     expect(most).toBe(2);
     expect(done).toEqual([1, 2, 3, 4, 0]);

@@ -8,7 +8,7 @@ import type { ConsentRow } from '../ingest/consents.js';
 import type { SyncRunRow, QuarantinedRecordRow, InventoryModel } from '../store/ingest-records.js';
 import type { AnyConnector } from '../ingest/sdk.js';
 import type { SyncRunConnectionModel, QuarantinedRecordConnectionModel, EnterpriseConnectionModel, ApplicationConnectionModel, AuditEventConnectionModel, AlertConnectionModel, LimitActionConnectionModel, LoanConnectionModel } from '../graphql/paging.js';
-import type { RiskAssessment, ReasonCode as ReasonCodeModel } from '../risk/assess.js';
+import type { RiskViewRecord, ReasonCode as ReasonCodeModel } from '../risk/assess.js';
 import type { Product as ProductModel } from '../risk/config.js';
 import type { FeatureDefinition as FeatureDefinitionModel, LocalizedText as LocalizedTextModel } from '../risk/features/catalog.js';
 import type { FeatureVector as FeatureVectorModel } from '../risk/features/compute.js';
@@ -607,6 +607,25 @@ export type LimitActionStatus =
   | 'REJECTED'
   | 'WITHDRAWN';
 
+/** One cap on a recommended limit. */
+export type LimitComponent = {
+  __typename?: 'LimitComponent';
+  amount: Money;
+  kind: LimitComponentKind;
+  /** How it was computed, with the figures. */
+  text: LocalizedText;
+};
+
+export type LimitComponentKind =
+  /** That multiple less the enterprise's open lines at this bank (other lenders' where a credit report gives them). */
+  | 'AFTER_EXISTING_DEBT'
+  /** What is left of the group cap across the enterprises under common control (50% or more). */
+  | 'GROUP_CAP'
+  /** The product's maximum amount. */
+  | 'PRODUCT_MAXIMUM'
+  /** A multiple of the verified basis for the grade: a year's tax paid (tax loans) or invoice sales (invoice loans). */
+  | 'REVENUE_MULTIPLE';
+
 /** A loan on the book, from an approved application. */
 export type Loan = {
   __typename?: 'Loan';
@@ -910,6 +929,20 @@ export type PortfolioSlice = {
   loans: Scalars['Int']['output'];
 };
 
+/** A risk-based annual rate and what it covers, in basis points. */
+export type Pricing = {
+  __typename?: 'Pricing';
+  /** The one-year loan prime rate in force at the view's date. */
+  baseRateBps: Scalars['Int']['output'];
+  /** Risk weight × capital ratio × hurdle rate. */
+  capitalBps: Scalars['Int']['output'];
+  /** Probability of default × loss given default. */
+  expectedLossBps: Scalars['Int']['output'];
+  fundingBps: Scalars['Int']['output'];
+  operatingBps: Scalars['Int']['output'];
+  rateBps: Scalars['Int']['output'];
+};
+
 /** A credit product, from configuration. */
 export type Product = {
   __typename?: 'Product';
@@ -1202,15 +1235,19 @@ export type RiskView = {
   decision: RiskDecision;
   features: Array<FeatureValue>;
   grade: RiskGrade;
+  /** Every cap on the limit, each with what it was computed from; empty where none was sized (data missing, a grade not lent to). */
+  limitComponents: Array<LimitComponent>;
   model: ModelRef;
-  /** Annual rate in basis points; null when declined. */
+  /** The risk-based price for this probability of default as of the view's date, whatever the decision; null in views frozen before prices were risk-based. */
+  pricing?: Maybe<Pricing>;
+  /** pricing.rateBps: the annual rate in basis points; null when declined or without a limit. */
   pricingRateBps?: Maybe<Scalars['Int']['output']>;
   /** Of default within 12 months. */
   probabilityOfDefault: Scalars['Float']['output'];
   product: Product;
   /** The top reasons: every knockout hit, then the characteristics that score below an average enterprise, heaviest first (at most four). */
   reasonCodes: Array<ReasonCode>;
-  /** null when declined. */
+  /** The least of limitComponents; null when declined, or without the data to size one. */
   recommendedLimit?: Maybe<Money>;
   ruleHits: Array<RuleHit>;
   score: Scalars['Int']['output'];
@@ -1566,6 +1603,8 @@ export type ResolversTypes = {
   LimitActionFilter: LimitActionFilter;
   LimitActionKind: LimitActionKind;
   LimitActionStatus: LimitActionStatus;
+  LimitComponent: ResolverTypeWrapper<Omit<LimitComponent, 'text'> & { text: ResolversTypes['LocalizedText'] }>;
+  LimitComponentKind: LimitComponentKind;
   Loan: ResolverTypeWrapper<LoanRow>;
   LoanConnection: ResolverTypeWrapper<LoanConnectionModel>;
   LoanEdge: ResolverTypeWrapper<Omit<LoanEdge, 'node'> & { node: ResolversTypes['Loan'] }>;
@@ -1582,6 +1621,7 @@ export type ResolversTypes = {
   PersonalData: PersonalData;
   Portfolio: ResolverTypeWrapper<PortfolioModel>;
   PortfolioSlice: ResolverTypeWrapper<SliceModel>;
+  Pricing: ResolverTypeWrapper<Pricing>;
   Product: ResolverTypeWrapper<ProductModel>;
   Provenance: ResolverTypeWrapper<ProvenanceRow>;
   QuarantineFilter: QuarantineFilter;
@@ -1599,7 +1639,7 @@ export type ResolversTypes = {
   RelationType: RelationType;
   RiskDecision: RiskDecision;
   RiskGrade: RiskGrade;
-  RiskView: ResolverTypeWrapper<RiskAssessment>;
+  RiskView: ResolverTypeWrapper<RiskViewRecord>;
   Role: Role;
   RuleHit: ResolverTypeWrapper<RuleHitModel>;
   RuleKind: RuleKind;
@@ -1673,6 +1713,7 @@ export type ResolversParentTypes = {
   LimitActionConnection: LimitActionConnectionModel;
   LimitActionEdge: Omit<LimitActionEdge, 'node'> & { node: ResolversParentTypes['LimitAction'] };
   LimitActionFilter: LimitActionFilter;
+  LimitComponent: Omit<LimitComponent, 'text'> & { text: ResolversParentTypes['LocalizedText'] };
   Loan: LoanRow;
   LoanConnection: LoanConnectionModel;
   LoanEdge: Omit<LoanEdge, 'node'> & { node: ResolversParentTypes['Loan'] };
@@ -1686,6 +1727,7 @@ export type ResolversParentTypes = {
   PersonRole: RelationRow;
   Portfolio: PortfolioModel;
   PortfolioSlice: SliceModel;
+  Pricing: Pricing;
   Product: ProductModel;
   Provenance: ProvenanceRow;
   QuarantineFilter: QuarantineFilter;
@@ -1698,7 +1740,7 @@ export type ResolversParentTypes = {
   RefreshSummary: RefreshSummaryModel;
   RelatedEnterprise: RelatedEnterpriseRow;
   RelationHop: RelationHopRow;
-  RiskView: RiskAssessment;
+  RiskView: RiskViewRecord;
   RuleHit: RuleHitModel;
   SeverityCount: SeverityCount;
   Shareholding: RelationWithHolder;
@@ -2015,6 +2057,12 @@ export type LimitActionEdgeResolvers<ContextType = GraphQLContext, ParentType ex
   node?: Resolver<ResolversTypes['LimitAction'], ParentType, ContextType>;
 };
 
+export type LimitComponentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LimitComponent'] = ResolversParentTypes['LimitComponent']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LimitComponentKind'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
+};
+
 export type LoanResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Loan'] = ResolversParentTypes['Loan']> = {
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   enterprise?: Resolver<ResolversTypes['Enterprise'], ParentType, ContextType>;
@@ -2115,6 +2163,15 @@ export type PortfolioSliceResolvers<ContextType = GraphQLContext, ParentType ext
   exposure?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   loans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PricingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Pricing'] = ResolversParentTypes['Pricing']> = {
+  baseRateBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  capitalBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expectedLossBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fundingBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  operatingBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rateBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ProductResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
@@ -2226,7 +2283,9 @@ export type RiskViewResolvers<ContextType = GraphQLContext, ParentType extends R
   decision?: Resolver<ResolversTypes['RiskDecision'], ParentType, ContextType>;
   features?: Resolver<Array<ResolversTypes['FeatureValue']>, ParentType, ContextType>;
   grade?: Resolver<ResolversTypes['RiskGrade'], ParentType, ContextType>;
+  limitComponents?: Resolver<Array<ResolversTypes['LimitComponent']>, ParentType, ContextType>;
   model?: Resolver<ResolversTypes['ModelRef'], ParentType, ContextType>;
+  pricing?: Resolver<Maybe<ResolversTypes['Pricing']>, ParentType, ContextType>;
   pricingRateBps?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   probabilityOfDefault?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
@@ -2379,6 +2438,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   LimitAction?: LimitActionResolvers<ContextType>;
   LimitActionConnection?: LimitActionConnectionResolvers<ContextType>;
   LimitActionEdge?: LimitActionEdgeResolvers<ContextType>;
+  LimitComponent?: LimitComponentResolvers<ContextType>;
   Loan?: LoanResolvers<ContextType>;
   LoanConnection?: LoanConnectionResolvers<ContextType>;
   LoanEdge?: LoanEdgeResolvers<ContextType>;
@@ -2391,6 +2451,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PersonRole?: PersonRoleResolvers<ContextType>;
   Portfolio?: PortfolioResolvers<ContextType>;
   PortfolioSlice?: PortfolioSliceResolvers<ContextType>;
+  Pricing?: PricingResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   QuarantinedRecord?: QuarantinedRecordResolvers<ContextType>;

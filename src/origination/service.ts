@@ -219,6 +219,11 @@ export class OriginationService {
     const note = comment?.trim() || null;
     if (note !== null && note.length > MAX_COMMENT) throw new InputError(`comment is longer than ${MAX_COMMENT} characters`, { argument: 'comment' });
     const frozen = await this.frozenAssessment(application.id);
+    const cap = this.productOf(application).maxRateBps;
+    if (decision === 'APPROVE' && frozen?.pricing && frozen.pricing.rateBps > cap) {
+      // Never booked at a loss: the cap is the most the product charges, the price what the risk costs.
+      throw new InvalidStateError(`its risk-based rate of ${frozen.pricing.rateBps} bps is above ${cap} bps, the product's cap: no rate within it covers the risk`, { rateBps: frozen.pricing.rateBps, maxRateBps: cap });
+    }
     if (code !== null && !this.knownReasonCodes(frozen).has(code)) {
       throw new InputError(`reasonCode ${code} is not a known reason: use a rule's or a feature's code or one of ${[...this.risk.config.decisionReasons.keys()].join(', ')}`, { argument: 'reasonCode' });
     }
@@ -431,8 +436,6 @@ export class OriginationService {
   private async book(trx: Transaction<Database>, actor: Actor, application: ApplicationRow, frozen: FrozenAssessment | null) {
     const approvedFen = BigInt(application.approvedAmountFen!);
     const openedAt = application.decidedAt ?? this.now();
-    const grade = frozen?.grade;
-    const product = this.productOf(application);
     const loan = await trx
       .insertInto('loan')
       .values({
@@ -442,7 +445,8 @@ export class OriginationService {
         amountFen: approvedFen,
         limitFen: approvedFen,
         termMonths: application.termMonths,
-        rateBps: frozen?.pricingRateBps ?? (grade ? (product.pricingBpsByGrade[grade] ?? null) : null),
+        // The risk-based rate (an approval against the model's decline still takes its risk's price).
+        rateBps: frozen?.pricing?.rateBps ?? frozen?.pricingRateBps ?? null,
         openedAt,
         maturesOn: addMonths(openedAt, application.termMonths),
       })

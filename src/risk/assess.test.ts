@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { craftProfile, daysBefore, monthBefore, salesMonths, withoutSource } from '../../test/support/profile.js';
 import type { ProfileAsOf } from '../store/profiles-as-of.js';
-import { assess, recommendedLimit } from './assess.js';
+import { assess } from './assess.js';
+import { sizeLimit } from './limits.js';
 import { loadRiskConfig } from './config.js';
 import { evaluateRules } from './rules.js';
 
@@ -124,10 +125,14 @@ describe('the risk view', () => {
     // Steady sales and power, no suits, a long-serving representative: nothing below average but growth.
     expect(view.reasonCodes.map((reason) => reason.code).filter((code) => !/^(INV_YOY|INV_LATEST|UTL_POWER|SI_)/.test(code))).toEqual([]);
     expect(view.decision).toBe(view.grade === 'D' ? 'REVIEW' : 'APPROVE');
-    // 12 months × 1,000,000 yuan declared, times the grade's factor, capped at 3,000,000.
+    // 12 months × 30,000 yuan of tax paid, times the grade's multiple, capped at 3,000,000.
     const factor = Number(product('tax-loan').limit.factorByGrade[view.grade]);
-    expect(view.recommendedLimitFen).toBe(BigInt(Math.min(12_000_000 * factor, 3_000_000) * 100));
-    expect(view.pricingRateBps).toBe(product('tax-loan').pricingBpsByGrade[view.grade]);
+    expect(view.recommendedLimitFen).toBe(BigInt(Math.min(360_000 * factor, 3_000_000) * 100));
+    expect(view.limitComponents.map((component) => component.kind)).toEqual(['PRODUCT_MAXIMUM', 'REVENUE_MULTIPLE', 'AFTER_EXISTING_DEBT', 'GROUP_CAP']);
+    expect(view.limitComponents[1]!.text.en).toBe(`12-month tax paid ¥360,000.00 × ${factor} (grade ${view.grade}) = ¥${(360_000 * factor).toLocaleString('en-US')}.00`);
+    // The LPR of 2025-05-20 on, the expected loss at a 60% LGD, the operating cost, the capital's return.
+    expect(view.pricing).toEqual({ baseRateBps: 300, expectedLossBps: Math.ceil(view.probabilityOfDefault * 0.6 * 10_000), fundingBps: 0, operatingBps: 30, capitalBps: 63, rateBps: 393 + Math.ceil(view.probabilityOfDefault * 0.6 * 10_000) });
+    expect(view.pricingRateBps).toBe(view.pricing.rateBps);
     expect(view.model).toEqual({ id: 'sme-general', version: config.scorecards.get('sme-general')!.version });
   });
 
@@ -145,19 +150,62 @@ describe('the risk view', () => {
   });
 
   it('declines when the revenue supports less than the product minimum, saying so', () => {
-    const profile = soundProfile({ taxFilings: soundProfile().taxFilings.map((f) => ({ ...f, declaredRevenueFen: 10_000_00n })) });
-    const view = assess(profile, product('tax-loan'), config);
+    // 30% of a year's 96,000 yuan of invoice sales is below the 30,000 minimum.
+    const profile = soundProfile({ invoiceMonths: salesMonths(Array(24).fill(8_000)) });
+    const view = assess(profile, product('invoice-loan'), config);
     expect(view.decision).toBe('DECLINE');
     expect(view.reasonCodes.map((r) => r.code)).toContain('LIMIT_BELOW_MINIMUM');
   });
 
-  it('sizes limits exactly: fen times a decimal factor, rounded down to the step, capped', () => {
-    const tax = product('tax-loan');
-    expect(recommendedLimit(tax, 'B', 123_456_789_01n)).toBe(3_000_000_00n);
-    expect(recommendedLimit(tax, 'B', 1_234_567_89n)).toBe(240_000_00n); // 0.20 × 1,234,567.89 = 246,913.57 → 240,000
-    expect(recommendedLimit(tax, 'A', 9_007_199_254_740_993n)).toBe(3_000_000_00n);
-    expect(recommendedLimit(tax, 'E', 1_000_000_00n)).toBeNull();
-    expect(recommendedLimit(tax, 'C', -5n)).toBe(0n);
+  it('sizes limits exactly as the least of their caps: fen times a decimal factor, less existing debt, within the group, rounded down', () => {
+    const [tax, invoice] = [product('tax-loan'), product('invoice-loan')];
+    const none = { ownLinesFen: 0n, groupLinesFen: 0n, groupEnterprises: 1 };
+    expect(sizeLimit(tax, 'B', 123_456_789_01n, none).limitFen).toBe(3_000_000_00n);
+    expect(sizeLimit(tax, 'B', 1_234_567_89n, none).limitFen).toBe(3_000_000_00n); // 8 × 1,234,567.89 is above the maximum
+    expect(sizeLimit(invoice, 'A', 1_234_567_89n, none).limitFen).toBe(370_000_00n); // 30% = 370,370.36 → 370,000
+    expect(sizeLimit(tax, 'A', 9_007_199_254_740_993n, none).limitFen).toBe(3_000_000_00n);
+    expect(sizeLimit(tax, 'E', 1_000_000_00n, none)).toEqual({ components: [], limitFen: null });
+    expect(sizeLimit(tax, 'C', -5n, none).limitFen).toBe(0n);
+    // The bank's open lines come off the multiple; the group's, off the group cap.
+    const indebted = sizeLimit(invoice, 'A', 1_234_567_89n, { ownLinesFen: 100_000_00n, groupLinesFen: 100_000_00n, groupEnterprises: 1 });
+    expect(indebted.limitFen).toBe(270_000_00n);
+    expect(indebted.components.find((c) => c.kind === 'AFTER_EXISTING_DEBT')!.text.en).toBe("¥270,370.36 after this bank's open lines of ¥100,000.00 (other lenders': no credit-report source)");
+    const grouped = sizeLimit(invoice, 'A', 1_234_567_89n, { ownLinesFen: 0n, groupLinesFen: 3_900_000_00n, groupEnterprises: 3 });
+    expect(grouped.limitFen).toBe(100_000_00n);
+    expect(grouped.components.find((c) => c.kind === 'GROUP_CAP')!.text.en).toBe('A group of 3 enterprises under common control: cap ¥4,000,000.00, used ¥3,900,000.00, left ¥100,000.00');
+    expect(sizeLimit(invoice, 'A', 1_234_567_89n, { ownLinesFen: 0n, groupLinesFen: 5_000_000_00n, groupEnterprises: 2 }).limitFen).toBe(0n);
+  });
+
+  it('recommends the least of the caps shown, never more than any of them, never less than nothing', () => {
+    const draw = fc.record({
+      grade: fc.constantFrom('A', 'B', 'C', 'D'),
+      basis: fc.bigInt({ min: -1_000_00n, max: 100_000_000_00n }),
+      own: fc.bigInt({ min: 0n, max: 5_000_000_00n }),
+      group: fc.bigInt({ min: 0n, max: 8_000_000_00n }),
+      id: fc.constantFrom('tax-loan', 'invoice-loan'),
+    });
+    fc.assert(
+      fc.property(draw, ({ grade, basis, own, group, id }) => {
+        const { components, limitFen } = sizeLimit(product(id), grade as 'A', basis, { ownLinesFen: own, groupLinesFen: own + group, groupEnterprises: 2 });
+        const least = components.reduce((min, c) => (c.amountFen < min ? c.amountFen : min), components[0]!.amountFen);
+        expect(limitFen! >= 0n && components.every((c) => limitFen! <= c.amountFen || limitFen === 0n)).toBe(true);
+        expect(least - limitFen! < 1_000_000n || least < 0n).toBe(true); // within a rounding step of the least cap
+      }),
+      { seed: 20261207, numRuns: 500 },
+    );
+  });
+
+  it('prices the risk: declines where the risk-based rate is above the product cap, never priced at a loss', () => {
+    const sound = soundProfile();
+    const view = assess(sound, product('tax-loan'), config);
+    expect(view.decision).toBe('APPROVE');
+    // The same enterprise under a cap below its price: declined, saying why.
+    const capped = { ...product('tax-loan'), maxRateBps: view.pricing.rateBps - 1 };
+    const refused = assess(sound, capped, config);
+    expect([refused.decision, refused.recommendedLimitFen, refused.pricingRateBps]).toEqual(['DECLINE', null, null]);
+    expect(refused.pricing).toEqual(view.pricing);
+    expect(refused.reasonCodes[0]).toMatchObject({ code: 'PRICE_ABOVE_CAP' });
+    expect(refused.reasonCodes[0]!.text.en).toContain(`The risk-based rate of ${(view.pricing.rateBps / 100).toFixed(2)}% is above the product's cap of ${((view.pricing.rateBps - 1) / 100).toFixed(2)}%`);
   });
 
   it('always gives a decline at least one reason, and the same inputs the same view', () => {

@@ -5,6 +5,8 @@ import { FEATURES_BY_NAME, LIMIT_BASES, MAX_AGE_DAYS, type LocalizedText, type S
 import { vectorOf, type FeatureValue } from './features/compute.js';
 import { deriveInput } from './features/derive.js';
 import { evaluateRules, type RuleHit } from './rules.js';
+import { sizeLimit, type LimitComponent } from './limits.js';
+import { price, type PriceBreakdown } from './pricing.js';
 import { score } from './scorecard.js';
 
 export type Decision = 'APPROVE' | 'REVIEW' | 'DECLINE';
@@ -30,11 +32,19 @@ export interface RiskAssessment {
   ruleHits: RuleHit[];
   reasonCodes: ReasonCode[];
   recommendedLimitFen: bigint | null;
+  /** Every cap on the limit, the recommended limit being the least; empty where no limit is sized (data missing, a grade not lent to). */
+  limitComponents: LimitComponent[];
+  /** The risk-based price for this PD as of T, whatever the decision (so a price above the cap shows why). */
+  pricing: PriceBreakdown;
+  /** pricing.rateBps, where there is a limit and no decline. */
   pricingRateBps: number | null;
   features: FeatureValue[];
   sources: Record<SourceId, SourceState>;
   lastSeen: Record<string, Date>;
 }
+
+/** A risk view as the API shows it: computed now, or frozen with an application before prices were risk-based (no breakdown then). */
+export type RiskViewRecord = Omit<RiskAssessment, 'pricing'> & { pricing: PriceBreakdown | null };
 
 /** Scorecard reasons given at most, after the reasons of any knockouts. */
 const MAX_SCORE_REASONS = 4;
@@ -43,6 +53,12 @@ const LIMIT_BELOW_MINIMUM: LocalizedText = {
   'zh-CN': '测算额度低于产品最低额度',
   en: "The limit the enterprise's revenue supports is below the product's minimum amount",
 };
+
+const priceAboveCap = (pricing: PriceBreakdown, product: Product): LocalizedText => ({
+  'zh-CN': `风险定价 ${percent(pricing.rateBps)} 高于产品上限 ${percent(product.maxRateBps)}：预期损失 ${percent(pricing.expectedLossBps)}，无法以覆盖风险的价格发放`,
+  en: `The risk-based rate of ${percent(pricing.rateBps)} is above the product's cap of ${percent(product.maxRateBps)} (expected loss ${percent(pricing.expectedLossBps)}): no price within the cap covers the risk`,
+});
+const percent = (bps: number) => `${(bps / 100).toFixed(2)}%`;
 
 /**
  * The risk view of one enterprise as of its profile's T for one product: features, score,
@@ -61,13 +77,16 @@ export function assess(profile: ProfileAsOf, product: Product, config: RiskConfi
   const knockouts = ruleHits.filter((hit) => hit.rule.kind === 'KNOCKOUT');
 
   // Without every source the decision reads, there is no limit: the data cannot support one.
-  const limitFen = insufficient.length > 0 ? null : recommendedLimit(product, scored.grade, LIMIT_BASES[product.limit.basis](input));
+  const sizing = insufficient.length > 0 ? null : sizeLimit(product, scored.grade, LIMIT_BASES[product.limit.basis](input), profile.exposure);
+  const limitFen = sizing?.limitFen ?? null;
   const belowMinimum = limitFen !== null && limitFen < decimalToFen(product.minAmount);
+  const pricing = price(config.pricing, scored.probabilityOfDefault, profile.asOfDay);
+  const aboveCap = pricing.rateBps > product.maxRateBps;
   let decision: Decision = 'APPROVE';
   // A knockout holds on the data there is; anything else on incomplete data is for a person to judge.
   if (knockouts.length > 0) decision = 'DECLINE';
   else if (insufficient.length > 0) decision = 'REVIEW';
-  else if (product.decision.declineGrades.includes(scored.grade) || limitFen === null || belowMinimum) decision = 'DECLINE';
+  else if (product.decision.declineGrades.includes(scored.grade) || limitFen === null || belowMinimum || aboveCap) decision = 'DECLINE';
   else if (ruleHits.length > 0 || product.decision.reviewGrades.includes(scored.grade)) decision = 'REVIEW';
 
   const reasonCodes: ReasonCode[] = [...knockouts, ...insufficient].map((hit) => ({
@@ -76,6 +95,7 @@ export function assess(profile: ProfileAsOf, product: Product, config: RiskConfi
     feature: 'feature' in hit.rule.when ? hit.rule.when.feature : null,
     contribution: null,
   }));
+  if (insufficient.length === 0 && aboveCap) reasonCodes.push({ code: 'PRICE_ABOVE_CAP', text: priceAboveCap(pricing, product), feature: null, contribution: null });
   if (belowMinimum) reasonCodes.push({ code: 'LIMIT_BELOW_MINIMUM', text: LIMIT_BELOW_MINIMUM, feature: product.limit.basis, contribution: null });
   // Reasons are what makes this enterprise riskier than an average one: the characteristics
   // whose points are negative (their bin's weight of evidence below zero), the heaviest first.
@@ -105,7 +125,9 @@ export function assess(profile: ProfileAsOf, product: Product, config: RiskConfi
     ruleHits,
     reasonCodes,
     recommendedLimitFen: decision === 'DECLINE' ? null : limitFen,
-    pricingRateBps: decision === 'DECLINE' || limitFen === null ? null : (product.pricingBpsByGrade[scored.grade] ?? null),
+    limitComponents: sizing?.components ?? [],
+    pricing,
+    pricingRateBps: decision === 'DECLINE' || limitFen === null ? null : pricing.rateBps,
     features: vector.values,
     sources: vector.sources,
     lastSeen: profile.lastSeen,
@@ -176,18 +198,3 @@ const SOURCE_NAMES: Record<SourceId, LocalizedText> = {
   utility: { 'zh-CN': '水电气', en: 'utilities' },
   'social-insurance': { 'zh-CN': '社保', en: 'social insurance' },
 };
-
-/**
- * basis × the grade's factor, rounded down to the product's step and capped at its maximum;
- * null where the grade has no factor (not lent to). Exact: fen and decimal factors, no floats.
- */
-export function recommendedLimit(product: Product, grade: Grade, basisFen: bigint): bigint | null {
-  const factor = product.limit.factorByGrade[grade];
-  if (factor === undefined || product.pricingBpsByGrade[grade] === undefined) return null;
-  // decimalToFen reads the factor as hundredths, which fixes two decimals: "0.25" → 25.
-  const raw = basisFen > 0n ? (basisFen * decimalToFen(factor)) / 100n : 0n;
-  const step = decimalToFen(product.limit.roundTo);
-  const rounded = step > 0n ? (raw / step) * step : raw;
-  const max = decimalToFen(product.maxAmount);
-  return rounded > max ? max : rounded;
-}

@@ -95,13 +95,19 @@ export const productSchema = z.object({
   rules: z.array(z.string()),
   limit: z.object({
     basis: z.enum(Object.keys(LIMIT_BASES) as [keyof typeof LIMIT_BASES, ...(keyof typeof LIMIT_BASES)[]]),
-    /** The share (or multiple) of the basis lent at each grade, as a decimal string. */
+    /**
+     * The share (or multiple) of the basis lent at each grade, as a decimal string: 5 to 10
+     * times a year's tax paid, or 20% to 40% of a year's invoice sales. A grade without one is
+     * not lent to.
+     */
     factorByGrade: z.partialRecord(z.enum(GRADES), decimal),
     /** Limits are rounded down to a multiple of this. */
     roundTo: decimal,
+    /** The most the bank lends, on this product's lines and every other, to a group of enterprises under common control. */
+    groupMaxAmount: decimal,
   }),
-  /** Annual rate in basis points by grade; a grade without a price is not lent to. */
-  pricingBpsByGrade: z.partialRecord(z.enum(GRADES), z.number().int().positive()),
+  /** The highest annual rate the product is sold at, in basis points: a risk whose price is above it is declined (PRICE_ABOVE_CAP). */
+  maxRateBps: z.number().int().positive(),
   decision: z.object({ reviewGrades: z.array(z.enum(GRADES)), declineGrades: z.array(z.enum(GRADES)) }),
 });
 export type Product = z.infer<typeof productSchema>;
@@ -110,11 +116,34 @@ export type Product = z.infer<typeof productSchema>;
 export const decisionReasonSchema = z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'codes are UPPER_SNAKE'), text });
 export type DecisionReason = z.infer<typeof decisionReasonSchema>;
 
+const ratio = decimal.refine((value) => Number(value) >= 0 && Number(value) <= 1, 'expected a share from 0 to 1');
+
+/**
+ * Risk-based pricing (../../config/risk/pricing.json): the rate is the one-year loan prime rate
+ * in force at T, plus the expected loss (PD × LGD), funding and operating costs, and the return
+ * the capital the loan takes must earn (risk weight × capital ratio × hurdle rate).
+ */
+export const pricingSchema = z.object({
+  /** The one-year LPR as a dated series, oldest first: each rate applies from its day on. */
+  loanPrimeRate: z
+    .array(z.object({ from: z.iso.date(), bps: z.number().int().positive() }))
+    .min(1)
+    .refine((series) => series.every((point, i) => i === 0 || point.from > series[i - 1]!.from), 'dates must ascend'),
+  /** Loss given default: 45% under the foundation approach; 60% is a cautious choice for micro firms. */
+  lossGivenDefault: ratio,
+  fundingSpreadBps: z.number().int().min(0),
+  operatingCostBps: z.number().int().min(0),
+  /** Small and micro retail exposures: risk weight 75%. */
+  capital: z.object({ riskWeight: ratio, capitalRatio: ratio, hurdleRate: ratio }),
+});
+export type Pricing = z.infer<typeof pricingSchema>;
+
 export interface RiskConfig {
   scorecards: ReadonlyMap<string, Scorecard>;
   rules: ReadonlyMap<string, Rule>;
   products: readonly Product[];
   decisionReasons: ReadonlyMap<string, DecisionReason>;
+  pricing: Pricing;
 }
 
 const configDirectory = fileURLToPath(new URL('../../config/risk/', import.meta.url));
@@ -130,6 +159,7 @@ export function loadRiskConfig(directory = configDirectory): RiskConfig {
     decisionReasons: new Map(
       parse(z.array(decisionReasonSchema), read('decision-reasons.json'), 'decision-reasons.json').map((reason) => [reason.code, reason]),
     ),
+    pricing: parse(pricingSchema, read('pricing.json'), 'pricing.json'),
   });
 }
 

@@ -101,6 +101,12 @@ export interface ProfileAsOf {
   socialInsuranceMonths: { month: string; insuredHeadcount: number }[];
   /** Enterprises related at depth 1 or 2 (shared shareholder or legal representative, or shares held) with open enforcement at T. */
   relatedWithEnforcement: { depth1: number; depth2: number };
+  /**
+   * The bank's own lines open at T (ACTIVE or FROZEN, opened by then), in fen: the enterprise's,
+   * and its group's — the enterprises under common control with it (a holder of 50% or more of
+   * both, or of one by the other), itself included — with the group's size.
+   */
+  exposure: { ownLinesFen: bigint; groupLinesFen: bigint; groupEnterprises: number };
   /** Per source: the latest instant at or before T the hub heard from it about this enterprise. */
   lastSeen: Record<string, Date>;
 }
@@ -246,9 +252,10 @@ function profileQuery(facts: Facts) {
       sql`FROM social_insurance_month m WHERE enterprise_id = ${ids} AND ${visible('m')} AND month <= ${day} AND month >= ${day} - interval '18 months'`,
       'enterprise_id', sql`ORDER BY month`),
     ...relatedWithEnforcement(ids, visible, inForce, day),
+    ...exposure(ids, inForce, t),
     sql`seen AS (SELECT enterprise_id::bigint AS enterprise_id, json_object_agg(source, last_seen) AS v FROM (${lastSeen(ids, t)}) s GROUP BY 1)`,
   ];
-  const columns = ['changes', 'abnormal', 'relations', 'filings', 'ratings', 'arrears', 'cases', 'enforcements', 'bills', 'invoice_months', 'first_invoice', 'buyers', 'insurance', 'related', 'seen'];
+  const columns = ['changes', 'abnormal', 'relations', 'filings', 'ratings', 'arrears', 'cases', 'enforcements', 'bills', 'invoice_months', 'first_invoice', 'buyers', 'insurance', 'related', 'exposure', 'seen'];
   const joined = facts === 'all' ? columns : EVENT_COLUMNS;
   return sql<ProfileRow>`
     WITH RECURSIVE ${sql.join(facts === 'all' ? parts : parts.filter((fragment) => EVENT_PARTS.has(fragment)))}
@@ -281,6 +288,7 @@ interface ProfileRow {
   buyers: Json[][] | null;
   insurance: Json[][] | null;
   related: [number, number] | null;
+  exposure: [string, string, number] | null;
   seen: Record<string, string> | null;
 }
 
@@ -351,6 +359,7 @@ function decodeProfile(row: ProfileRow, asOf: Date): ProfileAsOf {
   profile.buyers = (row.buyers ?? []).map(([buyerUscc, last12, prior12]) => ({ buyerUscc: str(buyerUscc!), last12Fen: fen(last12!), prior12Fen: fen(prior12!) }));
   profile.socialInsuranceMonths = (row.insurance ?? []).map(([month, headcount]) => ({ month: str(month!), insuredHeadcount: headcount as number }));
   profile.relatedWithEnforcement = row.related ? { depth1: row.related[0], depth2: row.related[1] } : { depth1: 0, depth2: 0 };
+  if (row.exposure) profile.exposure = { ownLinesFen: BigInt(row.exposure[0]), groupLinesFen: BigInt(row.exposure[1]), groupEnterprises: row.exposure[2] };
   profile.lastSeen = Object.fromEntries(Object.entries(row.seen ?? {}).map(([source, at]) => [source, new Date(at)]));
   return profile;
 }
@@ -377,6 +386,7 @@ export function emptyProfile(enterpriseId: string, uscc: string, asOf: Date, ent
     buyers: [],
     socialInsuranceMonths: [],
     relatedWithEnforcement: { depth1: 0, depth2: 0 },
+    exposure: { ownLinesFen: 0n, groupLinesFen: 0n, groupEnterprises: 1 },
     lastSeen: {},
   };
 }
@@ -394,6 +404,35 @@ const visibleAt =
  * over the relations in force at T (the hops of src/store/related-enterprises.ts): the CTEs
  * `walk` and `related` (per enterprise, [depth 1, depth 2]).
  */
+/**
+ * Common control at T: a shareholder of 50% or more controls. The group of an enterprise is
+ * itself, the enterprises its controllers control, those it controls, and its controlling
+ * enterprise; its exposure the bank's lines open at T to any of them.
+ */
+function exposure(ids: RawBuilder<unknown>, inForce: Visible, t: RawBuilder<unknown>) {
+  return [
+    sql`control AS (
+      SELECT r.to_enterprise_id AS controlled, coalesce('p' || r.from_person_id, 'e' || r.from_enterprise_id) AS controller, r.from_enterprise_id
+      FROM relation r WHERE r.type = 'SHAREHOLDER' AND r.share_ratio >= 0.5 AND ${inForce('r')})`,
+    sql`group_member AS (
+      SELECT e.id AS enterprise_id, m.member FROM enterprise e CROSS JOIN LATERAL (
+        SELECT e.id AS member
+        UNION SELECT c2.controlled FROM control c1 JOIN control c2 ON c2.controller = c1.controller WHERE c1.controlled = e.id
+        UNION SELECT c.controlled FROM control c WHERE c.from_enterprise_id = e.id
+        UNION SELECT c.from_enterprise_id FROM control c WHERE c.controlled = e.id AND c.from_enterprise_id IS NOT NULL) m
+      WHERE e.id = ${ids})`,
+    sql`exposure AS (
+      SELECT g.enterprise_id,
+             json_build_array(
+               (coalesce(sum(l.limit_fen) FILTER (WHERE l.enterprise_id = g.enterprise_id), 0))::text,
+               (coalesce(sum(l.limit_fen), 0))::text,
+               count(DISTINCT g.member)) AS v
+      FROM group_member g
+      LEFT JOIN loan l ON l.enterprise_id = g.member AND l.status IN ('ACTIVE', 'FROZEN') AND l.opened_at <= ${t}
+      GROUP BY 1)`,
+  ];
+}
+
 function relatedWithEnforcement(ids: RawBuilder<unknown>, visible: Visible, inForce: Visible, day: RawBuilder<unknown>) {
   const live = (alias: string) => sql`${inForce(alias)} AND ${sql.ref(`${alias}.type`)} IN ('SHAREHOLDER', 'LEGAL_REPRESENTATIVE')`;
   return [

@@ -202,6 +202,9 @@ function RiskSection({ token, uscc }: { token: string; uscc: string }) {
   );
 }
 
+/** Basis points as a percentage a year. */
+const bps = (value: number) => `${(value / 100).toFixed(2)}%`;
+
 function RiskBody({ view }: { view: RiskView }) {
   const { t, local } = useT();
   const color = view.decision === 'APPROVE' ? 'green' : view.decision === 'REVIEW' ? 'yellow' : 'red';
@@ -241,6 +244,29 @@ function RiskBody({ view }: { view: RiskView }) {
           </Text>
         ))}
       </Stack>
+      {view.limitComponents.length > 0 && (
+        <>
+          <Text fw={500}>{t('limitCaps')}</Text>
+          <Stack gap={4} data-testid="limit-caps">
+            {view.limitComponents.map((component) => (
+              <Text key={component.kind}>{local(component.text)}</Text>
+            ))}
+          </Stack>
+        </>
+      )}
+      {view.pricing && (
+        <Text data-testid="pricing">
+          {t('pricing')}:{' '}
+          {t('pricingParts', {
+            base: bps(view.pricing.baseRateBps),
+            el: bps(view.pricing.expectedLossBps),
+            funding: bps(view.pricing.fundingBps),
+            operating: bps(view.pricing.operatingBps),
+            capital: bps(view.pricing.capitalBps),
+            rate: bps(view.pricing.rateBps),
+          })}
+        </Text>
+      )}
       <Text fw={500}>{t('ruleHits')}</Text>
       {view.ruleHits.length === 0 ? (
         <Text c="dimmed">{t('none')}</Text>

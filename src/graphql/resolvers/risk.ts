@@ -49,6 +49,7 @@ export const riskResolvers: Resolvers = {
   },
   RiskView: {
     recommendedLimit: (view) => money(view.recommendedLimitFen),
+    limitComponents: (view) => view.limitComponents.map((component) => ({ kind: component.kind, amount: money(component.amountFen)!, text: component.text })),
     dataCoverage: (view) => SOURCES.map((source) => ({ source, state: view.sources[source], lastSeenAt: view.lastSeen[source] ?? null })),
   },
 };
