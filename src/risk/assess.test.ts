@@ -3,7 +3,7 @@ import { craftProfile, daysBefore, monthBefore, salesMonths, withoutSource } fro
 import type { ProfileAsOf } from '../store/profiles-as-of.js';
 import { assess } from './assess.js';
 import { sizeLimit } from './limits.js';
-import { loadRiskConfig } from './config.js';
+import { checkRiskConfig, loadRiskConfig } from './config.js';
 import { evaluateRules } from './rules.js';
 
 const config = loadRiskConfig();
@@ -45,8 +45,36 @@ describe('policy rules', () => {
       const step = Math.abs(threshold) > 10 ? 1 : 0.001;
       const hitting = op === '<' ? threshold - step : op === '<=' ? threshold : op === '>' ? threshold + step : threshold;
       const missing = op === '<' ? threshold : op === '<=' ? threshold + step : op === '>' ? threshold : threshold - step;
-      const hits = (value: number | null) => evaluateRules([rule], new Map([[feature, value]])).length;
+      const hits = (value: number | null) => evaluateRules([rule], new Map([[feature, value]]), 'ACTIVE').length;
       expect([rule.code, hits(hitting), hits(missing), hits(null)]).toEqual([rule.code, 1, 0, 0]);
+    }
+  });
+
+  it('refuse, at load, a text that does not show its evidence', () => {
+    const rule = config.rules.get('KO_TAX_ARREARS')!;
+    const withText = (en: string) => () => checkRiskConfig({ ...config, rules: new Map([...config.rules, [rule.code, { ...rule, text: { ...rule.text, en } }]]) });
+    expect(withText('Tax arrears outstanding')).toThrow(/KO_TAX_ARREARS: its texts must show \{value\}/);
+    expect(withText('Tax arrears of {value} since {date}')).toThrow(/nothing else in braces/);
+    expect(withText('Tax arrears of {value}')).not.toThrow();
+  });
+
+  it('say what the evidence shows, in both languages', () => {
+    const shown = new Map([
+      ['KO_TAX_ARREARS', [12_345.6, 'Tax arrears of ¥12,346 outstanding', '欠税 ¥12,346 未缴']],
+      ['KO_SALES_DOWN_30_12M', [-0.456, 'Invoice sales −46% year on year over 12 months, down more than 30%', '近12个月开票销售额同比 −46%，下降超过30%']],
+      ['KO_TAX_GRADE_C_D', [0, 'Tax credit grade D', '纳税信用等级为 D']],
+      ['KO_UNDER_24_MONTHS', [7, 'In business for 7 months, less than 24', '成立仅 7 个月，不满24个月']],
+      ['KO_NOT_ACTIVE', [0, "The enterprise's registered status is revoked: not active", '企业登记状态为吊销，非存续']],
+    ] as const);
+    for (const [code, [value, en, zh]] of shown) {
+      const [hit] = evaluateRules([config.rules.get(code)!], new Map([[config.rules.get(code)!.when.feature, value]]), 'REVOKED');
+      expect([code, hit!.text]).toEqual([code, { en, 'zh-CN': zh }]);
+    }
+    for (const rule of config.rules.values()) {
+      const { op, threshold } = rule.when;
+      const value = op === '<' ? threshold - 1 : op === '>' ? threshold + 1 : threshold;
+      const [hit] = evaluateRules([rule], new Map([[rule.when.feature, value]]), 'CANCELLED');
+      expect([rule.code, /[{}]/.test(hit!.text.en + hit!.text['zh-CN'])]).toEqual([rule.code, false]);
     }
   });
 });

@@ -73,7 +73,7 @@ export function assess(profile: ProfileAsOf, product: Product, config: RiskConfi
   const scored = score(scorecard, values);
   const rules = product.rules.map((code) => config.rules.get(code)!);
   const insufficient = dataSufficiency(product, vector.sources, profile);
-  const ruleHits = [...evaluateRules(rules, values), ...insufficient];
+  const ruleHits = [...evaluateRules(rules, values, input.statusAtT), ...insufficient];
   const knockouts = ruleHits.filter((hit) => hit.rule.kind === 'KNOCKOUT');
 
   // Without every source the decision reads, there is no limit: the data cannot support one.
@@ -91,7 +91,7 @@ export function assess(profile: ProfileAsOf, product: Product, config: RiskConfi
 
   const reasonCodes: ReasonCode[] = [...knockouts, ...insufficient].map((hit) => ({
     code: hit.rule.code,
-    text: hit.rule.text,
+    text: hit.text,
     feature: 'feature' in hit.rule.when ? hit.rule.when.feature : null,
     contribution: null,
   }));
@@ -143,7 +143,7 @@ export function assess(profile: ProfileAsOf, product: Product, config: RiskConfi
 function dataSufficiency(product: Product, sources: Readonly<Record<SourceId, SourceState>>, profile: ProfileAsOf): RuleHit[] {
   const missing = product.requiredSources.filter((source) => sources[source] === 'MISSING');
   const stale = product.requiredSources.filter((source) => sources[source] === 'STALE');
-  const hits: RuleHit[] = [];
+  const hits: Omit<RuleHit, 'text'>[] = [];
   if (product.requiredSources.some((source) => sources[source] === 'NOT_FOUND')) {
     hits.push({
       rule: {
@@ -187,7 +187,8 @@ function dataSufficiency(product: Product, sources: Readonly<Record<SourceId, So
       evidence: { sources: stale.map((source) => ({ source, state: 'STALE', lastSeenAt: profile.lastSeen[source]!.toISOString(), maxAgeDays: MAX_AGE_DAYS[source] })) },
     });
   }
-  return hits;
+  // Their texts are written with their evidence already.
+  return hits.map((hit) => ({ ...hit, text: hit.rule.text }));
 }
 
 const SOURCE_NAMES: Record<SourceId, LocalizedText> = {

@@ -164,6 +164,17 @@ export function loadRiskConfig(directory = configDirectory): RiskConfig {
 }
 
 export function checkRiskConfig(config: RiskConfig): RiskConfig {
+  for (const rule of config.rules.values()) {
+    // A rule's text says what the evidence shows: the value, unless the feature is a flag; the status, for the status rule.
+    const { unit } = FEATURES_BY_NAME.get(rule.when.feature)!;
+    const shows = unit === 'FLAG' ? (rule.when.feature === 'status_active' ? '{status}' : null) : '{value}';
+    for (const text of [rule.text['zh-CN'], rule.text.en]) {
+      const placeholders: string[] = [...text.matchAll(/\{\w+\}/g)].map((match) => match[0]);
+      if ((shows !== null && !placeholders.includes(shows)) || placeholders.some((placeholder) => placeholder !== shows)) {
+        throw new Error(`rule ${rule.code}: its texts must show ${shows ?? 'no value (its feature is a flag)'}, and nothing else in braces: "${text}"`);
+      }
+    }
+  }
   for (const scorecard of config.scorecards.values()) {
     const bounds = scorecard.grades.map((grade) => grade.maxProbabilityOfDefault);
     if (scorecard.grades.map((g) => g.grade).join('') !== GRADES.join('') || bounds.some((bound, i) => i > 0 && bound < bounds[i - 1]!)) {

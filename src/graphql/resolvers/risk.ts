@@ -45,7 +45,8 @@ export const riskResolvers: Resolvers = {
     code: (hit) => hit.rule.code,
     kind: (hit) => hit.rule.kind,
     severity: (hit) => hit.rule.severity,
-    text: (hit) => hit.rule.text,
+    // Assessments frozen before texts carried their evidence have the rule's own.
+    text: (hit) => hit.text ?? hit.rule.text,
   },
   RiskView: {
     recommendedLimit: (view) => money(view.recommendedLimitFen),
