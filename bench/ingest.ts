@@ -58,7 +58,7 @@ async function ingest(store: Store, enterprises: number) {
     // The portfolio only names the enterprises here (the sandboxes serve their own copy): left
     // to the garbage collector at once, it does not weigh on every collection during the sync.
     const now = benchClock();
-    await registerDemoEnterprises(store, generatePortfolio({ seed: SEED, enterprises, clock: CLOCK }), now());
+    await registerDemoEnterprises(store, generatePortfolio({ seed: SEED, enterprises, clock: CLOCK }), now(), 'bench-person-salt-0001');
     // The sandboxes allow any rate: the upstreams' real limits would measure them, not the ingest.
     const reliability = { ...defaultReliability, limits: { requestsPerSecond: 100_000, concurrency: 2 * concurrency } };
     const services = createServices(store, { now, personIdSalt: 'bench-person-salt-0001', upstreams: upstreams.configs, reliability });

@@ -15,10 +15,9 @@
 import { sql } from 'kysely';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { sources } from '../connectors/index.js';
 import { systemActor } from '../src/audit/audit.js';
 import { createAuthenticator, signToken } from '../src/auth/tokens.js';
-import { registerDemoEnterprises, startDemoUpstreams } from '../src/demo/fill.js';
+import { grantDemoConsents, registerDemoEnterprises, startDemoUpstreams } from '../src/demo/fill.js';
 import { loadPortfolio } from '../src/demo/load.js';
 import { generatePortfolio, type Portfolio } from '../src/demo/portfolio.js';
 import { createServices, type HubServices } from '../src/graphql/context.js';
@@ -82,13 +81,6 @@ export async function bookEveryEnterprise(store: Store, now: Date): Promise<numb
   return Number(booked.numAffectedRows);
 }
 
-async function grantConsents(store: Store, now: Date) {
-  const scopes = sources.map((source) => source.connector.manifest.consentScope);
-  await sql`
-    INSERT INTO consent (enterprise_id, scopes, purpose, evidence_ref, granted_by, granted_at, expires_at)
-    SELECT id, ${scopes}::text[], 'bench', 'bench', 'bench', ${now}::timestamptz, ${now}::timestamptz + interval '1 year' FROM enterprise`.execute(store.db);
-}
-
 async function timedSweep(services: HubServices) {
   const started = performance.now();
   const summary = await services.monitoring.refresh(actor);
@@ -138,7 +130,7 @@ async function sweepWithPulls(store: Store, enterprises: number) {
   const portfolio = generatePortfolio({ seed: 20261101, enterprises, clock: '2026-11-01' });
   await loadPortfolio(store, portfolio, { personIdSalt: SALT });
   const now = benchClock();
-  await grantConsents(store, now());
+  await grantDemoConsents(store.db, portfolio, await store.db.selectFrom('enterprise').select(['id', 'uscc']).execute(), { now: now(), personIdSalt: SALT });
   await bookEveryEnterprise(store, now());
   await sql`VACUUM ANALYZE`.execute(store.db);
   const upstreams = await startDemoUpstreams(portfolio, {});
@@ -172,7 +164,7 @@ async function sweepWithPulls(store: Store, enterprises: number) {
 async function changeToSubscriber(store: Store) {
   const portfolio: Portfolio = generatePortfolio({ seed: 20261101, enterprises: 100, clock: '2026-11-01' });
   const now = benchClock();
-  await registerDemoEnterprises(store, portfolio, now());
+  await registerDemoEnterprises(store, portfolio, now(), SALT);
   await bookEveryEnterprise(store, now());
   const upstreams = await startDemoUpstreams(portfolio, {});
   const setClock = (instant: string) => upstreams.sandboxes.forEach((sandbox) => sandbox.setClock(instant));

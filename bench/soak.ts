@@ -98,7 +98,7 @@ const OPERATIONS: Operation[] = [
     run: async (ask, { id }) => {
       const granted = await ask(
         'mutation Grant($input: GrantConsentInput!) { grantConsent(input: $input) { id } }',
-        { input: { enterpriseId: id, scopes: ['tax'], purpose: '贷后管理', expiresAt: new Date(systemClock().getTime() + 86_400_000).toISOString(), evidenceRef: 'soak' } },
+        { input: { enterpriseId: id, scopes: ['tax'], purpose: 'POST_LOAN_MANAGEMENT', expiresAt: new Date(systemClock().getTime() + 86_400_000).toISOString(), evidenceRef: 'soak' } },
       );
       const consent = granted.grantConsent as { id: string } | undefined;
       if (consent) await ask('mutation Revoke($id: ID!) { revokeConsent(id: $id) { id } }', { id: consent.id });

@@ -105,7 +105,7 @@ describe('npm run cli -- sync', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-cli-sync-'));
     const store = await openStore({ kind: 'pglite', dataDir });
-    await registerDemoEnterprises(store, portfolio, testClock()());
+    await registerDemoEnterprises(store, portfolio, testClock()(), loadConfig({}).personIdSalt);
     await store.close();
     upstreams = await startDemoUpstreams(portfolio, {});
     // A budget the API would spend on the first enterprise (a point per source): the operator's own process is not the API.

@@ -24,7 +24,7 @@ async function fill(store: Store, faults: Record<string, number>) {
   const upstreams: DemoUpstreams = await startDemoUpstreams(portfolio, faults);
   try {
     const now = testClock();
-    await registerDemoEnterprises(store, portfolio, now());
+    await registerDemoEnterprises(store, portfolio, now(), personIdSalt);
     const services = createServices(store, { now, personIdSalt, upstreams: upstreams.configs, reliability: FAST_RELIABILITY });
     const pending = await enterprisesToFill(store, [...upstreams.configs.keys()]);
     return await fillThroughConnectors(services.ingest, pending, { concurrency: 4, report: () => undefined });

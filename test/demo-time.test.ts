@@ -221,7 +221,7 @@ describe('a demo preparation cut short', () => {
   afterAll(() => testStore?.dispose());
 
   it('finishes on the next start: an application left unsubmitted is submitted, nothing is booked twice, and a restart serves the stored month', async () => {
-    const world = (await openDemoWorld(testStore.store, demo, { create: true, real: systemClock }))!;
+    const world = (await openDemoWorld(testStore.store, demo, { create: true, real: systemClock, personIdSalt: TEST_PERSON_ID_SALT }))!;
     const services = createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT, demoWorld: world });
     await services.jobs.start({ work: true });
     try {
@@ -254,7 +254,7 @@ describe('a demo preparation cut short', () => {
       await services.jobs.stop();
       await world.close();
     }
-    const restarted = (await openDemoWorld(testStore.store, demo, { create: false, real: systemClock }))!;
+    const restarted = (await openDemoWorld(testStore.store, demo, { create: false, real: systemClock, personIdSalt: TEST_PERSON_ID_SALT }))!;
     try {
       expect(restarted.clock.current).toMatchObject({ monthsAdvanced: 3, prepared: true });
       for (const sandbox of restarted.upstreams.sandboxes.values()) expect(sandbox.clock()).toBe('2027-02-01T00:00:00.000Z');

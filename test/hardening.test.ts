@@ -98,6 +98,9 @@ const sqlInjection = "x'); DROP TABLE enterprise; --";
  * a string outside an enum or a custom scalar's format, an input object with a field unknown
  * or wrong. (A single value where a list is expected is a list of one, so lists get a wrong item.)
  */
+/** A number JSON carries as itself: Infinity and NaN would travel as null, a value of every nullable type. */
+const finiteDouble = fc.double({ noNaN: true, noDefaultInfinity: true });
+
 function wrongValue(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
   if (isNonNullType(type)) return fc.oneof(fc.constant(null), wrongValue(type.ofType, depth));
   if (isListType(type)) return fc.oneof(wrongValue(type.ofType, depth).map((item) => [item]), wrongValue(type.ofType, depth).filter((item) => item !== null && !Array.isArray(item)));
@@ -119,20 +122,20 @@ function wrongValue(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
   const notString = fc.oneof(fc.boolean(), object, fc.array(object, { minLength: 1, maxLength: 2 }));
   switch (getNamedType(type).name) {
     case 'String':
-      return fc.oneof(notString, fc.double());
+      return fc.oneof(notString, finiteDouble);
     case 'ID':
-      return fc.oneof(notString, fc.double().filter((number) => !Number.isInteger(number)));
+      return fc.oneof(notString, finiteDouble.filter((number) => !Number.isInteger(number)));
     case 'Int':
-      return fc.oneof(notString, fc.string(), fc.double().filter((number) => !Number.isInteger(number)), fc.integer({ min: 2 ** 31, max: 2 ** 40 }));
+      return fc.oneof(notString, fc.string(), finiteDouble.filter((number) => !Number.isInteger(number)), fc.integer({ min: 2 ** 31, max: 2 ** 40 }));
     case 'Float':
     case 'Boolean':
-      return fc.oneof(object, fc.string(), getNamedType(type).name === 'Float' ? fc.boolean() : fc.double());
+      return fc.oneof(object, fc.string(), getNamedType(type).name === 'Float' ? fc.boolean() : finiteDouble);
     case 'Date':
       return fc.oneof(notString, fc.constantFrom('2026-02-30', '2026-1-01', '20260101', 'today', ''), fc.integer());
     case 'DateTime':
       return fc.oneof(notString, fc.constantFrom('2026-01-01', '2026-01-01T00:00:00', 'now', '2026-13-01T00:00:00Z'), fc.integer());
     case 'Decimal':
-      return fc.oneof(notString, fc.constantFrom('1e5', '1,000.00', '', '.5', ' 1'), fc.double());
+      return fc.oneof(notString, fc.constantFrom('1e5', '1,000.00', '', '.5', ' 1'), finiteDouble);
     default:
       return fc.jsonValue();
   }

@@ -48,7 +48,7 @@ async function grantTaxConsent(ids = enterpriseIds) {
   for (const enterpriseId of ids) {
     await store.db
       .insertInto('consent')
-      .values({ enterpriseId, scopes: ['tax'], purpose: '贷前调查', evidenceRef: 'test', grantedBy: 'test', grantedAt: now(), expiresAt: new Date(now().getTime() + 86_400_000) })
+      .values({ enterpriseId, scopes: ['tax'], purpose: 'PRE_LOAN_ASSESSMENT', evidenceRef: 'test', grantedBy: 'test', grantedAt: now(), expiresAt: new Date(now().getTime() + 86_400_000) })
       .execute();
   }
 }
@@ -99,6 +99,108 @@ describe('ingest over GraphQL', () => {
       expect(taxRows.map((row) => row.entity).sort()).toEqual(expect.arrayContaining(['taxFiling', 'taxRating']));
     } finally {
       await hub.stop();
+    }
+  });
+});
+
+describe('a consent withdrawn while its pull is under way', () => {
+  it('stops the pull before its next request, keeps what came before, says why, and audits the withdrawal', async () => {
+    const { startTestHub } = await import('./support/hub.js');
+    const { createServices } = await import('../src/graphql/context.js');
+    const { toGlobalId } = await import('../src/graphql/ids.js');
+    const services = createServices(store, { now, personIdSalt: 'ingest-test-salt-0001', upstreams: new Map([['tax', taxSandbox.config(sandbox.url)]]), reliability: FAST_RELIABILITY });
+    const hub = await startTestHub(store, 'test', services);
+    const officer = hub.as('officer', 'ANALYST');
+    try {
+      const id = toGlobalId('Enterprise', enterpriseIds[1]!);
+      const grant = async () =>
+        (await officer.query<{ grantConsent: { id: string } }>('mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }', {
+          input: { enterpriseId: id, scopes: ['tax'], purpose: 'PRE_LOAN_ASSESSMENT', expiresAt: new Date(now().getTime() + 30 * 86_400_000).toISOString(), evidenceRef: 'consents/tax.pdf' },
+        })).data!.grantConsent.id;
+      const sync = async () =>
+        (await officer.query<{ syncEnterprise: { status: string; fetched: number; stored: number; error: string | null }[] }>('mutation($id: ID!) { syncEnterprise(id: $id, sources: ["tax"]) { status fetched stored error } }', { id })).data!.syncEnterprise[0]!;
+      // Every answer of the upstream takes 0.2–0.8 s, so the run is under way long enough to be caught.
+      sandbox.setFaults({ rate: 1, kinds: ['latency'], seed: 3 });
+
+      // A whole run, for how many requests one takes.
+      await grant();
+      let requests = sandbox.stats().requests;
+      expect((await sync()).status).toBe('SUCCEEDED');
+      const whole = sandbox.stats().requests - requests;
+      expect(whole).toBeGreaterThanOrEqual(3);
+      await sql`TRUNCATE tax_filing, tax_rating, tax_arrears, sync_checkpoint, raw_payload`.execute(store.db);
+      await sql`DELETE FROM consent`.execute(store.db);
+
+      const consent = await grant();
+      requests = sandbox.stats().requests;
+      const running = sync();
+      while (sandbox.stats().requests === requests) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect((await officer.query('mutation($id: ID!) { revokeConsent(id: $id) { status } }', { id: consent })).errors).toBeUndefined();
+      const atWithdrawal = sandbox.stats().requests;
+      const run = await running;
+      expect(run).toMatchObject({ status: 'FAILED', error: expect.stringContaining('consent withdrawn') });
+      expect(run.fetched).toBe(run.stored);
+      // The request in flight, at most, and none after.
+      expect(sandbox.stats().requests - atWithdrawal).toBeLessThanOrEqual(1);
+      expect(sandbox.stats().requests - requests).toBeLessThan(whole);
+      const audit = await store.db.selectFrom('auditEvent').select(['action', 'actor']).where('action', '=', 'REVOKE_CONSENT').execute();
+      expect(audit).toEqual([{ action: 'REVOKE_CONSENT', actor: 'officer' }]);
+      // And the next pull is refused.
+      expect(await sync()).toMatchObject({ status: 'REFUSED', fetched: 0 });
+    } finally {
+      sandbox.setFaults({ rate: 0 });
+      await hub.stop();
+    }
+  });
+});
+
+describe("a source that brings a person's own data", () => {
+  it("is pulled only with the legal representative's own authorization, and not once it is revoked", async () => {
+    const { startTestHub } = await import('./support/hub.js');
+    const { createServices } = await import('../src/graphql/context.js');
+    const { toGlobalId } = await import('../src/graphql/ids.js');
+    const { courtSandbox } = await import('../connectors/court/sandbox/server.js');
+    const court = await courtSandbox.start({ portfolio });
+    const services = createServices(store, { now, personIdSalt: 'ingest-test-salt-0001', upstreams: new Map([['court', courtSandbox.config(court.url)]]), reliability: FAST_RELIABILITY });
+    const hub = await startTestHub(store, 'test', services);
+    const officer = hub.as('officer', 'ANALYST');
+    try {
+      const [bundle] = portfolio.enterprises;
+      const id = toGlobalId('Enterprise', enterpriseIds[0]!);
+      const expiresAt = new Date(now().getTime() + 30 * 86_400_000).toISOString();
+      const consent = { scopes: ['court'], purpose: 'PRE_LOAN_ASSESSMENT', expiresAt, evidenceRef: 'consents/court.pdf' };
+      expect((await officer.query('mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }', { input: { enterpriseId: id, ...consent } })).errors).toBeUndefined();
+      const sync = async () => {
+        const answer = await officer.query<{ syncEnterprise: { status: string; fetched: number; error: string | null }[] }>('mutation($id: ID!) { syncEnterprise(id: $id, sources: ["court"]) { status fetched error } }', { id });
+        return answer.data!.syncEnterprise[0]!;
+      };
+      const requests = court.stats().requests;
+      expect(await sync()).toEqual({ status: 'REFUSED', fetched: 0, error: "no valid authorization of the enterprise's legal representative covers scope 'court', and their own data is in this source's answers: nothing was fetched" });
+      expect(court.stats().requests).toBe(requests);
+
+      // The legal representative signs, with the ID number the registry knows them by.
+      const representativeKey = bundle!.relations.find((relation) => relation.type === 'LEGAL_REPRESENTATIVE' && relation.validTo === null && relation.from.kind === 'PERSON')!.from as { personKey: string };
+      const person = portfolio.persons.find((candidate) => candidate.key === representativeKey.personKey)!;
+      const granted = await officer.query<{ grantPersonConsent: { id: string } }>('mutation($input: GrantPersonConsentInput!) { grantPersonConsent(input: $input) { id } }', {
+        input: { enterpriseId: id, role: 'LEGAL_REPRESENTATIVE', name: person.name, idNumber: person.idNumber, ...consent },
+      });
+      expect(granted.errors).toBeUndefined();
+      expect((await sync()).status).toBe('SUCCEEDED');
+
+      // Revoked: the next pull is refused at once.
+      expect((await officer.query('mutation($id: ID!) { revokePersonConsent(id: $id) { status } }', { id: granted.data!.grantPersonConsent.id })).errors).toBeUndefined();
+      expect(await sync()).toMatchObject({ status: 'REFUSED', fetched: 0 });
+
+      // An enterprise whose legal representative the hub does not know yet: refused, saying why.
+      const { GraphBuilder } = await import('./support/fixtures.js');
+      const stranger = await new GraphBuilder(store.db).enterprise(90);
+      const strangerId = toGlobalId('Enterprise', stranger.id);
+      await officer.query('mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }', { input: { enterpriseId: strangerId, ...consent } });
+      const unknown = await officer.query<{ syncEnterprise: { status: string; error: string }[] }>('mutation($id: ID!) { syncEnterprise(id: $id, sources: ["court"]) { status error } }', { id: strangerId });
+      expect(unknown.data!.syncEnterprise[0]).toEqual({ status: 'REFUSED', error: expect.stringContaining("the enterprise's legal representative is not known yet") });
+    } finally {
+      await hub.stop();
+      await court.close();
     }
   });
 });

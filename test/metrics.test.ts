@@ -24,7 +24,7 @@ beforeAll(async () => {
   testStore = await openTestStore();
   upstreams = await startDemoUpstreams(portfolio, {});
   const now = testClock();
-  await registerDemoEnterprises(testStore.store, portfolio, now());
+  await registerDemoEnterprises(testStore.store, portfolio, now(), TEST_PERSON_ID_SALT);
   hub = await startTestHub(testStore.store, 'test', createServices(testStore.store, { now, personIdSalt: TEST_PERSON_ID_SALT, upstreams: upstreams.configs, reliability: FAST_RELIABILITY }));
 }, 60_000);
 

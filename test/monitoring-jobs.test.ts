@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { sources } from '../connectors/index.js';
 import { systemActor } from '../src/audit/audit.js';
-import { startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
+import { grantDemoConsents, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
 import { loadPortfolio } from '../src/demo/load.js';
 import { generatePortfolio, type Portfolio } from '../src/demo/portfolio.js';
 import { createServices } from '../src/graphql/context.js';
@@ -43,12 +42,9 @@ afterAll(async () => {
 /** The portfolio in the store, consents for every source, and loans to two enterprises in three. */
 async function prepare(store: Store): Promise<void> {
   await loadPortfolio(store, portfolio, { personIdSalt: SALT });
-  const ids = (await store.db.selectFrom('enterprise').select('id').where('source', '=', 'registry').orderBy('id').execute()).map((row) => row.id);
-  await store.db
-    .insertInto('consent')
-    .values(ids.map((enterpriseId) => ({ enterpriseId, scopes: sources.map((source) => source.connector.manifest.consentScope), purpose: '贷后监控', evidenceRef: 'test', grantedBy: 'test', grantedAt: now(), expiresAt: new Date(now().getTime() + 86_400_000) })))
-    .execute();
-  await bookLoans(store.db, ids.filter((_, i) => i % 3 !== 2), { now: now() });
+  const enterprises = await store.db.selectFrom('enterprise').select(['id', 'uscc']).where('source', '=', 'registry').orderBy('id').execute();
+  await grantDemoConsents(store.db, portfolio, enterprises, { now: now(), personIdSalt: SALT });
+  await bookLoans(store.db, enterprises.map((row) => row.id).filter((_, i) => i % 3 !== 2), { now: now() });
 }
 
 async function alertsOf(store: Store): Promise<string[]> {

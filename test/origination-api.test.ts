@@ -45,7 +45,7 @@ beforeAll(async () => {
   testStore = await openTestStore();
   portfolio = generatePortfolio({ seed: 7, enterprises: 16, clock: '2026-11-01' });
   upstreams = await startDemoUpstreams(portfolio, {});
-  await registerDemoEnterprises(testStore.store, portfolio, now());
+  await registerDemoEnterprises(testStore.store, portfolio, now(), TEST_PERSON_ID_SALT);
   const services = createServices(testStore.store, {
     personIdSalt: TEST_PERSON_ID_SALT,
     upstreams: upstreams.configs,
@@ -487,7 +487,7 @@ describe('consent', () => {
   const enterpriseId = async (n: number) =>
     ok(await alice.query<{ enterprise: { id: string; consents: { id: string; status: string }[] } }>('query($uscc: String) { enterprise(uscc: $uscc) { id consents { id status } } }', { uscc: uscc(n) })).enterprise;
   const grant = async (id: string, scopes: string[], expiresAt = new Date(now().getTime() + 365 * DAY)) =>
-    ok(await alice.query(GRANT, { input: { enterpriseId: id, scopes, purpose: '小微企业线上贷款贷前调查', expiresAt: expiresAt.toISOString(), evidenceRef: `consents/${scopes.join('-')}.pdf` } }));
+    ok(await alice.query(GRANT, { input: { enterpriseId: id, scopes, purpose: 'PRE_LOAN_ASSESSMENT', expiresAt: expiresAt.toISOString(), evidenceRef: `consents/${scopes.join('-')}.pdf` } }));
 
   it('is required for every source the product needs: missing, revoked or expired, CONSENT_REQUIRED names them and nothing changes', async () => {
     const enterprise = await enterpriseId(4);
@@ -517,6 +517,29 @@ describe('consent', () => {
     // No source was pulled for it meanwhile.
     expect(await runs()).toBe(runsBefore);
     expect((await get(draft.id)).state).toBe('DRAFT');
+  });
+
+  it("needs the legal representative's own authorization of the pulls that bring their data, as well as the enterprise's", async () => {
+    const enterprise = ok(await alice.query<{ enterprise: { id: string; personConsents: { id: string }[] } }>('query($uscc: String) { enterprise(uscc: $uscc) { id personConsents { id } } }', { uscc: uscc(7) })).enterprise;
+    for (const consent of enterprise.personConsents) ok(await alice.query('mutation($id: ID!) { revokePersonConsent(id: $id) { status } }', { id: consent.id }));
+    const draft = ok(await alice.query<{ createApplication: { id: string; missingConsentScopes: string[]; missingPersonAuthorizations: unknown[] } }>(
+      'mutation($input: CreateApplicationInput!) { createApplication(input: $input) { id missingConsentScopes missingPersonAuthorizations { role scope personKnown } } }',
+      { input: { uscc: uscc(7), product: 'invoice-loan', amount: '100000', termMonths: 12 } },
+    )).createApplication;
+    expect(draft.missingConsentScopes).toEqual([]);
+    expect(draft.missingPersonAuthorizations).toEqual([{ role: 'LEGAL_REPRESENTATIVE', scope: 'court', personKnown: true }]);
+    await changesNothing(async () => {
+      const error = refused(await alice.query(SUBMIT, { id: draft.id }), 'CONSENT_REQUIRED', 'the legal representative has not authorized court themselves, which invoice-loan needs');
+      expect(error.extensions).toMatchObject({ missingScopes: [], missingPersonAuthorizations: [{ role: 'LEGAL_REPRESENTATIVE', scope: 'court', personKnown: true }] });
+    });
+    // They sign, with the ID number the registry knows them by.
+    const bundle = portfolio.enterprises[6]!;
+    const key = (bundle.relations.find((relation) => relation.type === 'LEGAL_REPRESENTATIVE' && relation.validTo === null && relation.from.kind === 'PERSON')!.from as { personKey: string }).personKey;
+    const person = portfolio.persons.find((candidate) => candidate.key === key)!;
+    ok(await alice.query('mutation($input: GrantPersonConsentInput!) { grantPersonConsent(input: $input) { id } }', {
+      input: { enterpriseId: enterprise.id, role: 'LEGAL_REPRESENTATIVE', name: person.name, idNumber: person.idNumber, scopes: ['court'], purpose: 'PRE_LOAN_ASSESSMENT', expiresAt: new Date(now().getTime() + 300 * DAY).toISOString(), evidenceRef: 'auth/7.pdf' },
+    }));
+    expect((await submit(alice, draft.id)).state).not.toBe('DRAFT');
   });
 
   it('waits for consent when one lapses between the check and the pull, and goes on once it is granted again', async () => {

@@ -51,7 +51,7 @@ describeOnServer('process roles on one PostgreSQL', () => {
     upstreams = await startDemoUpstreams(portfolio, {});
     // The hub processes run in production, on the machine's clock (CLOCK_START is refused there):
     // the consents and the book are made on it.
-    await registerDemoEnterprises(testStore.store, portfolio, systemClock());
+    await registerDemoEnterprises(testStore.store, portfolio, systemClock(), TEST_PERSON_ID_SALT);
     const enterprises = await testStore.store.db.selectFrom('enterprise').select('id').orderBy('id').execute();
     await bookLoans(testStore.store.db, enterprises.map((enterprise) => enterprise.id), { now: systemClock() });
     env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: testStore.url, JWT_SECRET, PERSON_ID_SALT: TEST_PERSON_ID_SALT, PORT: '0', HUB_URL: '', DEMO: '', LOG_LEVEL: 'info' };

@@ -56,7 +56,7 @@ describeOnServer('a read replica', () => {
   };
   const grant = async (client: GraphQLClient, scope: string) => {
     const response = await client.query<{ grantConsent: { id: string; enterprise: { consents: { id: string }[] } } }>(GRANT, {
-      input: { enterpriseId, scopes: [scope], purpose: '贷前调查', expiresAt: inAYear(), evidenceRef: `contract/${scope}.pdf` },
+      input: { enterpriseId, scopes: [scope], purpose: 'PRE_LOAN_ASSESSMENT', expiresAt: inAYear(), evidenceRef: `contract/${scope}.pdf` },
     });
     expect(response.errors).toBeUndefined();
     // A mutation reads the primary: its own result includes what it wrote.

@@ -63,7 +63,7 @@ describeOnServer('scaled out: nginx, two API processes, two workers, pgbouncer a
     topology = await createTopology({ env, replica: true, bouncer: true });
     store = await openStore({ kind: 'postgres', url: topology.primary.url, poolSize: 3 });
     // The processes run in production, on the machine's clock: the consents and the book are made on it.
-    await registerDemoEnterprises(store, portfolio, systemClock());
+    await registerDemoEnterprises(store, portfolio, systemClock(), TEST_PERSON_ID_SALT);
     const rows = await store.db.selectFrom('enterprise').select('id').orderBy('id').execute();
     enterpriseIds = rows.map((row) => row.id);
     await bookLoans(store.db, enterpriseIds, { now: systemClock() });

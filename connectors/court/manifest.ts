@@ -23,4 +23,7 @@ export const courtManifest: ConnectorManifest<CourtConfig> = {
   personalFields: ['sfzhm'],
   // A natural person subject to enforcement, and a case's counterparty (a person or an enterprise).
   personNameFields: ['bzxrxm', 'dfdsr'],
+  // Enforcement, dishonest-debtor and consumption-restriction records of the legal representative
+  // are their personal credit information: they authorize the pull themselves.
+  personalSubjects: ['LEGAL_REPRESENTATIVE'],
 };

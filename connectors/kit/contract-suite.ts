@@ -128,14 +128,25 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
       await sql`DELETE FROM ${sql.table(table)} WHERE source = ${manifest.id}`.execute(db);
     }
     await sql`DELETE FROM consent`.execute(db);
+    await sql`DELETE FROM person_consent`.execute(db);
   }
 
+  /** The enterprises' consent to `scopes`, and — where the source brings their data — their legal representatives' own. */
   async function grantConsent(db: Store['db'], ids: string[], scopes = [manifest.consentScope]) {
-    for (const enterpriseId of ids) {
-      await db
-        .insertInto('consent')
-        .values({ enterpriseId, scopes, purpose: '贷前调查', evidenceRef: 'contract-suite', grantedBy: 'contract-suite', grantedAt: now(), expiresAt: new Date(now().getTime() + 86_400_000) })
-        .execute();
+    const valid = { purpose: 'PRE_LOAN_ASSESSMENT', evidenceRef: 'contract-suite', grantedBy: 'contract-suite', grantedAt: now(), expiresAt: new Date(now().getTime() + 86_400_000) };
+    for (const enterpriseId of ids) await db.insertInto('consent').values({ enterpriseId, scopes, ...valid }).execute();
+    if (!manifest.personalSubjects?.includes('LEGAL_REPRESENTATIVE') || ids.length === 0) return;
+    const people = new Map(portfolio.persons.map((person) => [person.key, person]));
+    const enterprises = await db.selectFrom('enterprise').select(['id', 'uscc']).where('id', 'in', ids).execute();
+    for (const { id, uscc } of enterprises) {
+      const keys = new Set(portfolio.enterprises.find((bundle) => bundle.uscc === uscc)!.relations.flatMap((r) => (r.type === 'LEGAL_REPRESENTATIVE' && r.from.kind === 'PERSON' ? [r.from.personKey] : [])));
+      for (const key of keys) {
+        const person = people.get(key)!;
+        await db
+          .insertInto('personConsent')
+          .values({ personIdHash: hashPersonId(SALT, person.idNumber), maskedIdNumber: '-', name: person.name, enterpriseId: id, role: 'LEGAL_REPRESENTATIVE', scopes, ...valid })
+          .execute();
+      }
     }
   }
 

@@ -87,7 +87,7 @@ export async function openHubClient(config: Config, options: { worker?: boolean;
   const store = await openStore(config.store);
   let world: DemoWorld | undefined;
   try {
-    world = options.demo && config.demo.enabled ? await openDemoWorld(store, config.demo, { create: false, real: systemClock }) : undefined;
+    world = options.demo && config.demo.enabled ? await openDemoWorld(store, config.demo, { create: false, real: systemClock, personIdSalt: config.personIdSalt }) : undefined;
     // The per-user budget of expensive operations guards the shared API; in-process the operator
     // runs their own process on the store, so it does not apply (as it does not to the demo's fill).
     const { limits: _apiLimits, ...own } = config;

@@ -59,7 +59,7 @@ program
       if (rows[0]?.jit !== 'off') logger.warn({ jit: rows[0]?.jit }, "JIT is on behind the pooler: set the hub's settings on its database role (README, Scaling out)");
     }
     // In the demo the upstreams are the sandboxes, on loopback, serving the generated story as of the demo's clock.
-    const world = config.demo.enabled ? await openDemoWorld(store, config.demo, { create: true, real: systemClock }) : undefined;
+    const world = config.demo.enabled ? await openDemoWorld(store, config.demo, { create: true, real: systemClock, personIdSalt: config.personIdSalt }) : undefined;
     const services = createServices(
       store,
       { ...config, jobs: { ...config.jobs, onError: (error) => logger.error({ err: error }, 'job queue error') }, ...(world ? { demoWorld: world } : { now: hubClock(config) }) },

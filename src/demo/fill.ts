@@ -1,11 +1,12 @@
 import { monotonicMs } from '../common/clock.js';
+import { hashPersonId, maskIdNumber } from '../profile/person.js';
 import { sql } from 'kysely';
 import { sources } from '../../connectors/index.js';
 import type { SandboxHandle } from '../../connectors/kit/sandbox.js';
 import { systemActor } from '../audit/audit.js';
 import type { IngestService } from '../ingest/service.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
-import type { Store } from '../store/database.js';
+import type { Db, Store } from '../store/database.js';
 import type { Portfolio } from './types.js';
 
 /**
@@ -46,14 +47,12 @@ export async function startDemoUpstreams(portfolio: Portfolio, faults: Record<st
 /**
  * Enters the portfolio's enterprises as the bank knows them before any sync — USCC, name, and
  * the division code the USCC carries (characters 3 to 8) — with consents for every source's
- * scope, held since the portfolio's history starts (the demo's older loans were originated
- * under them) and valid until a year after its end. Does nothing for enterprises already in
- * the store.
+ * scope, and the legal representatives' own authorizations of the pulls that bring their data
+ * (everyone who is one in the story), held since the portfolio's history starts (the demo's
+ * older loans were originated under them) and valid until a year after its end. Does nothing
+ * for enterprises already in the store.
  */
-export async function registerDemoEnterprises(store: Store, portfolio: Portfolio, now: Date): Promise<void> {
-  const scopes = sources.map((source) => source.connector.manifest.consentScope);
-  const grantedAt = new Date(`${portfolio.months[0]!}T00:00:00.000Z`);
-  const expiresAt = new Date(Math.max(now.getTime(), Date.parse(portfolio.clockInstant)) + 365 * 86_400_000);
+export async function registerDemoEnterprises(store: Store, portfolio: Portfolio, now: Date, personIdSalt: string): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     for (let start = 0; start < portfolio.enterprises.length; start += 500) {
       const batch = portfolio.enterprises.slice(start, start + 500);
@@ -72,15 +71,47 @@ export async function registerDemoEnterprises(store: Store, portfolio: Portfolio
           })),
         )
         .onConflict((conflict) => conflict.column('uscc').doNothing())
-        .returning('id')
+        .returning(['id', 'uscc'])
         .execute();
-      if (inserted.length === 0) continue;
-      await tx
-        .insertInto('consent')
-        .values(inserted.map(({ id }) => ({ enterpriseId: id, scopes, purpose: '演示：贷前调查与贷后监控', evidenceRef: 'demo', grantedBy: 'demo', grantedAt, expiresAt })))
-        .execute();
+      await grantDemoConsents(tx, portfolio, inserted, { now, personIdSalt });
     }
   });
+}
+
+/**
+ * The consents of `enterprises` of the portfolio (ids by USCC) for every source's scope, and
+ * their legal representatives' own authorizations — everyone who is one in the story — of the
+ * pulls that bring their data: held since the portfolio's history starts, valid until a year
+ * after its end (or `now`).
+ */
+export async function grantDemoConsents(db: Db, portfolio: Portfolio, enterprises: readonly { id: string; uscc: string }[], options: { now: Date; personIdSalt: string }): Promise<void> {
+  if (enterprises.length === 0) return;
+  const scopes = sources.map((source) => source.connector.manifest.consentScope);
+  const personal = sources.filter((source) => source.connector.manifest.personalSubjects?.includes('LEGAL_REPRESENTATIVE')).map((source) => source.connector.manifest.consentScope);
+  const grantedAt = new Date(`${portfolio.months[0]!}T00:00:00.000Z`);
+  const expiresAt = new Date(Math.max(options.now.getTime(), Date.parse(portfolio.clockInstant)) + 365 * 86_400_000);
+  const consent = { purpose: 'PRE_AND_POST_LOAN', evidenceRef: 'demo', grantedBy: 'demo', grantedAt, expiresAt };
+  await db.insertInto('consent').values(enterprises.map(({ id }) => ({ enterpriseId: id, scopes, ...consent }))).execute();
+  const people = new Map(portfolio.persons.map((person) => [person.key, person]));
+  const bundles = new Map(portfolio.enterprises.map((bundle) => [bundle.uscc, bundle]));
+  const representatives = enterprises.flatMap(({ id, uscc }) =>
+    [...new Set((bundles.get(uscc)?.relations ?? []).flatMap((r) => (r.type === 'LEGAL_REPRESENTATIVE' && r.from.kind === 'PERSON' ? [r.from.personKey] : [])))].map((key) => ({ enterpriseId: id, person: people.get(key)! })),
+  );
+  if (personal.length === 0 || representatives.length === 0) return;
+  await db
+    .insertInto('personConsent')
+    .values(
+      representatives.map(({ enterpriseId, person }) => ({
+        personIdHash: hashPersonId(options.personIdSalt, person.idNumber),
+        maskedIdNumber: maskIdNumber(person.idNumber),
+        name: person.name,
+        enterpriseId,
+        role: 'LEGAL_REPRESENTATIVE' as const,
+        scopes: personal,
+        ...consent,
+      })),
+    )
+    .execute();
 }
 
 /** Enterprises some configured source has not completed a sync for: what a (resumed) fill still has to do. */

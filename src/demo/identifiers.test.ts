@@ -1,9 +1,7 @@
 import { checkUscc } from '../profile/uscc.js';
 import {
   composeUscc,
-  idNumberCheckDigit,
   isValidDemoUscc,
-  isValidIdNumber,
   isValidOrganizationCode,
   organizationCodeCheckCharacter,
   scramble,
@@ -39,16 +37,6 @@ describe('USCC', () => {
     expect(checkUscc(uscc)).toEqual({ valid: true, uscc });
     expect(isValidDemoUscc(uscc)).toBe(true);
     expect(() => composeUscc('9', '1', '320505', 'MA1MXI01')).toThrow(RangeError);
-  });
-});
-
-describe('resident ID number (GB 11643)', () => {
-  it('computes the MOD 11-2 check character', () => {
-    // The example of the standard.
-    expect(idNumberCheckDigit('11010519491231002')).toBe('X');
-    expect(isValidIdNumber('11010519491231002X')).toBe(true);
-    expect(isValidIdNumber('110105194912310021')).toBe(false);
-    expect(isValidIdNumber('11010519490231002X')).toBe(false); // 31 February fails on the date first
   });
 });
 

@@ -41,28 +41,6 @@ export function isValidDemoUscc(uscc: string): boolean {
   return checkUscc(uscc).valid && uscc === uscc.toUpperCase() && isValidOrganizationCode(uscc.slice(8, 17));
 }
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
-const ID_CHECK = '10X98765432';
-
-/** The 18th character of a resident ID number (ISO 7064 MOD 11-2) from the first 17 digits. */
-export function idNumberCheckDigit(first17: string): string {
-  if (!/^\d{17}$/.test(first17)) throw new RangeError(`'${first17}' is not 17 digits`);
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17.charAt(i)) * ID_WEIGHTS[i]!;
-  return ID_CHECK.charAt(sum % 11);
-}
-
-/** An 18-character resident ID number: 17 digits, a valid birth date and check character. */
-export function isValidIdNumber(idNumber: string): boolean {
-  if (!/^\d{17}[\dX]$/.test(idNumber)) return false;
-  const year = Number(idNumber.slice(6, 10));
-  const month = Number(idNumber.slice(10, 12));
-  const day = Number(idNumber.slice(12, 14));
-  const birth = new Date(Date.UTC(year, month - 1, day));
-  if (birth.getUTCFullYear() !== year || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day) return false;
-  return idNumberCheckDigit(idNumber.slice(0, 17)) === idNumber.charAt(17);
-}
-
 /**
  * A bijection of [0, 10^digits) used to turn a sequential number into one that looks
  * arbitrary while staying unique (multiplication by a unit modulo 10^digits, then an offset).

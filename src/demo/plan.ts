@@ -19,7 +19,8 @@ import {
 } from './catalog.js';
 import type { ABNORMAL_REASONS } from './catalog.js';
 import { dayInMonth, daysInMonth, formatDay, monthOfDay, monthStart } from '../common/calendar.js';
-import { composeUscc, idNumberCheckDigit } from './identifiers.js';
+import { residentIdCheckCharacter } from '../profile/resident-id.js';
+import { composeUscc } from './identifiers.js';
 import { forkRandom, type Random } from './random.js';
 import type { PartyRef, PersonRecord, TaxpayerType } from './types.js';
 import { USCC_CHARSET } from '../profile/uscc.js';
@@ -388,7 +389,7 @@ function newPerson(context: Context, rng: Random, ownerIndex: number, serial: nu
     const birthDay = rng.int(1, daysInMonth(birthYear * 12 + birthMonth - 1));
     const sequence = rng.int(0, 99) * 10 + (male ? rng.pick([1, 3, 5, 7, 9]) : rng.pick([0, 2, 4, 6, 8]));
     const first17 = `${birthplace}${birthYear}${pad(birthMonth, 2)}${pad(birthDay, 2)}${pad(sequence, 3)}`;
-    idNumber = first17 + idNumberCheckDigit(first17);
+    idNumber = first17 + residentIdCheckCharacter(first17);
     if (!context.idNumbers.has(idNumber)) break;
   }
   context.idNumbers.add(idNumber);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { INDUSTRIES, REGIONS } from './catalog.js';
-import { isValidDemoUscc, isValidIdNumber } from './identifiers.js';
+import { checkResidentId } from '../profile/resident-id.js';
+import { isValidDemoUscc } from './identifiers.js';
 import { stableStringify } from '../common/payload-hash.js';
 import { countPortfolio, generatePortfolio } from './portfolio.js';
 import { FACT_KINDS, type EnterpriseBundle, type Portfolio, type RelationRecord } from './types.js';
@@ -72,7 +73,7 @@ describe('identities', () => {
 
   it('gives every person a valid, unique ID number', () => {
     const ids = portfolio.persons.map((p) => p.idNumber);
-    for (const id of ids) expect(isValidIdNumber(id)).toBe(true);
+    for (const id of ids) expect(checkResidentId(id)).toEqual({ valid: true, idNumber: id });
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Set(portfolio.persons.map((p) => p.key)).size).toBe(ids.length);
     for (const person of portfolio.persons) expect(person.name).toMatch(/^[\u4e00-\u9fff]{2,3}$/);

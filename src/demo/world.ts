@@ -42,13 +42,13 @@ export function demoStory(demo: Config['demo']): Portfolio {
  * demo a hub made, and get undefined for a store that is not one. Its today runs on `real` time
  * from where the store's clock stands.
  */
-export async function openDemoWorld(store: Store, demo: Config['demo'], options: { create: boolean; real: Clock }): Promise<DemoWorld | undefined> {
+export async function openDemoWorld(store: Store, demo: Config['demo'], options: { create: boolean; real: Clock; personIdSalt: string }): Promise<DemoWorld | undefined> {
   const clock = await DemoClock.open(store.db, demo, options);
   if (!clock) return undefined;
   const portfolio = demoStory(demo);
   const upstreams = await startDemoUpstreams(portfolio, demo.sandboxFaults, clock.current.upstreamsAsOf);
   try {
-    await registerDemoEnterprises(store, portfolio, clock.now());
+    await registerDemoEnterprises(store, portfolio, clock.now(), options.personIdSalt);
   } catch (error) {
     await upstreams.close();
     throw error;

@@ -4,7 +4,7 @@ import type { EnterpriseRow, PersonRow, RelationRow, TaxFilingRow, TaxRatingRow,
 import type { RelationWithHolder } from '../store/relations.js';
 import type { RelatedEnterpriseRow, RelationHopRow } from '../store/related-enterprises.js';
 import type { InvoiceMonthRow, InvoiceAggregateRow } from '../store/invoices.js';
-import type { ConsentRow } from '../ingest/consents.js';
+import type { ConsentRow, PersonConsentRow } from '../ingest/consents.js';
 import type { SyncRunRow, QuarantinedRecordRow, InventoryModel } from '../store/ingest-records.js';
 import type { AnyConnector } from '../ingest/sdk.js';
 import type { SyncRunConnectionModel, QuarantinedRecordConnectionModel, EnterpriseConnectionModel, ApplicationConnectionModel, AuditEventConnectionModel, AlertConnectionModel, LimitActionConnectionModel, LoanConnectionModel } from '../graphql/paging.js';
@@ -96,6 +96,8 @@ export type Application = {
   loan?: Maybe<Loan>;
   /** Consent scopes the product needs that no valid consent covers now. */
   missingConsentScopes: Array<Scalars['String']['output']>;
+  /** The natural persons' own authorizations the product's pulls still need (while DRAFT or AWAITING_CONSENT). */
+  missingPersonAuthorizations: Array<PersonAuthorizationGap>;
   product: Scalars['String']['output'];
   state: ApplicationState;
   submittedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -268,12 +270,21 @@ export type Consent = {
   grantedAt: Scalars['DateTime']['output'];
   grantedBy: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /** The purpose's code, one of consentPurposes (older consents: the words they were granted with). */
   purpose: Scalars['String']['output'];
+  purposeText: LocalizedText;
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   revokedBy?: Maybe<Scalars['String']['output']>;
   /** Source ids the consent covers, e.g. ["tax", "invoice"]. */
   scopes: Array<Scalars['String']['output']>;
   status: ConsentStatus;
+};
+
+/** A purpose a consent may be given for. */
+export type ConsentPurpose = {
+  __typename?: 'ConsentPurpose';
+  code: Scalars['String']['output'];
+  text: LocalizedText;
 };
 
 export type ConsentStatus =
@@ -370,6 +381,8 @@ export type Enterprise = {
   legalForm?: Maybe<Scalars['String']['output']>;
   legalRepresentative?: Maybe<Person>;
   name: Scalars['String']['output'];
+  /** The natural persons' own authorizations for this enterprise's credit. */
+  personConsents: Array<PersonConsent>;
   /** Administrative division code of the registration address (six digits). */
   regionCode: Scalars['String']['output'];
   registeredCapital?: Maybe<Money>;
@@ -520,9 +533,23 @@ export type GradeMigration = {
 export type GrantConsentInput = {
   enterpriseId: Scalars['ID']['input'];
   evidenceRef: Scalars['String']['input'];
+  /** At most the configured validity (12 months) ahead. */
   expiresAt: Scalars['DateTime']['input'];
+  /** A code of consentPurposes. */
   purpose: Scalars['String']['input'];
   /** Source ids (connector consent scopes); at least one. */
+  scopes: Array<Scalars['String']['input']>;
+};
+
+export type GrantPersonConsentInput = {
+  enterpriseId: Scalars['ID']['input'];
+  evidenceRef: Scalars['String']['input'];
+  expiresAt: Scalars['DateTime']['input'];
+  idNumber: Scalars['String']['input'];
+  /** The person's name and resident ID number, as signed; the number is hashed at once. */
+  name: Scalars['String']['input'];
+  purpose: Scalars['String']['input'];
+  role: PersonConsentRole;
   scopes: Array<Scalars['String']['input']>;
 };
 
@@ -721,6 +748,8 @@ export type Mutation = {
   /** Proposes freezing an ACTIVE line: no new drawings until it is unfrozen. Takes effect when another user approves. */
   freezeLimit: LimitAction;
   grantConsent: Consent;
+  /** Records a legal representative's or guarantor's own authorization; pulls that bring their data need it. */
+  grantPersonConsent: PersonConsent;
   /** Proposes lowering a line to newLimit (not below what is drawn). Takes effect when another user approves. */
   reduceLimit: LimitAction;
   /**
@@ -733,6 +762,8 @@ export type Mutation = {
   /** ACKNOWLEDGED → RESOLVED, saying how. */
   resolveAlert: Alert;
   revokeConsent: Consent;
+  /** Revokes it: the next pull that needs it is refused. */
+  revokePersonConsent: PersonConsent;
   /**
    * Needs a valid consent for every source the product needs (else CONSENT_REQUIRED naming them,
    * and nothing changes). Pulls those sources, freezes the risk view with the application, and
@@ -809,6 +840,11 @@ export type MutationGrantConsentArgs = {
 };
 
 
+export type MutationGrantPersonConsentArgs = {
+  input: GrantPersonConsentInput;
+};
+
+
 export type MutationReduceLimitArgs = {
   alertId?: InputMaybe<Scalars['ID']['input']>;
   loanId: Scalars['ID']['input'];
@@ -830,6 +866,11 @@ export type MutationResolveAlertArgs = {
 
 
 export type MutationRevokeConsentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokePersonConsentArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -883,6 +924,46 @@ export type Person = {
   /** The surname only (王**) for roles that do not need personal data. */
   name: Scalars['String']['output'];
 };
+
+/** A natural person's own authorization a product's pulls need and do not have. */
+export type PersonAuthorizationGap = {
+  __typename?: 'PersonAuthorizationGap';
+  /** Whether the hub knows who holds the role yet (the registry names them); if not, the pull itself checks. */
+  personKnown: Scalars['Boolean']['output'];
+  role: PersonConsentRole;
+  /** The source scope it is for. */
+  scope: Scalars['String']['output'];
+};
+
+/**
+ * A natural person's own authorization, for an enterprise's credit, of the pulls that bring their
+ * data (credit reporting regulation art. 13): the legal representative's or a guarantor's,
+ * separate from the enterprise's consent. The hub keeps the salted hash of the ID number signed
+ * with, never the number.
+ */
+export type PersonConsent = {
+  __typename?: 'PersonConsent';
+  enterprise: Enterprise;
+  evidenceRef: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  grantedAt: Scalars['DateTime']['output'];
+  grantedBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  maskedIdNumber: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  purpose: Scalars['String']['output'];
+  purposeText: LocalizedText;
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedBy?: Maybe<Scalars['String']['output']>;
+  role: PersonConsentRole;
+  scopes: Array<Scalars['String']['output']>;
+  status: ConsentStatus;
+};
+
+/** Whose own data a source's answers may bring about an enterprise. */
+export type PersonConsentRole =
+  | 'GUARANTOR'
+  | 'LEGAL_REPRESENTATIVE';
 
 export type PersonRole = {
   __typename?: 'PersonRole';
@@ -1018,6 +1099,8 @@ export type Query = {
   /** The audit trail, latest first. */
   auditEvents: AuditEventConnection;
   connectors: Array<Connector>;
+  /** The purposes a consent may be given for, and how many months at most (config/consent.json). */
+  consentPurposes: Array<ConsentPurpose>;
   dataInventory: Array<InventoryRow>;
   /** The demo's clock; null when the hub does not run the demo. */
   demoClock?: Maybe<DemoClock>;
@@ -1570,6 +1653,7 @@ export type ResolversTypes = {
   CircuitState: CircuitState;
   Connector: ResolverTypeWrapper<AnyConnector>;
   Consent: ResolverTypeWrapper<ConsentRow>;
+  ConsentPurpose: ResolverTypeWrapper<Omit<ConsentPurpose, 'text'> & { text: ResolversTypes['LocalizedText'] }>;
   ConsentStatus: ConsentStatus;
   CourtCase: ResolverTypeWrapper<CourtCaseRow>;
   CreateApplicationInput: CreateApplicationInput;
@@ -1590,6 +1674,7 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GradeMigration: ResolverTypeWrapper<MigrationModel>;
   GrantConsentInput: GrantConsentInput;
+  GrantPersonConsentInput: GrantPersonConsentInput;
   Holder: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Holder']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1617,6 +1702,9 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PartyRole: PartyRole;
   Person: ResolverTypeWrapper<PersonRow>;
+  PersonAuthorizationGap: ResolverTypeWrapper<PersonAuthorizationGap>;
+  PersonConsent: ResolverTypeWrapper<PersonConsentRow>;
+  PersonConsentRole: PersonConsentRole;
   PersonRole: ResolverTypeWrapper<RelationRow>;
   PersonalData: PersonalData;
   Portfolio: ResolverTypeWrapper<PortfolioModel>;
@@ -1685,6 +1773,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Connector: AnyConnector;
   Consent: ConsentRow;
+  ConsentPurpose: Omit<ConsentPurpose, 'text'> & { text: ResolversParentTypes['LocalizedText'] };
   CourtCase: CourtCaseRow;
   CreateApplicationInput: CreateApplicationInput;
   Date: Scalars['Date']['output'];
@@ -1702,6 +1791,7 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   GradeMigration: MigrationModel;
   GrantConsentInput: GrantConsentInput;
+  GrantPersonConsentInput: GrantPersonConsentInput;
   Holder: ResolversUnionTypes<ResolversParentTypes>['Holder'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -1724,6 +1814,8 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Person: PersonRow;
+  PersonAuthorizationGap: PersonAuthorizationGap;
+  PersonConsent: PersonConsentRow;
   PersonRole: RelationRow;
   Portfolio: PortfolioModel;
   PortfolioSlice: SliceModel;
@@ -1805,6 +1897,7 @@ export type ApplicationResolvers<ContextType = GraphQLContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   loan?: Resolver<Maybe<ResolversTypes['Loan']>, ParentType, ContextType>;
   missingConsentScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  missingPersonAuthorizations?: Resolver<Array<ResolversTypes['PersonAuthorizationGap']>, ParentType, ContextType>;
   product?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['ApplicationState'], ParentType, ContextType>;
   submittedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1886,10 +1979,16 @@ export type ConsentResolvers<ContextType = GraphQLContext, ParentType extends Re
   grantedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purposeText?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
+};
+
+export type ConsentPurposeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConsentPurpose'] = ResolversParentTypes['ConsentPurpose']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
 };
 
 export type CourtCaseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CourtCase'] = ResolversParentTypes['CourtCase']> = {
@@ -1951,6 +2050,7 @@ export type EnterpriseResolvers<ContextType = GraphQLContext, ParentType extends
   legalForm?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legalRepresentative?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  personConsents?: Resolver<Array<ResolversTypes['PersonConsent']>, ParentType, ContextType>;
   regionCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredCapital?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   relatedEnterprises?: Resolver<Array<ResolversTypes['RelatedEnterprise']>, ParentType, ContextType, RequireFields<EnterpriseRelatedEnterprisesArgs, 'depth'>>;
@@ -2115,11 +2215,13 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   expireApplications?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   freezeLimit?: Resolver<ResolversTypes['LimitAction'], ParentType, ContextType, RequireFields<MutationFreezeLimitArgs, 'loanId' | 'reason'>>;
   grantConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationGrantConsentArgs, 'input'>>;
+  grantPersonConsent?: Resolver<ResolversTypes['PersonConsent'], ParentType, ContextType, RequireFields<MutationGrantPersonConsentArgs, 'input'>>;
   reduceLimit?: Resolver<ResolversTypes['LimitAction'], ParentType, ContextType, RequireFields<MutationReduceLimitArgs, 'loanId' | 'newLimit' | 'reason'>>;
   refreshMonitoring?: Resolver<ResolversTypes['RefreshSummary'], ParentType, ContextType>;
   rejectLimitAction?: Resolver<ResolversTypes['LimitAction'], ParentType, ContextType, RequireFields<MutationRejectLimitActionArgs, 'id' | 'note'>>;
   resolveAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationResolveAlertArgs, 'id' | 'note'>>;
   revokeConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'id'>>;
+  revokePersonConsent?: Resolver<ResolversTypes['PersonConsent'], ParentType, ContextType, RequireFields<MutationRevokePersonConsentArgs, 'id'>>;
   submitApplication?: Resolver<ResolversTypes['Application'], ParentType, ContextType, RequireFields<MutationSubmitApplicationArgs, 'id'>>;
   syncEnterprise?: Resolver<Array<ResolversTypes['SyncRun']>, ParentType, ContextType, RequireFields<MutationSyncEnterpriseArgs, 'id'>>;
   unfreezeLimit?: Resolver<ResolversTypes['LimitAction'], ParentType, ContextType, RequireFields<MutationUnfreezeLimitArgs, 'loanId' | 'reason'>>;
@@ -2138,6 +2240,30 @@ export type PersonResolvers<ContextType = GraphQLContext, ParentType extends Res
   maskedIdNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PersonAuthorizationGapResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PersonAuthorizationGap'] = ResolversParentTypes['PersonAuthorizationGap']> = {
+  personKnown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['PersonConsentRole'], ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PersonConsentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PersonConsent'] = ResolversParentTypes['PersonConsent']> = {
+  enterprise?: Resolver<ResolversTypes['Enterprise'], ParentType, ContextType>;
+  evidenceRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  grantedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  grantedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  maskedIdNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purposeText?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['PersonConsentRole'], ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
 };
 
 export type PersonRoleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PersonRole'] = ResolversParentTypes['PersonRole']> = {
@@ -2224,6 +2350,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   applications?: Resolver<ResolversTypes['ApplicationConnection'], ParentType, ContextType, RequireFields<QueryApplicationsArgs, 'first'>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   connectors?: Resolver<Array<ResolversTypes['Connector']>, ParentType, ContextType>;
+  consentPurposes?: Resolver<Array<ResolversTypes['ConsentPurpose']>, ParentType, ContextType>;
   dataInventory?: Resolver<Array<ResolversTypes['InventoryRow']>, ParentType, ContextType>;
   demoClock?: Resolver<Maybe<ResolversTypes['DemoClock']>, ParentType, ContextType>;
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType, Partial<QueryEnterpriseArgs>>;
@@ -2417,6 +2544,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   Connector?: ConnectorResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
+  ConsentPurpose?: ConsentPurposeResolvers<ContextType>;
   CourtCase?: CourtCaseResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -2448,6 +2576,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
+  PersonAuthorizationGap?: PersonAuthorizationGapResolvers<ContextType>;
+  PersonConsent?: PersonConsentResolvers<ContextType>;
   PersonRole?: PersonRoleResolvers<ContextType>;
   Portfolio?: PortfolioResolvers<ContextType>;
   PortfolioSlice?: PortfolioSliceResolvers<ContextType>;

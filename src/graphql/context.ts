@@ -1,6 +1,7 @@
 import { AuditLog, systemActor, type Actor } from '../audit/audit.js';
 import type { Viewer } from '../auth/roles.js';
 import type { Clock } from '../common/clock.js';
+import { loadConsentPolicy, type ConsentPolicy } from '../ingest/consents.js';
 import { IngestService } from '../ingest/service.js';
 import { bindFromEnvironment } from '../ingest/connector-config.js';
 import type { BoundConnector } from '../ingest/engine.js';
@@ -93,6 +94,8 @@ export function createServices(
     reliability?: ReliabilityOptions;
     /** Scorecards, rules and products; `config/risk/` by default. */
     riskConfig?: RiskConfig;
+    /** Consent purposes and validity; `config/consent.json` by default. */
+    consentPolicy?: ConsentPolicy;
     jobs?: JobQueueOptions;
     monitoring?: MonitoringOptions;
     /** The configured limits; without them no user is rate-limited (tests, benchmarks). */
@@ -109,7 +112,7 @@ export function createServices(
     if (binding) bound.set(id, binding);
   }
   const now = options.demoWorld ? options.demoWorld.clock.now : options.now;
-  const ingest = new IngestService(store, connectors, bound, { ...options, now });
+  const ingest = new IngestService(store, connectors, bound, { ...options, now, consentPolicy: options.consentPolicy ?? loadConsentPolicy() });
   const risk = new RiskService(options.riskConfig ?? loadRiskConfig(), now);
   const jobs = new JobQueue(store, options.jobs);
   const origination = new OriginationService(store.db, ingest, risk, now);

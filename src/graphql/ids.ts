@@ -4,7 +4,7 @@ import { InputError } from '../common/errors.js';
  * Opaque global ids ("Enterprise:42" in base64url): clients must not build them, and an id
  * of one type is never accepted where another is expected.
  */
-const NODE_TYPES = ['Enterprise', 'Person', 'Consent', 'SyncRun', 'QuarantinedRecord', 'Application', 'Loan', 'AuditEvent', 'Alert', 'LimitAction'] as const;
+const NODE_TYPES = ['Enterprise', 'Person', 'Consent', 'PersonConsent', 'SyncRun', 'QuarantinedRecord', 'Application', 'Loan', 'AuditEvent', 'Alert', 'LimitAction'] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export function toGlobalId(type: NodeType, id: string): string {

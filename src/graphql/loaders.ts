@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { findConsents, type ConsentRow } from '../ingest/consents.js';
+import { findConsents, findPersonConsents, type ConsentRow, type PersonConsentRow } from '../ingest/consents.js';
 import type { Db } from '../store/database.js';
 import { findLatestRuns, findSyncRunsByIds, type SyncRunRow } from '../store/ingest-records.js';
 import { findEnterprisesByIds, findEnterprisesByUsccs, findEnterpriseWithRelations } from '../store/enterprises.js';
@@ -122,6 +122,9 @@ export function createLoaders(db: Db, now: () => Date) {
     ),
     consents: new DataLoader<string, ConsentRow[]>(async (ids) =>
       groupBy(ids, await findConsents(db, ids), (row) => row.enterpriseId),
+    ),
+    personConsents: new DataLoader<string, PersonConsentRow[]>(async (ids) =>
+      groupBy(ids, await findPersonConsents(db, ids), (row) => row.enterpriseId),
     ),
     /** Profiles as of an instant (ISO 8601): the risk views of a page of enterprises share one batch. */
     profilesAsOf: withArguments<string, ProfileAsOf>(async (ids, asOf) => {

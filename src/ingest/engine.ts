@@ -4,7 +4,7 @@ import { metrics } from '../common/metrics.js';
 import { NotFoundError } from '../common/errors.js';
 import { hashOfText, payloadHash, stableStringify } from '../common/payload-hash.js';
 import type { Db, Store } from '../store/database.js';
-import { consentCovers } from './consents.js';
+import { CONSENT_CHANNEL, consentCovers, personsAuthorizing } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import { hashPersonId, maskIdNumber, maskKeys } from '../profile/person.js';
 import { insertRows, snakeCase } from '../store/bulk.js';
@@ -19,13 +19,18 @@ export interface BoundConnector {
   transport: Transport;
 }
 
-
-
 export interface EngineOptions {
   /** Salt of the HMAC that identifies persons (PERSON_ID_SALT). */
   personIdSalt: string;
   /** The hub's today: what runs and facts are dated on. */
   now: Clock;
+}
+
+interface RunUnderWay {
+  enterpriseId: string;
+  manifest: AnyConnector['manifest'];
+  /** Aborted, with the reason, when the consent the run pulls under is withdrawn. */
+  withdrawn: AbortController;
 }
 
 /** Raw records committed together (see syncEnterprise); a batch is all pages read until it is reached. */
@@ -78,6 +83,9 @@ interface Written {
 export class IngestEngine {
   private readonly now: Clock;
   private readonly writer: GroupCommit<Batch, Written>;
+  /** Runs under way by enterprise, each stopped when a consent it pulls under is withdrawn. */
+  private readonly underWay = new Map<string, Set<RunUnderWay>>();
+  private watching: Promise<unknown> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -89,12 +97,45 @@ export class IngestEngine {
 
   async syncEnterprise(enterpriseId: string, bound: BoundConnector, signal?: AbortSignal): Promise<SyncRunRow> {
     const { manifest } = bound.connector;
+    await (this.watching ??= this.store.listen(CONSENT_CHANNEL, (payload) => this.recheck(this.underWay.get(payload)), () => this.recheck(...this.underWay.values())));
+    // Watched before the consent check, so a withdrawal committed after it is never missed.
+    const run: RunUnderWay = { enterpriseId, manifest, withdrawn: new AbortController() };
+    const runs = this.underWay.get(enterpriseId) ?? new Set();
+    this.underWay.set(enterpriseId, runs.add(run));
+    try {
+      return await this.pull(enterpriseId, bound, run, signal);
+    } finally {
+      runs.delete(run);
+      if (runs.size === 0) this.underWay.delete(enterpriseId);
+    }
+  }
+
+  /**
+   * Checks the runs again against the store (a consent of their enterprise was withdrawn, or
+   * notices may have been lost), and stops each that no consent covers any more.
+   */
+  private recheck(...groups: (Set<RunUnderWay> | undefined)[]): void {
+    for (const run of groups.flatMap((group) => [...(group ?? [])])) {
+      if (run.withdrawn.signal.aborted) continue;
+      const at = this.now();
+      void sql<{ refused: string | null }>`SELECT (${this.refusal(run.enterpriseId, run.manifest, at)}) AS refused`
+        .execute(this.store.db)
+        .then(({ rows: [row] }) => {
+          if (row?.refused) run.withdrawn.abort(new Error(`consent withdrawn at ${at.toISOString()}, while the run was under way: stopped before the next request; what was fetched before was kept`));
+        })
+        .catch(() => undefined); // the run's own statements say what became of the store
+    }
+  }
+
+  private async pull(enterpriseId: string, bound: BoundConnector, underWay: RunUnderWay, signal?: AbortSignal): Promise<SyncRunRow> {
+    const { manifest } = bound.connector;
     const startedAt = this.now();
-    const started = await this.startRun(enterpriseId, manifest.id, manifest.consentScope, startedAt);
+    const started = await this.startRun(enterpriseId, manifest, startedAt);
     if (started.run.status === 'REFUSED') {
       metrics.syncRun(manifest.id, 'REFUSED', { stored: 0, duplicates: 0, quarantined: 0 });
       return started.run;
     }
+    const withdrawn = underWay.withdrawn.signal;
 
     const key: RunKey = { source: manifest.id, enterpriseId, uscc: started.uscc, syncRunId: started.run.id };
     let counts: Counts = { fetched: 0, stored: 0, duplicates: 0, quarantined: 0 };
@@ -111,8 +152,10 @@ export class IngestEngine {
       return this.writer.submit(batch);
     };
     try {
-      const read = bound.connector.read(bound.client, { uscc: started.uscc, checkpoint: started.checkpoint, signal: signal ?? new AbortController().signal });
+      const read = bound.connector.read(bound.client, { uscc: started.uscc, checkpoint: started.checkpoint, signal: signal ? AbortSignal.any([signal, withdrawn]) : withdrawn });
       for await (const page of read) {
+        // Leaving the loop ends the reader: no request after the withdrawal, and nothing that came in after it is stored.
+        if (withdrawn.aborted) break;
         pages.push(page);
         pageRecords += page.records.length;
         if (pageRecords >= BATCH_RECORDS) ({ counts } = await commit());
@@ -120,6 +163,7 @@ export class IngestEngine {
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }
+    if (withdrawn.aborted) error = (withdrawn.reason as Error).message;
     let finished: SyncRunRow;
     try {
       // What was read before a failure is kept, so the next run resumes after it; the run ends in the same transaction.
@@ -142,15 +186,35 @@ export class IngestEngine {
    * The run's row, RUNNING or REFUSED by the consent check, with what the run starts from —
    * the enterprise's USCC and the source's checkpoint — in one statement.
    */
-  private async startRun(enterpriseId: string, source: string, scope: string, at: Date): Promise<{ run: SyncRunRow; uscc: string; checkpoint: Checkpoint | null }> {
-    const refusal = `no valid consent covers scope '${scope}': nothing was fetched`;
+  /**
+   * Why the source may not be pulled for the enterprise at `at`, or NULL: the enterprise's
+   * consent must cover its scope, and every person in the roles whose own data its answers
+   * carry must have authorized it themselves.
+   */
+  private refusal(enterpriseId: string, manifest: AnyConnector['manifest'], at: Date) {
+    const scope = manifest.consentScope;
+    const subjects = manifest.personalSubjects ?? [];
+    const who = subjects.map((role) => role.toLowerCase().replace('_', ' ')).join(' or ');
+    const uncovered = `no valid consent covers scope '${scope}': nothing was fetched`;
+    const unknown = `the enterprise's ${who} is not known yet, whose own authorization this source's answers need: sync the registry, record it, then sync again; nothing was fetched`;
+    const unauthorized = `no valid authorization of the enterprise's ${who} covers scope '${scope}', and their own data is in this source's answers: nothing was fetched`;
+    const persons = subjects.length === 0 ? sql<string>`'OK'` : sql<string>`(
+      SELECT CASE WHEN count(*) = 0 THEN 'UNKNOWN' WHEN bool_and(covered) THEN 'OK' ELSE 'UNAUTHORIZED' END
+      FROM (${personsAuthorizing(enterpriseId, subjects, scope, at)}) authorizing)`;
+    return sql<string | null>`CASE WHEN NOT ${consentCovers(enterpriseId, scope, at)} THEN ${uncovered}
+      ELSE (SELECT CASE persons WHEN 'UNKNOWN' THEN ${unknown} WHEN 'UNAUTHORIZED' THEN ${unauthorized} END FROM (SELECT ${persons} AS persons) checked) END`;
+  }
+
+  private async startRun(enterpriseId: string, manifest: AnyConnector['manifest'], at: Date): Promise<{ run: SyncRunRow; uscc: string; checkpoint: Checkpoint | null }> {
+    const source = manifest.id;
     const result = await sql<SyncRunRow & { startUscc: string; startCheckpoint: Checkpoint | null }>`
-      WITH target AS (SELECT id, uscc, ${consentCovers(enterpriseId, scope, at)} AS covered FROM enterprise WHERE id = ${enterpriseId}),
+      WITH target AS (SELECT id, uscc FROM enterprise WHERE id = ${enterpriseId}),
+      decided AS (SELECT id, uscc, ${this.refusal(enterpriseId, manifest, at)} AS refused FROM target),
       started AS (
         INSERT INTO sync_run (source, enterprise_id, status, started_at, finished_at, error)
-        SELECT ${source}, id, CASE WHEN covered THEN 'RUNNING' ELSE 'REFUSED' END, ${at}::timestamptz,
-          CASE WHEN covered THEN NULL ELSE ${at}::timestamptz END, CASE WHEN covered THEN NULL ELSE ${refusal} END
-        FROM target
+        SELECT ${source}, id, CASE WHEN refused IS NULL THEN 'RUNNING' ELSE 'REFUSED' END, ${at}::timestamptz,
+          CASE WHEN refused IS NULL THEN NULL ELSE ${at}::timestamptz END, refused
+        FROM decided
         RETURNING *)
       SELECT started.*, target.uscc AS start_uscc,
         (SELECT state FROM sync_checkpoint WHERE source = ${source} AND enterprise_id = target.id) AS start_checkpoint

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { z } from 'zod';
-import type { Database, Provenance } from '../store/schema.js';
+import type { Database, PersonConsentRole, Provenance } from '../store/schema.js';
 import type { Transport } from './transport.js';
 
 /**
@@ -121,6 +121,12 @@ export interface ConnectorManifest<Config> {
    * payloads show them masked to roles that do not need personal data.
    */
   personNameFields?: readonly string[];
+  /**
+   * The natural persons of an enterprise whose own data this source's answers bring (enforcement
+   * against the legal representative, say): a pull needs each one's own authorization for the
+   * scope, besides the enterprise's consent (credit reporting regulation art. 13).
+   */
+  personalSubjects?: readonly PersonConsentRole[];
 }
 
 export interface Connector<Config extends { baseUrl: string }, Client> {

@@ -4,6 +4,7 @@ import { forEachConcurrently } from '../common/concurrency.js';
 import type { Store } from '../store/database.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import { IngestEngine, type BoundConnector, type EngineOptions } from './engine.js';
+import { Consents, type ConsentPolicy } from './consents.js';
 import type { AnyConnector } from './sdk.js';
 
 /**
@@ -12,14 +13,17 @@ import type { AnyConnector } from './sdk.js';
  */
 export class IngestService {
   private readonly engine: IngestEngine;
+  /** The enterprises' consents and their persons' own authorizations, which every pull checks. */
+  readonly consents: Consents;
 
   constructor(
     private readonly store: Store,
     readonly registered: readonly AnyConnector[],
     private readonly bound: ReadonlyMap<string, BoundConnector>,
-    options: EngineOptions,
+    options: EngineOptions & { consentPolicy: ConsentPolicy },
   ) {
     this.engine = new IngestEngine(store, options);
+    this.consents = new Consents(store.db, options.consentPolicy, () => this.knownScopes(), options.personIdSalt, options.now);
   }
 
   /** The circuit state in front of a configured source's upstream; undefined when not configured. */

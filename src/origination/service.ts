@@ -4,7 +4,7 @@ import { recordAudit, type Actor, type AuditEntry } from '../audit/audit.js';
 import { APPROVER_ROLES, hasAnyRole } from '../auth/roles.js';
 import { ConsentRequiredError, ForbiddenError, InputError, InvalidStateError, NotFoundError } from '../common/errors.js';
 import { decimalToFen, fenToDecimal, isDecimal } from '../common/money.js';
-import { hasConsent } from '../ingest/consents.js';
+import { hasConsent, personsAuthorizing } from '../ingest/consents.js';
 import type { IngestService } from '../ingest/service.js';
 import { checkUscc } from '../profile/uscc.js';
 import type { Product } from '../risk/config.js';
@@ -13,7 +13,7 @@ import type { RiskService } from '../risk/service.js';
 import type { Db } from '../store/database.js';
 import { latestFirst } from '../store/latest-first.js';
 import { loadProfilesAsOf } from '../store/profiles-as-of.js';
-import type { ApplicationRow, ApplicationState, Database, LoanRow } from '../store/schema.js';
+import type { ApplicationRow, ApplicationState, Database, LoanRow, PersonConsentRole } from '../store/schema.js';
 import { freezeAssessment, type FrozenAssessment } from './snapshot.js';
 import { canonicalUser, userArgument } from '../auth/identity.js';
 
@@ -23,6 +23,14 @@ export interface CreateApplication {
   /** A decimal string in yuan. */
   amount: string;
   termMonths: number;
+}
+
+/** A natural person's own authorization a product's pulls need: a role's, for a scope. */
+export interface PersonAuthorizationGap {
+  role: PersonConsentRole;
+  scope: string;
+  /** Whether the store knows who holds the role (the registry names them). */
+  personKnown: boolean;
 }
 
 /** A manual decision: approve (an amount, by default what was applied for) or decline. */
@@ -121,9 +129,14 @@ export class OriginationService {
     }
     const product = this.productOf(application);
     const missing = await this.missingScopes(application.enterpriseId, product);
-    if (missing.length > 0) {
-      throw new ConsentRequiredError(`the enterprise has no valid consent for ${missing.join(', ')}, which ${product.id} needs; record the signed consent with grantConsent`, {
+    // A person the store does not know yet (the registry names them) is checked at the pull itself.
+    const persons = (await this.missingPersonAuthorizations(application.enterpriseId, product)).filter((gap) => gap.personKnown);
+    if (missing.length > 0 || persons.length > 0) {
+      const enterprise = missing.length > 0 ? `the enterprise has no valid consent for ${missing.join(', ')}` : null;
+      const own = persons.length > 0 ? `${persons.map((gap) => `the ${gap.role.toLowerCase().replace('_', ' ')}`).join(' and ')} has not authorized ${persons.map((gap) => gap.scope).join(', ')} themselves` : null;
+      throw new ConsentRequiredError(`${[enterprise, own].filter(Boolean).join('; ')}, which ${product.id} needs; record the signed consents with grantConsent and grantPersonConsent`, {
         missingScopes: missing,
+        missingPersonAuthorizations: persons,
       });
     }
     const collecting = await this.transition(actor, application, 'SUBMIT_APPLICATION', 'COLLECTING', { submittedBy: actor.user, submittedAt: this.now() });
@@ -351,6 +364,27 @@ export class OriginationService {
   async count(filter: ApplicationFilter): Promise<number> {
     const row = await this.filtered(filter).select(sql<string>`count(*)`.as('count')).executeTakeFirstOrThrow();
     return Number(row.count);
+  }
+
+  /**
+   * The authorizations of natural persons the product's pulls need and do not have now: for each
+   * source that brings a person's own data, each person in that role without one (or the role,
+   * where the store does not know who holds it yet).
+   */
+  async missingPersonAuthorizations(enterpriseId: string, product: Product): Promise<PersonAuthorizationGap[]> {
+    const now = this.now();
+    const gaps: PersonAuthorizationGap[] = [];
+    for (const source of product.requiredSources) {
+      const manifest = this.ingest.registered.find((connector) => connector.manifest.id === source)?.manifest;
+      if (!manifest?.personalSubjects?.length) continue;
+      const persons = (await personsAuthorizing(enterpriseId, manifest.personalSubjects, manifest.consentScope, now).execute(this.db)).rows;
+      for (const role of manifest.personalSubjects) {
+        const holders = persons.filter((person) => person.role === role);
+        if (holders.length === 0) gaps.push({ role, scope: manifest.consentScope, personKnown: false });
+        else if (holders.some((person) => !person.covered)) gaps.push({ role, scope: manifest.consentScope, personKnown: true });
+      }
+    }
+    return gaps;
   }
 
   /** The consent scopes the product needs that no valid consent of the enterprise covers now. */

@@ -15,6 +15,7 @@ import * as rawPayloadText from './migrations/0013-raw-payload-text.js';
 import * as timesFromTheClock from './migrations/0014-times-from-the-clock.js';
 import * as canonicalUsers from './migrations/0015-canonical-users.js';
 import * as approvalAuthority from './migrations/0016-approval-authority.js';
+import * as personConsent from './migrations/0017-person-consent.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014-times-from-the-clock': timesFromTheClock,
   '0015-canonical-users': canonicalUsers,
   '0016-approval-authority': approvalAuthority,
+  '0017-person-consent': personConsent,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

@@ -217,6 +217,17 @@ export interface ConsentTable {
   revokedBy: string | null;
 }
 
+/** Roles whose natural persons authorize the pulls that bring their own data. */
+export type PersonConsentRole = 'LEGAL_REPRESENTATIVE' | 'GUARANTOR';
+
+/** A person's own consent: an enterprise's consent's columns, and who gave it. */
+export interface PersonConsentTable extends ConsentTable {
+  personIdHash: string;
+  maskedIdNumber: string;
+  name: string;
+  role: PersonConsentRole;
+}
+
 export interface RawPayloadTable {
   id: Id;
   source: string;
@@ -432,6 +443,7 @@ export interface Database {
   invoice: InvoiceTable;
   socialInsuranceMonth: SocialInsuranceMonthTable;
   consent: ConsentTable;
+  personConsent: PersonConsentTable;
   rawPayload: RawPayloadTable;
   quarantinedRecord: QuarantinedRecordTable;
   syncCheckpoint: SyncCheckpointTable;

@@ -1,7 +1,7 @@
 import { hasAnyRole, PERSONAL_DATA_ROLES } from '../../auth/roles.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { maskKeys, maskName, maskWholly } from '../../profile/person.js';
-import { consentStatus, grantConsent, revokeConsent } from '../../ingest/consents.js';
+import type { ConsentPolicy } from '../../ingest/consents.js';
 import type { EnterpriseRow } from '../../store/schema.js';
 import { countQuarantine, countSyncRuns, findInventory, pageQuarantine, pageSyncRuns } from '../../store/ingest-records.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
@@ -12,6 +12,7 @@ const QUARANTINE_CURSOR = 'quarantined-record';
 
 export const ingestResolvers: Resolvers = {
   Query: {
+    consentPurposes: (_, __, { ingest }) => ingest.consents.policy.purposes,
     connectors: (_, __, { ingest }) => [...ingest.registered],
     syncRuns: async (_, { filter, first, after }, { store }) => {
       const size = checkPageSize(first);
@@ -79,26 +80,29 @@ export const ingestResolvers: Resolvers = {
     },
   },
   Mutation: {
-    grantConsent: (_, { input }, { store, ingest, actor, now }) =>
-      grantConsent(
-        store.db,
-        { ...input, enterpriseId: fromGlobalId('Enterprise', input.enterpriseId, 'enterpriseId') },
-        actor,
-        ingest.knownScopes(),
-        now(),
-      ),
-    revokeConsent: (_, { id }, { store, actor, now }) => revokeConsent(store.db, fromGlobalId('Consent', id), actor, now()),
+    grantConsent: (_, { input }, { ingest, actor }) => ingest.consents.grant(actor, { ...input, enterpriseId: fromGlobalId('Enterprise', input.enterpriseId, 'enterpriseId') }),
+    revokeConsent: (_, { id }, { ingest, actor }) => ingest.consents.revoke(actor, fromGlobalId('Consent', id)),
+    grantPersonConsent: (_, { input }, { ingest, actor }) => ingest.consents.grantPerson(actor, { ...input, enterpriseId: fromGlobalId('Enterprise', input.enterpriseId, 'enterpriseId') }),
+    revokePersonConsent: (_, { id }, { ingest, actor }) => ingest.consents.revokePerson(actor, fromGlobalId('PersonConsent', id)),
     syncEnterprise: (_, { id, sources }, { ingest, actor, throttle, viewer }) =>
       // A point for each source pulled.
       throttle.spend(viewer, 'syncEnterprise', sources?.length ?? ingest.registered.length, async () => ingest.syncEnterprise(actor, fromGlobalId('Enterprise', id), sources ?? undefined)),
   },
   Enterprise: {
     consents: (enterprise, _, { loaders }) => loaders.consents.load(enterprise.id),
+    personConsents: (enterprise, _, { loaders }) => loaders.personConsents.load(enterprise.id),
   },
   Consent: {
     id: (consent) => toGlobalId('Consent', consent.id),
     enterprise: (consent, _, { loaders }) => loaders.enterpriseById.load(consent.enterpriseId) as Promise<EnterpriseRow>,
-    status: (consent, _, { now }) => consentStatus(consent, now()),
+    purposeText: (consent, _, { ingest }) => purposeText(ingest.consents.policy, consent.purpose),
+    status: (consent, _, { ingest }) => ingest.consents.status(consent),
+  },
+  PersonConsent: {
+    id: (consent) => toGlobalId('PersonConsent', consent.id),
+    enterprise: (consent, _, { loaders }) => loaders.enterpriseById.load(consent.enterpriseId) as Promise<EnterpriseRow>,
+    purposeText: (consent, _, { ingest }) => purposeText(ingest.consents.policy, consent.purpose),
+    status: (consent, _, { ingest }) => ingest.consents.status(consent),
   },
   SyncRun: {
     id: (run) => toGlobalId('SyncRun', run.id),
@@ -106,3 +110,8 @@ export const ingestResolvers: Resolvers = {
     enterprise: (run, _, { loaders }) => (run.enterpriseId === null ? null : loaders.enterpriseById.load(run.enterpriseId)),
   },
 };
+
+/** A purpose's words; a purpose recorded before purposes came from a list reads as it was written. */
+function purposeText(policy: ConsentPolicy, code: string) {
+  return policy.purposes.find((purpose) => purpose.code === code)?.text ?? { 'zh-CN': code, en: code };
+}

@@ -56,6 +56,10 @@ export const originationResolvers: Resolvers = {
       if (!['DRAFT', 'AWAITING_CONSENT'].includes(application.state)) return [];
       return origination.missingScopes(application.enterpriseId, risk.product(application.product));
     },
+    missingPersonAuthorizations: async (application, _, { origination, risk }) => {
+      if (!['DRAFT', 'AWAITING_CONSENT'].includes(application.state)) return [];
+      return origination.missingPersonAuthorizations(application.enterpriseId, risk.product(application.product));
+    },
     assessment: async (application, _, { loaders }) => {
       const frozen = await loaders.assessmentOfApplication.load(application.id);
       return frozen ? thawAssessment(frozen) : null;
