@@ -13,7 +13,7 @@ import { createLogger } from '../src/server/logger.js';
 import { TEST_PERSON_ID_SALT, testToken, testAuthenticator } from './support/hub.js';
 import { openTestStore, type TestStore } from './support/store.js';
 import { systemClock } from '../src/common/clock.js';
-import { launchBrowser } from './support/browser.js';
+import { launchBrowser, openClockedPage } from './support/browser.js';
 
 /**
  * The risk console in a real browser (the Chromium `npm ci` installs, test/support/browser.ts,
@@ -35,7 +35,7 @@ let services: HubServices;
 const outside: string[] = [];
 
 async function openPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
+  const page = await openClockedPage(browser, { viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
   page.on('request', (request) => {
     if (!request.url().startsWith(hub.url) && !request.url().startsWith('data:')) outside.push(request.url());
   });
@@ -51,7 +51,7 @@ beforeAll(async () => {
   ]);
   testStore = store;
   // The demo as `npm start` runs it, smaller: its story, sandboxes, clock and prepared loan book.
-  world = (await openDemoWorld(testStore.store, { enabled: true, clock: '2026-11-01', seed: 20261101, enterprises: 24, sandboxFaults: {} }, { create: true, real: systemClock }))!;
+  world = (await openDemoWorld(testStore.store, { enabled: true, clock: '2026-11-01', seed: 20261101, enterprises: 24, sandboxFaults: {} }, { create: true, real: systemClock, personIdSalt: TEST_PERSON_ID_SALT }))!;
   services = createServices(testStore.store, { personIdSalt: TEST_PERSON_ID_SALT, demoWorld: world });
   await services.jobs.start({ work: true });
   expect(await prepareDemo(services, world, { info: () => undefined })).toBeDefined();

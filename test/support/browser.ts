@@ -3,7 +3,9 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { systemClock } from '../../src/common/clock.js';
+import { withoutFaketime } from './clock.js';
 
 /**
  * The browser the console's tests drive: CHROMIUM_PATH when set (Debian's /usr/bin/chromium,
@@ -16,9 +18,21 @@ import { chromium, type Browser } from 'playwright-core';
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? registryChromium(),
+    env: withoutFaketime(),
     // No sandbox as root; nothing reaching out of a closed network (its connections would be refused, many at a time).
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * A page whose clock is the one the test's own process sees: Chromium runs without libfaketime
+ * (withoutFaketime), so in CI's run a year ahead it gets that time from Playwright's clock, and
+ * the console must behave the same on any date, like the hub.
+ */
+export async function openClockedPage(browser: Browser, options: BrowserContextOptions): Promise<Page> {
+  const page = await browser.newPage(options);
+  await page.clock.setSystemTime(systemClock());
+  return page;
 }
 
 function registryChromium(): string {
@@ -31,7 +45,7 @@ function registryChromium(): string {
     const unpack = "import('@sparticuz/chromium').then(({ default: chromium }) => chromium.executablePath()).then((path) => process.stdout.write(path))";
     const path = execFileSync(process.execPath, ['--input-type=module', '-e', unpack], { env: { ...process.env, TMPDIR: folder }, encoding: 'utf8' });
     try {
-      execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+      execFileSync(path, ['--version'], { env: withoutFaketime(), encoding: 'utf8', timeout: 30_000 });
       return path;
     } catch (error) {
       rmSync(folder, { recursive: true, force: true });

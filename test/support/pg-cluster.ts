@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { withoutFaketime } from './clock.js';
 
 /**
  * A PostgreSQL cluster of a test's own, from the server binaries Debian installs, on a free
@@ -68,14 +69,11 @@ export async function createPgCluster(options: { replicaOf?: PgCluster } = {}): 
   const dir = mkdtempSync(join(tmpdir(), 'creditgraph-pg-'));
   chmodSync(dir, 0o755);
   const data = join(dir, 'data');
-  // Asynchronous, so that traffic the test sends meanwhile is not held up.
-  // A preload (libfaketime, CI's run a year ahead) goes to the postgres user's command, not to su:
-  // preloaded, su would make the library's shared memory as root, where postgres cannot open it.
-  const { LD_PRELOAD: preload, ...environment } = postgresEnvironment();
+  // Asynchronous, so that traffic the test sends meanwhile is not held up. On the real clock even in
+  // CI's run a year ahead (withoutFaketime): the hub asks its own clock, never the server's.
+  const environment = withoutFaketime();
   const as = (command: string, args: string[]) =>
-    root
-      ? run('su', ['postgres', '-c', [...(preload ? ['env', `LD_PRELOAD=${preload}`] : []), command, ...args].map((part) => `'${part}'`).join(' ')], { env: environment })
-      : run(command, args);
+    root ? run('su', ['postgres', '-c', [command, ...args].map((part) => `'${part}'`).join(' ')], { env: environment }) : run(command, args, { env: environment });
   if (owner !== undefined) chownSync(dir, owner, owner);
   if (options.replicaOf) {
     await as(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(options.replicaOf.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-c', 'fast']);
