@@ -112,7 +112,8 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
 
   /**
    * Removes every fact of this source, and its runs, checkpoints, quarantine, raw payloads and
-   * consents; enterprises go back to what the bank knows before a registry sync.
+   * consents; enterprises go back to what the bank knows before a registry sync, and forget the
+   * states the source's syncs gave their records.
    */
   async function forgetSource(db: Store['db']) {
     for (const entity of entities) {
@@ -124,7 +125,7 @@ export function runContractSuite(contract: ConnectorContract, options: { seed?: 
         await sql`DELETE FROM ${sql.table(snakeCase(entity))}`.execute(db);
       }
     }
-    for (const table of ['sync_checkpoint', 'quarantined_record', 'raw_payload', 'sync_run']) {
+    for (const table of ['enterprise_version', 'sync_checkpoint', 'quarantined_record', 'raw_payload', 'sync_run']) {
       await sql`DELETE FROM ${sql.table(table)} WHERE source = ${manifest.id}`.execute(db);
     }
     await sql`DELETE FROM consent`.execute(db);

@@ -188,6 +188,7 @@ export function buildBundle(
       severity: Math.round(plan.severity * 1000) / 1000,
       underDeclares: plan.underDeclares,
     },
+    recordVersions: registry.recordVersions,
     relations: registry.relations,
     registryChanges: registry.changes,
     abnormalOperations: registry.abnormal,
@@ -316,6 +317,8 @@ function buildRegistry(context: Context, plan: EnterprisePlan) {
 
   // Abnormal-operations listings: listed, then (for some) removed.
   const abnormal: AbnormalOperationRecord[] = [];
+  /** When each listing was seen, and its removal (null while it stands). */
+  const listingsSeen: { listed: string; removed: string | null }[] = [];
   let openListingSeen: string | null = null;
   for (const listing of plan.abnormal) {
     const version = (observedAt: string, removedDay: number | null): AbnormalOperationRecord => ({
@@ -330,9 +333,12 @@ function buildRegistry(context: Context, plan: EnterprisePlan) {
     const listedSeen = stampOf(listing.listedDay + 1, 4);
     abnormal.push(version(listedSeen, null));
     if (listing.removedDay !== null) {
-      abnormal.push(version(stampOf(listing.removedDay + 1, 4), listing.removedDay));
+      const removedSeen = stampOf(listing.removedDay + 1, 4);
+      abnormal.push(version(removedSeen, listing.removedDay));
+      listingsSeen.push({ listed: listedSeen, removed: removedSeen });
     } else {
       openListingSeen = listedSeen;
+      listingsSeen.push({ listed: listedSeen, removed: null });
     }
   }
 
@@ -358,7 +364,31 @@ function buildRegistry(context: Context, plan: EnterprisePlan) {
     scope: plan.scope,
     taxpayerType: plan.taxpayerType,
   };
-  return { enterprise, relations, changes, abnormal };
+  // The record as the registry showed it after each change of its content, from the first time
+  // the hub saw it: what a registry asked on any earlier day answered.
+  const seenBy = (key: string, at: string) => {
+    const when = seenAt.get(key);
+    return when !== undefined && when <= at;
+  };
+  const recordAt = (at: string): EnterpriseRecord => {
+    let statusThen: EnterpriseStatus = plan.terminal && seenBy('status', at) ? plan.terminal.status : 'ACTIVE';
+    if (statusThen === 'ACTIVE' && listingsSeen.some((seen) => seen.listed <= at && (seen.removed === null || seen.removed > at))) statusThen = 'ABNORMAL_OPERATIONS';
+    const capitalFen = plan.capitalChange && !seenBy('capital', at) ? plan.capitalChange.beforeFen : plan.capitalFen;
+    return {
+      ...enterprise,
+      observedAt: at,
+      name: plan.nameChange && !seenBy('name', at) ? plan.nameChange.before : plan.name,
+      status: statusThen,
+      registeredCapitalFen: fenString(capitalFen),
+      paidInCapitalFen: plan.paidInFen === null ? null : fenString(Math.min(plan.paidInFen, capitalFen)),
+      address: plan.addressChange && !seenBy('address', at) ? plan.addressChange.before : plan.address,
+      scope: plan.scopeChange && !seenBy('scope', at) ? plan.scopeChange.before : plan.scope,
+    };
+  };
+  const instants = [...rowChanges, ...listingsSeen.flatMap((seen) => [seen.listed, seen.removed])].filter((at): at is string => at !== null && at !== undefined && at >= firstSeen && at <= observedAt);
+  const recordVersions = [...new Set(instants)].sort().map(recordAt);
+  recordVersions[recordVersions.length - 1] = enterprise;
+  return { enterprise, recordVersions, relations, changes, abnormal };
 }
 
 function sortVersions<T extends { observedAt: string }>(versions: T[]): T[] {

@@ -34,7 +34,7 @@ afterAll(async () => {
 const count = async (table: string, where = sql`true`) =>
   Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE ${where}`.execute(store.db)).rows[0]!.n);
 
-const TABLES: Record<Exclude<keyof LoadSummary, 'syncRun' | 'enterprise' | 'person'>, [string, keyof ReturnType<typeof countPortfolio>]> = {
+const TABLES: Record<Exclude<keyof LoadSummary, 'syncRun' | 'enterprise' | 'enterpriseVersion' | 'person'>, [string, keyof ReturnType<typeof countPortfolio>]> = {
   relation: ['relation', 'relations'],
   registryChange: ['registry_change', 'registryChanges'],
   abnormalOperation: ['abnormal_operation', 'abnormalOperations'],
@@ -52,6 +52,17 @@ describe('loadPortfolio', () => {
   it('writes one row per record and version, and says so', async () => {
     const counts = countPortfolio(portfolio);
     expect(summary.enterprise).toBe(30);
+    expect(summary.enterpriseVersion).toBe(portfolio.enterprises.reduce((total, bundle) => total + bundle.recordVersions.length, 0));
+    // The store keeps a version when the record's own columns change (not address or scope).
+    const states = portfolio.enterprises.reduce(
+      (total, bundle) =>
+        total +
+        bundle.recordVersions
+          .map((r) => [r.name, r.status, r.registeredCapitalFen, r.paidInCapitalFen].join('|'))
+          .filter((state, i, all) => i === 0 || state !== all[i - 1]).length,
+      0,
+    );
+    expect(await count('enterprise_version')).toBe(states);
     expect(await count('enterprise')).toBe(30);
     expect(summary.person).toBe(portfolio.persons.length);
     expect(await count('person')).toBe(portfolio.persons.length);
@@ -76,7 +87,7 @@ describe('loadPortfolio', () => {
       expect(run.finishedAt!.getTime()).toBeLessThanOrEqual(Date.parse(portfolio.clockInstant));
     }
     const stored = (source: string) => runs.filter((r) => r.source === source).reduce((total, r) => total + r.stored, 0);
-    expect(stored('registry')).toBe(summary.enterprise + summary.relation + summary.registryChange + summary.abnormalOperation);
+    expect(stored('registry')).toBe(summary.enterpriseVersion + summary.relation + summary.registryChange + summary.abnormalOperation);
     expect(stored('tax')).toBe(summary.taxFiling + summary.taxRating + summary.taxArrears);
     expect(stored('invoice')).toBe(summary.invoice);
     for (const [table, source] of [

@@ -14,8 +14,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import {
-  enterpriseRecordOf,
   type EnterpriseBundle,
+  type EnterpriseRecord,
   type PartyRef,
   type Portfolio,
 } from './types.js';
@@ -35,6 +35,8 @@ export interface LoadOptions {
 export interface LoadSummary {
   syncRun: number;
   enterprise: number;
+  /** The enterprises' record versions, the first of each included. */
+  enterpriseVersion: number;
   person: number;
   relation: number;
   registryChange: number;
@@ -59,6 +61,7 @@ export type DemoSource = (typeof SOURCES)[number];
 
 const TABLE_SOURCE = {
   enterprise: 'registry',
+  enterpriseVersion: 'registry',
   relation: 'registry',
   registryChange: 'registry',
   abnormalOperation: 'registry',
@@ -183,6 +186,7 @@ async function load(
   const summary: LoadSummary = {
     syncRun: 0,
     enterprise: 0,
+    enterpriseVersion: 0,
     person: 0,
     relation: 0,
     registryChange: 0,
@@ -271,8 +275,9 @@ async function load(
     ['paid_in_capital_fen', 'bigint'],
     ...PROVENANCE_COLUMNS.filter(([name]) => name !== 'superseded_at'),
   ]);
+  // Each enterprise's record as first seen; its later versions follow below.
   for (const bundle of portfolio.enterprises) {
-    const record = enterpriseRecordOf(bundle);
+    const record = bundle.recordVersions[0]!;
     enterpriseRows.push([
       record.uscc,
       record.name,
@@ -295,6 +300,23 @@ async function load(
     enterpriseIdOf.set(row.uscc, String(row.id));
   }
   summary.enterprise = enterpriseIdOf.size;
+  summary.enterpriseVersion = summary.enterprise;
+  // The record's later versions, one round of updates per version: the database keeps each
+  // state it had (enterprise_version), observed when the registry showed it.
+  for (let round = 1; ; round++) {
+    const updates = portfolio.enterprises.flatMap((bundle) => (bundle.recordVersions[round] ? [{ id: enterpriseIdOf.get(bundle.uscc)!, record: bundle.recordVersions[round]! }] : []));
+    if (updates.length === 0) break;
+    summary.enterpriseVersion += updates.length;
+    const column = <T>(pick: (record: EnterpriseRecord) => T) => updates.map(({ record }) => pick(record));
+    await sql`
+      UPDATE enterprise e SET name = v.name, status = v.status, registered_capital_fen = v.capital, paid_in_capital_fen = v.paid_in,
+        sync_run_id = v.run, payload_hash = v.hash, observed_at = v.observed_at
+      FROM unnest(${updates.map((update) => update.id)}::bigint[], ${column((r) => r.name)}::text[], ${column((r) => r.status)}::text[],
+        ${column((r) => r.registeredCapitalFen)}::bigint[], ${column((r) => r.paidInCapitalFen)}::bigint[],
+        ${column((r) => runFor('enterprise', r.observedAt))}::bigint[], ${column((r) => payloadHash(r))}::text[], ${column((r) => r.observedAt)}::timestamptz[])
+        AS v(id, name, status, capital, paid_in, run, hash, observed_at)
+      WHERE e.id = v.id`.execute(trx);
+  }
   const enterpriseId = (uscc: string) => {
     const id = enterpriseIdOf.get(uscc);
     if (id === undefined) throw new Error(`enterprise ${uscc} is not in the portfolio`);

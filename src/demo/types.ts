@@ -203,6 +203,11 @@ export interface EnterpriseTruth {
 export interface EnterpriseBundle extends EnterpriseRecord {
   index: number;
   truth: EnterpriseTruth;
+  /**
+   * The registry record as observed after each change of its content (name, address, scope,
+   * capital, status), in observation order from the first sight of it; the last is the record.
+   */
+  recordVersions: EnterpriseRecord[];
   /** Relations pointing to this enterprise (its shareholders, legal representative, executives). */
   relations: RelationRecord[];
   registryChanges: RegistryChangeRecord[];

@@ -88,6 +88,10 @@ export function createLoaders(db: Db, now: () => Date) {
       found.relations.forEach(primeHolder);
       return found.enterprise;
     },
+    /** Relations in force into enterprises as the hub knew them at an instant. */
+    relationsToEnterpriseAsOf: withArguments<Date, RelationWithHolder>(async (ids, asOf) =>
+      groupBy(ids, await findRelationsToEnterprises(db, ids, asOf), (row) => row.toEnterpriseId),
+    ),
     relationsFromPerson: new DataLoader<string, RelationRow[]>(async (ids) =>
       groupBy(ids, await findRelationsFromPersons(db, ids), (row) => row.fromPersonId),
     ),

@@ -102,14 +102,14 @@ describe('data sufficiency', () => {
       expect(view.ruleHits).toEqual([expect.objectContaining({ evidence: { sources: product(id).requiredSources.map((source) => ({ source, state: 'MISSING' })) } })]);
       expect(view.reasonCodes[0]!.code).toBe('DATA_MISSING');
     }
-    const revoked = soundProfile({ enterprise: { establishedOn: '2020-05-20', currentStatus: 'REVOKED', currentRegisteredCapitalFen: 100_000_000n } });
+    const revoked = soundProfile({ enterprise: { establishedOn: '2020-05-20', status: 'REVOKED', registeredCapitalFen: 100_000_000n } });
     const view = assess(withoutSource(revoked, 'tax'), product('tax-loan'), config);
     expect(view.decision).toBe('DECLINE');
     expect(view.reasonCodes.map((reason) => reason.code).slice(0, 2)).toEqual(['KO_NOT_ACTIVE', 'DATA_MISSING']);
   });
 
   it("takes the registry's 'no record' as a fact of its own: the enterprise not found, referred, not declined as inactive", () => {
-    const unknown = soundProfile({ enterprise: { establishedOn: null, currentStatus: 'UNVERIFIED', currentRegisteredCapitalFen: null } });
+    const unknown = soundProfile({ enterprise: { establishedOn: null, status: 'UNVERIFIED', registeredCapitalFen: null } });
     for (const id of ['tax-loan', 'invoice-loan']) {
       const view = assess(unknown, product(id), config);
       expect(view.sources.registry).toBe('NOT_FOUND');
@@ -249,7 +249,7 @@ describe('the risk view', () => {
       })
       .map((draw) =>
         soundProfile({
-          enterprise: { establishedOn: daysBefore(draw.established), currentStatus: 'ACTIVE', currentRegisteredCapitalFen: 100_000_000n },
+          enterprise: { establishedOn: daysBefore(draw.established), status: 'ACTIVE', registeredCapitalFen: 100_000_000n },
           invoiceMonths: salesMonths(draw.sales),
           taxFilings: soundProfile().taxFilings.map((f) => ({ ...f, taxPaidFen: BigInt(draw.paid * 100) })),
           taxRatings: [{ year: 2025, grade: draw.grade as 'A', publishedOn: '2026-04-15' }],

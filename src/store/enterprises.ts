@@ -3,6 +3,9 @@ import type { Db } from './database.js';
 import { parseRelations, relationsInto, type RelationWithHolder } from './relations.js';
 import type { EnterpriseRow, EnterpriseStatus } from './schema.js';
 
+/** An enterprise's record, current or (with `asOf`) as the hub knew it at that instant. */
+export type EnterpriseAsOfRow = EnterpriseRow & { asOf?: Date };
+
 export interface EnterpriseFilter {
   name?: string | null;
   regionCode?: string | null;
@@ -69,4 +72,24 @@ export async function findEnterpriseWithRelations(
   if (!row) return undefined;
   const { profileRelations, ...enterprise } = row;
   return { enterprise, relations: parseRelations(profileRelations) };
+}
+
+/**
+ * The enterprise's record as the hub knew it at `asOf`: its identity, with the master data of
+ * the version visible then; undefined when the hub had not observed it by then.
+ */
+export async function findEnterpriseAsOf(db: Db, key: { id: string } | { uscc: string }, asOf: Date): Promise<EnterpriseAsOfRow | undefined> {
+  const where = 'id' in key ? sql`e.id = ${key.id}::bigint` : sql`e.uscc = ${key.uscc}`;
+  const result = await sql<EnterpriseRow>`
+    SELECT e.id, e.uscc, v.name, v.legal_form, v.industry_code, v.region_code, v.status, v.established_on,
+           v.registered_capital_fen, v.registered_capital_currency, v.paid_in_capital_fen,
+           v.source, v.external_id, v.sync_run_id, v.payload_hash, v.observed_at
+    FROM enterprise e
+    JOIN LATERAL (
+      SELECT * FROM enterprise_version v
+      WHERE v.enterprise_id = e.id AND v.observed_at <= ${asOf} AND (v.superseded_at IS NULL OR v.superseded_at > ${asOf})
+      ORDER BY v.observed_at DESC, v.id DESC LIMIT 1) v ON true
+    WHERE ${where}`.execute(db);
+  const row = result.rows[0];
+  return row && { ...row, asOf };
 }

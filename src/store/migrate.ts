@@ -16,6 +16,7 @@ import * as timesFromTheClock from './migrations/0014-times-from-the-clock.js';
 import * as canonicalUsers from './migrations/0015-canonical-users.js';
 import * as approvalAuthority from './migrations/0016-approval-authority.js';
 import * as personConsent from './migrations/0017-person-consent.js';
+import * as enterpriseVersion from './migrations/0018-enterprise-version.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0015-canonical-users': canonicalUsers,
   '0016-approval-authority': approvalAuthority,
   '0017-person-consent': personConsent,
+  '0018-enterprise-version': enterpriseVersion,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

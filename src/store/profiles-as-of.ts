@@ -16,14 +16,14 @@ export interface ProfileAsOf {
   /** The instant T and its UTC calendar day. */
   asOf: Date;
   asOfDay: string;
+  /**
+   * The enterprise's own record as the hub knew it at T (its version visible then); UNVERIFIED
+   * with nothing known when no version was observed by T.
+   */
   enterprise: {
     establishedOn: string | null;
-    /**
-     * The status and capital of the registry record, which is kept current in place: the
-     * features correct them back to T with the STATUS and CAPITAL changes visible at T.
-     */
-    currentStatus: EnterpriseStatus;
-    currentRegisteredCapitalFen: bigint | null;
+    status: EnterpriseStatus;
+    registeredCapitalFen: bigint | null;
   };
   registryChanges: { field: string; before: string | null; after: string | null; changedOn: string }[];
   abnormalOperations: { listedOn: string; removedOn: string | null }[];
@@ -259,9 +259,12 @@ function profileQuery(facts: Facts) {
   const joined = facts === 'all' ? columns : EVENT_COLUMNS;
   return sql<ProfileRow>`
     WITH RECURSIVE ${sql.join(facts === 'all' ? parts : parts.filter((fragment) => EVENT_PARTS.has(fragment)))}
-    SELECT e.id::text AS enterprise_id, e.uscc, e.established_on, e.status, e.registered_capital_fen,
+    SELECT e.id::text AS enterprise_id, e.uscc, m.established_on, coalesce(m.status, 'UNVERIFIED') AS status, m.registered_capital_fen,
            ${sql.join(columns.map((name) => (joined.includes(name) ? sql`${sql.ref(`${name}.v`)} AS ${sql.ref(name)}` : sql`NULL AS ${sql.ref(name)}`)))}
     FROM enterprise e
+    LEFT JOIN LATERAL (
+      SELECT established_on, status, registered_capital_fen FROM enterprise_version m
+      WHERE m.enterprise_id = e.id AND ${visible('m')} ORDER BY m.observed_at DESC, m.id DESC LIMIT 1) m ON true
     ${sql.join(joined.map((name) => sql`LEFT JOIN ${sql.table(name)} ON ${sql.ref(`${name}.enterprise_id`)} = e.id`), sql` `)}
     WHERE e.id = ${ids}`;
 }
@@ -298,8 +301,8 @@ function decodeProfile(row: ProfileRow, asOf: Date): ProfileAsOf {
   const fen = (value: Json) => BigInt(value as string);
   const profile = emptyProfile(row.enterpriseId, row.uscc, asOf, {
     establishedOn: row.establishedOn,
-    currentStatus: row.status,
-    currentRegisteredCapitalFen: row.registeredCapitalFen === null ? null : BigInt(row.registeredCapitalFen),
+    status: row.status,
+    registeredCapitalFen: row.registeredCapitalFen === null ? null : BigInt(row.registeredCapitalFen),
   });
   profile.registryChanges = (row.changes ?? []).map(([field, before, after, changedOn]) => ({ field: str(field!), before: optional(before!), after: optional(after!), changedOn: str(changedOn!) }));
   profile.abnormalOperations = (row.abnormal ?? []).map(([listedOn, removedOn]) => ({ listedOn: str(listedOn!), removedOn: optional(removedOn!) }));

@@ -9,9 +9,14 @@ export type RelationWithHolder = RelationRow & { holder: HolderRow };
  * The relations in force (current version, not ended) into one enterprise, each with its
  * holder (person or enterprise), as one JSON array built in PostgreSQL: a profile with its
  * shareholders and their holders costs one statement. Bigint and numeric columns go into
- * the JSON as text, so nothing passes through a float.
+ * the JSON as text, so nothing passes through a float. With `asOf`, those the hub knew in
+ * force at that instant: the version visible then, begun by its day and not ended.
  */
-export function relationsInto(enterpriseId: RawBuilder<unknown>) {
+export function relationsInto(enterpriseId: RawBuilder<unknown>, asOf?: Date) {
+  const inForce = asOf
+    ? sql`r.observed_at <= ${asOf} AND (r.superseded_at IS NULL OR r.superseded_at > ${asOf})
+        AND (r.valid_from IS NULL OR r.valid_from <= ${asOf.toISOString().slice(0, 10)}::date) AND (r.valid_to IS NULL OR r.valid_to > ${asOf.toISOString().slice(0, 10)}::date)`
+    : sql`r.superseded_at IS NULL AND r.valid_to IS NULL`;
   return sql<RelationJson[]>`(
     SELECT coalesce(jsonb_agg(jsonb_build_object(
       'id', r.id::text, 'from_person_id', r.from_person_id::text, 'from_enterprise_id', r.from_enterprise_id::text,
@@ -28,7 +33,7 @@ export function relationsInto(enterpriseId: RawBuilder<unknown>) {
     FROM relation r
     LEFT JOIN person p ON p.id = r.from_person_id
     LEFT JOIN enterprise h ON h.id = r.from_enterprise_id
-    WHERE r.to_enterprise_id = ${enterpriseId} AND r.superseded_at IS NULL AND r.valid_to IS NULL
+    WHERE r.to_enterprise_id = ${enterpriseId} AND ${inForce}
   )`;
 }
 
@@ -48,9 +53,9 @@ export function parseRelations(relations: RelationJson[]): RelationWithHolder[] 
   }));
 }
 
-export async function findRelationsToEnterprises(db: Db, enterpriseIds: readonly string[]): Promise<RelationWithHolder[]> {
+export async function findRelationsToEnterprises(db: Db, enterpriseIds: readonly string[], asOf?: Date): Promise<RelationWithHolder[]> {
   const result = await sql<{ relations: RelationJson[] }>`
-    SELECT ${relationsInto(sql`target.id`)} AS relations
+    SELECT ${relationsInto(sql`target.id`, asOf)} AS relations
     FROM unnest(${sql.val(enterpriseIds)}::bigint[]) AS target (id)`.execute(db);
   return result.rows.flatMap((row) => parseRelations(row.relations));
 }

@@ -51,6 +51,12 @@ export interface EnterpriseTable extends Omit<Provenance, 'supersededAt'> {
   paidInCapitalFen: Fen | null;
 }
 
+/** A state the enterprise's record had, from when it was observed until it was superseded (kept by the database). */
+export interface EnterpriseVersionTable extends Omit<EnterpriseTable, 'id' | 'uscc'>, Pick<Provenance, 'supersededAt'> {
+  id: Id;
+  enterpriseId: string;
+}
+
 export interface PersonTable {
   id: Id;
   idHash: string;
@@ -430,6 +436,7 @@ export interface DemoClockTable {
 export interface Database {
   syncRun: SyncRunTable;
   enterprise: EnterpriseTable;
+  enterpriseVersion: EnterpriseVersionTable;
   person: PersonTable;
   relation: RelationTable;
   registryChange: RegistryChangeTable;

@@ -16,7 +16,7 @@ export function craftProfile(overrides: Partial<ProfileAsOf> = {}): ProfileAsOf 
   const asOf = new Date(`${T_DAY}T00:00:00Z`);
   const seen = new Date(asOf.getTime() - 86_400_000);
   return {
-    ...emptyProfile('1', '91320505MA1XXXXXXX', asOf, { establishedOn: '2020-05-20', currentStatus: 'ACTIVE', currentRegisteredCapitalFen: 500_000_000n }),
+    ...emptyProfile('1', '91320505MA1XXXXXXX', asOf, { establishedOn: '2020-05-20', status: 'ACTIVE', registeredCapitalFen: 500_000_000n }),
     lastSeen: { registry: seen, tax: seen, court: seen, invoice: seen, utility: seen, 'social-insurance': seen },
     ...overrides,
   };

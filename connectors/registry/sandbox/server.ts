@@ -113,22 +113,26 @@ export function startRegistrySandbox(options: SandboxOptions): Promise<SandboxHa
       })),
   };
 
-  const basic = (e: EnterpriseBundle, clock: string): Wire => ({
-    KeyNo: e.externalId,
-    Name: e.name,
-    CreditCode: e.uscc,
-    OperName: legalRepresentative(e, clock),
-    EconKind: e.legalForm,
-    Industry: { IndustryCode: e.industryCode.slice(0, 1), SubIndustryCode: e.industryCode.slice(1) },
-    AreaCode: e.regionCode,
-    Status: STATUS_LABELS[e.status],
-    Tags: e.status === 'ABNORMAL_OPERATIONS' ? ['经营异常'] : [],
-    StartDate: e.establishedOn,
-    RegistCapi: `${tenThousandYuan(e.registeredCapitalFen)}元人民币`,
-    RecCap: e.paidInCapitalFen === null ? null : `${tenThousandYuan(e.paidInCapitalFen)}元人民币`,
-    Address: e.address,
-    Scope: e.scope,
-  });
+  /** The record as the registry showed it at `clock`: its version observed by then. */
+  const basic = (bundle: EnterpriseBundle, clock: string): Wire => {
+    const e = asOf(bundle.recordVersions, clock)[0] ?? bundle;
+    return {
+      KeyNo: e.externalId,
+      Name: e.name,
+      CreditCode: e.uscc,
+      OperName: legalRepresentative(bundle, clock),
+      EconKind: e.legalForm,
+      Industry: { IndustryCode: e.industryCode.slice(0, 1), SubIndustryCode: e.industryCode.slice(1) },
+      AreaCode: e.regionCode,
+      Status: STATUS_LABELS[e.status],
+      Tags: e.status === 'ABNORMAL_OPERATIONS' ? ['经营异常'] : [],
+      StartDate: e.establishedOn,
+      RegistCapi: `${tenThousandYuan(e.registeredCapitalFen)}元人民币`,
+      RecCap: e.paidInCapitalFen === null ? null : `${tenThousandYuan(e.paidInCapitalFen)}元人民币`,
+      Address: e.address,
+      Scope: e.scope,
+    };
+  };
 
   return startSandbox({
     name: 'registry',
@@ -148,7 +152,7 @@ export function startRegistrySandbox(options: SandboxOptions): Promise<SandboxHa
         const keyword = req.query.keyword;
         if (typeof keyword !== 'string' || keyword === '') throw new BadSandboxRequest('keyword is required');
         const enterprise = byUscc.get(keyword);
-        return enterprise && enterprise.observedAt < context.clock() ? enterprise : undefined;
+        return enterprise && enterprise.recordVersions[0]!.observedAt < context.clock() ? enterprise : undefined;
       };
       const noResult = { status: 200, body: { Status: '201', Message: '查询无结果', Result: null } };
       app.get('/api/enterprise/basic', context.data((req): DataAnswer<Wire> => {

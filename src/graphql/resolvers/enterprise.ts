@@ -2,9 +2,10 @@ import { InputError } from '../../common/errors.js';
 import { money } from '../../common/money.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { checkUscc } from '../../profile/uscc.js';
-import { countEnterprises, pageEnterprises } from '../../store/enterprises.js';
+import { countEnterprises, findEnterpriseAsOf, pageEnterprises, type EnterpriseAsOfRow } from '../../store/enterprises.js';
 import type { EnterpriseRow, PersonRow } from '../../store/schema.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
+import type { Loaders } from '../loaders.js';
 import { checkPageSize, connectionResolvers, decodeCursor, encodeCursor } from '../paging.js';
 import { selectsAnyOf } from '../selection.js';
 
@@ -17,9 +18,14 @@ function checkDateRange(from: string | null | undefined, to: string | null | und
   return { from: from ?? null, to: to ?? null };
 }
 
+/** The relations in force into the enterprise: now, or at the instant its record is as of. */
+function relationsOf(enterprise: EnterpriseAsOfRow, loaders: Loaders) {
+  return enterprise.asOf ? loaders.relationsToEnterpriseAsOf.load(enterprise.id, enterprise.asOf) : loaders.relationsToEnterprise.load(enterprise.id);
+}
+
 export const enterpriseResolvers: Resolvers = {
   Query: {
-    enterprise: async (_, { id, uscc }, { loaders }, info) => {
+    enterprise: async (_, { id, uscc, asOf }, { loaders, risk, reads }, info) => {
       if ((id == null) === (uscc == null)) {
         throw new InputError('give exactly one of id and uscc', { argument: id == null ? 'id' : 'uscc' });
       }
@@ -31,6 +37,7 @@ export const enterpriseResolvers: Resolvers = {
         if (!check.valid) throw new InputError(`uscc '${uscc}' is not valid: ${check.reason}`, { argument: 'uscc' });
         key = { uscc: check.uscc };
       }
+      if (asOf != null) return (await findEnterpriseAsOf(reads, key, risk.asOf(asOf))) ?? null;
       if (selectsAnyOf(info, RELATION_FIELDS)) return loaders.enterpriseWithRelations(key);
       return 'id' in key ? loaders.enterpriseById.load(key.id) : loaders.enterpriseByUscc.load(key.uscc);
     },
@@ -53,13 +60,13 @@ export const enterpriseResolvers: Resolvers = {
   Enterprise: {
     id: (enterprise) => toGlobalId('Enterprise', enterprise.id),
     registeredCapital: (enterprise) => money(enterprise.registeredCapitalFen, enterprise.registeredCapitalCurrency),
+    asOf: (enterprise) => enterprise.asOf ?? null,
     legalRepresentative: async (enterprise, _, { loaders }) => {
-      const relations = await loaders.relationsToEnterprise.load(enterprise.id);
+      const relations = await relationsOf(enterprise, loaders);
       const representative = relations.find((r) => r.type === 'LEGAL_REPRESENTATIVE' && r.fromPersonId !== null);
       return (representative?.holder as PersonRow | undefined) ?? null;
     },
-    shareholders: async (enterprise, _, { loaders }) =>
-      (await loaders.relationsToEnterprise.load(enterprise.id)).filter((r) => r.type === 'SHAREHOLDER'),
+    shareholders: async (enterprise, _, { loaders }) => (await relationsOf(enterprise, loaders)).filter((r) => r.type === 'SHAREHOLDER'),
     relatedEnterprises: (enterprise, { depth }, { loaders }) => {
       if (!Number.isInteger(depth) || depth < 1 || depth > 3) {
         throw new InputError(`depth must be 1, 2 or 3, got ${depth}`, { argument: 'depth' });

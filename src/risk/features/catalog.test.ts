@@ -48,19 +48,19 @@ describe('the feature catalog', () => {
 });
 
 describe('registry features', () => {
-  it('counts months in business and reads status and capital back to T from the changes visible then', () => {
+  it('counts months in business and reads status and capital from the record as the hub knew it at T', () => {
     expect(value(craftProfile(), 'months_in_business')).toBe(78);
-    expect(value(craftProfile({ enterprise: { establishedOn: '2020-05-21', currentStatus: 'ACTIVE', currentRegisteredCapitalFen: null } }), 'months_in_business')).toBe(77);
+    expect(value(craftProfile({ enterprise: { establishedOn: '2020-05-21', status: 'ACTIVE', registeredCapitalFen: null } }), 'months_in_business')).toBe(77);
     expect(value(craftProfile(), 'registered_capital')).toBe(5_000_000);
-    const changed = craftProfile({
-      registryChanges: [
-        { field: 'CAPITAL', before: '500万元人民币', after: '800万元人民币', changedOn: daysBefore(400) },
-        { field: 'STATUS', before: '存续（在营、开业、在册）', after: '吊销，未注销', changedOn: daysBefore(10) },
-      ],
-    });
-    expect(value(changed, 'registered_capital')).toBe(8_000_000);
-    expect(value(changed, 'status_active')).toBe(0);
     expect(value(craftProfile(), 'status_active')).toBe(1);
+    const revoked = craftProfile({ enterprise: { establishedOn: '2020-05-20', status: 'REVOKED', registeredCapitalFen: 800_000_000n } });
+    expect(value(revoked, 'registered_capital')).toBe(8_000_000);
+    expect(value(revoked, 'status_active')).toBe(0);
+    // The changes are events, not the record: the record's version at T says what was true then.
+    const changed = craftProfile({
+      registryChanges: [{ field: 'STATUS', before: '存续（在营、开业、在册）', after: '吊销，未注销', changedOn: daysBefore(10) }],
+    });
+    expect(value(changed, 'status_active')).toBe(1);
   });
 
   it('counts open abnormal-operations listings and recent changes by kind and window', () => {

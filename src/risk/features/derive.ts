@@ -1,5 +1,4 @@
 import { monthOfDay, parseDay } from '../../common/calendar.js';
-import { parseCapital, statusOfLabel } from '../../profile/registry-text.js';
 import type { ProfileAsOf } from '../../store/profiles-as-of.js';
 import type { EnterpriseStatus } from '../../store/schema.js';
 
@@ -40,10 +39,6 @@ export function deriveInput(profile: ProfileAsOf): FeatureInput {
     const m = monthOfDay(parseDay(bill.period));
     kwhByMonth.set(m, (kwhByMonth.get(m) ?? 0) + bill.consumption);
   }
-  const latest = (field: string) => profile.registryChanges.filter((change) => change.field === field).at(-1);
-  const statusChange = latest('STATUS');
-  const capitalChange = latest('CAPITAL');
-  const capitalAfter = capitalChange?.after ? parseCapital(capitalChange.after) : undefined;
   return {
     profile,
     day,
@@ -52,9 +47,8 @@ export function deriveInput(profile: ProfileAsOf): FeatureInput {
     salesByMonth,
     purchasesByMonth,
     kwhByMonth,
-    // The registry record is kept current in place, so a change visible at T says what was true then.
-    statusAtT: (statusChange?.after ? statusOfLabel(statusChange.after) : undefined) ?? profile.enterprise.currentStatus,
-    registeredCapitalFen: capitalAfter ? BigInt(capitalAfter.fen) : profile.enterprise.currentRegisteredCapitalFen,
+    statusAtT: profile.enterprise.status,
+    registeredCapitalFen: profile.enterprise.registeredCapitalFen,
   };
 }
 
