@@ -99,6 +99,12 @@ describe('time passes in the demo', () => {
     expect(applications.errors).toBeUndefined();
     expect(applications.data!.applications.edges.filter((edge) => edge.node.state === 'APPROVED')).toHaveLength(loans.length);
 
+    // What the hub answers today, kept to replay once the story has moved on.
+    type Seen = { enterprises: { edges: { node: { id: string; status: string; name: string; registeredCapital: { amount: string } | null; riskView: Record<string, unknown> & { asOf: string } } }[] } };
+    const VIEW = 'asOf score grade decision ruleHits { code } recommendedLimit { amount } pricingRateBps';
+    const before = await ask<Seen>('RISK_MANAGER', `{ enterprises(first: 40) { edges { node { id status name registeredCapital { amount } riskView { ${VIEW} } } } } }`);
+    expect(before.errors).toBeUndefined();
+
     // A subscriber on the hub's websocket, then two months through the CLI as an operator types it.
     const received: { signal: { code: string } }[] = [];
     const subscriber = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens.get('RISK_MANAGER')}` }, retryAttempts: 0 });
@@ -135,6 +141,23 @@ describe('time passes in the demo', () => {
 
     const moved = await ask<Clock>('ANALYST', clockQuery);
     expect(moved.data!.demoClock).toMatchObject({ monthsAdvanced: 2, upstreamsAsOf: '2027-01-01T00:00:00.000Z' });
+
+    // The replay: two months and two syncs later, each record and risk view as of then is what was answered then.
+    let changedSince = 0;
+    for (const { node } of before.data!.enterprises.edges) {
+      const replay = await ask<{ enterprise: Seen['enterprises']['edges'][number]['node']; now: { status: string; riskView: { decision: string; score: number } } }>(
+        'RISK_MANAGER',
+        `query($id: ID!, $asOf: DateTime!) {
+          enterprise(id: $id, asOf: $asOf) { id status name registeredCapital { amount } riskView(asOf: $asOf) { ${VIEW} } }
+          now: enterprise(id: $id) { status riskView { decision score } } }`,
+        { id: node.id, asOf: node.riskView.asOf },
+      );
+      expect(replay.errors).toBeUndefined();
+      expect(replay.data!.enterprise).toEqual(node);
+      if (replay.data!.now.status !== node.status || replay.data!.now.riskView.score !== node.riskView.score) changedSince++;
+    }
+    // The story did move: the replay is not just today's answer again.
+    expect(changedSince).toBeGreaterThan(0);
     expect(Date.parse(moved.data!.demoClock.today) - Date.parse(start.data!.demoClock.today)).toBeGreaterThanOrEqual(59 * 86_400_000);
 
     // Past the story's end, the CLI refuses before anything moves; so does the API, by role and by value.

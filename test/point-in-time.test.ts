@@ -117,6 +117,49 @@ describe('enterprise(asOf:)', () => {
     expect(current.data!.enterprise!.status).toBe(changed[0]!.status);
   });
 
+  it('answers the court cases, enforcements, tax filings and data freshness the hub knew at any instant', async () => {
+    const random = createRandom(11);
+    const start = Date.parse(`${portfolio.months[0]!}T00:00:00Z`);
+    const end = Date.parse(portfolio.clockInstant);
+    const withCases = portfolio.enterprises.filter((bundle) => bundle.courtCases.length > 0 || bundle.enforcements.some((e) => e.personKey === null));
+    expect(withCases.length).toBeGreaterThan(3);
+    for (let i = 0; i < 40; i++) {
+      const bundle = i % 2 === 0 ? withCases[random.int(0, withCases.length - 1)]! : portfolio.enterprises[random.int(0, portfolio.enterprises.length - 1)]!;
+      const at = new Date(start + Math.floor(random.next() * (end - start))).toISOString();
+      const day = at.slice(0, 10);
+      const response = await hub.query<{
+        enterprise: {
+          courtCases: { caseNumber: string; status: string }[];
+          enforcements: { caseNumber: string; status: string }[];
+          taxFilings: { taxType: string; periodEnd: string }[];
+          dataFreshness: { source: string; lastObservedAt: string }[];
+        } | null;
+      }>(
+        `query($uscc: String!, $asOf: DateTime) { enterprise(uscc: $uscc, asOf: $asOf) {
+          courtCases { caseNumber status } enforcements { caseNumber status } taxFilings { taxType periodEnd } dataFreshness { source lastObservedAt } } }`,
+        { uscc: bundle.uscc, asOf: at },
+      );
+      expect(response.errors).toBeUndefined();
+      const answer = response.data!.enterprise;
+      if (!answer) {
+        expect(visible(bundle.recordVersions, at)).toEqual([]);
+        continue;
+      }
+      const cases = visible(bundle.courtCases, at).filter((c) => c.filedOn <= day);
+      const enforcements = visible(bundle.enforcements, at).filter((e) => e.personKey === null && e.filedOn <= day);
+      const filings = visible(bundle.taxFilings, at).filter((f) => f.periodEnd <= day);
+      const sorted = (items: string[]) => [...items].sort();
+      expect([bundle.uscc, at, sorted(answer.courtCases.map((c) => `${c.caseNumber}|${c.status}`))]).toEqual([bundle.uscc, at, sorted(cases.map((c) => `${c.caseNumber}|${c.status}`))]);
+      expect([bundle.uscc, at, sorted(answer.enforcements.map((e) => `${e.caseNumber}|${e.status}`))]).toEqual([
+        bundle.uscc,
+        at,
+        sorted(enforcements.map((e) => `${e.caseNumber}|${e.status}`)),
+      ]);
+      expect([bundle.uscc, at, sorted(answer.taxFilings.map((f) => `${f.taxType}|${f.periodEnd}`))]).toEqual([bundle.uscc, at, sorted(filings.map((f) => `${f.taxType}|${f.periodEnd}`))]);
+      for (const freshness of answer.dataFreshness) expect(freshness.lastObservedAt <= at).toBe(true);
+    }
+  });
+
   it('refuses an instant in the future with BAD_USER_INPUT', async () => {
     const response = await hub.query<Answer>(PROFILE, { uscc: portfolio.enterprises[0]!.uscc, asOf: '2999-01-01T00:00:00Z' });
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

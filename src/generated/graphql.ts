@@ -361,15 +361,17 @@ export type Enforcement = {
 
 /**
  * A small or micro enterprise, keyed by its Unified Social Credit Code (GB 32100-2015).
- * Each list of facts is what the hub currently knows from the source that reports it.
+ * Each list of facts is what the hub knows from the source that reports it: now, or at `asOf`.
  */
 export type Enterprise = {
   __typename?: 'Enterprise';
   /**
    * The instant this record is as of, when asked with `enterprise(asOf:)`: its own record
    * (names, legal form, industry, region, status, established date, capital), legal
-   * representative and shareholders are then as the hub knew them at that instant. Null for
-   * the current record.
+   * representative, shareholders, lists of facts and data freshness are then as the hub knew
+   * them at that instant (fact versions observed by then, about days up to then); the related
+   * enterprises and a holding enterprise's own fields are the current ones. Null for the current
+   * record.
    */
   asOf?: Maybe<Scalars['DateTime']['output']>;
   /** Consents granted by this enterprise, latest first. */
@@ -420,7 +422,7 @@ export type Enterprise = {
 
 /**
  * A small or micro enterprise, keyed by its Unified Social Credit Code (GB 32100-2015).
- * Each list of facts is what the hub currently knows from the source that reports it.
+ * Each list of facts is what the hub knows from the source that reports it: now, or at `asOf`.
  */
 export type EnterpriseInvoiceMonthlyArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
@@ -430,7 +432,7 @@ export type EnterpriseInvoiceMonthlyArgs = {
 
 /**
  * A small or micro enterprise, keyed by its Unified Social Credit Code (GB 32100-2015).
- * Each list of facts is what the hub currently knows from the source that reports it.
+ * Each list of facts is what the hub knows from the source that reports it: now, or at `asOf`.
  */
 export type EnterpriseRelatedEnterprisesArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
@@ -439,7 +441,7 @@ export type EnterpriseRelatedEnterprisesArgs = {
 
 /**
  * A small or micro enterprise, keyed by its Unified Social Credit Code (GB 32100-2015).
- * Each list of facts is what the hub currently knows from the source that reports it.
+ * Each list of facts is what the hub knows from the source that reports it: now, or at `asOf`.
  */
 export type EnterpriseRiskViewArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
@@ -449,7 +451,7 @@ export type EnterpriseRiskViewArgs = {
 
 /**
  * A small or micro enterprise, keyed by its Unified Social Credit Code (GB 32100-2015).
- * Each list of facts is what the hub currently knows from the source that reports it.
+ * Each list of facts is what the hub knows from the source that reports it: now, or at `asOf`.
  */
 export type EnterpriseTaxFilingsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;
@@ -459,7 +461,7 @@ export type EnterpriseTaxFilingsArgs = {
 
 /**
  * A small or micro enterprise, keyed by its Unified Social Credit Code (GB 32100-2015).
- * Each list of facts is what the hub currently knows from the source that reports it.
+ * Each list of facts is what the hub knows from the source that reports it: now, or at `asOf`.
  */
 export type EnterpriseUtilityBillsArgs = {
   from?: InputMaybe<Scalars['Date']['input']>;

@@ -137,7 +137,7 @@ export function createServices(
 export function createContext(services: HubServices, { viewer, requestId, purpose }: RequestIdentity): GraphQLContext {
   const context: Omit<GraphQLContext, 'reads' | 'loaders'> = { ...services, operation: { type: null }, viewer, actor: { ...viewer, requestId, purpose }, personalReads: new Set() };
   const reads = services.readRouting.readsFor(viewer.user, () => context.operation.type === 'query');
-  return Object.assign(context, { reads, loaders: createLoaders(reads, services.now) });
+  return Object.assign(context, { reads, loaders: createLoaders(reads) });
 }
 
 /**

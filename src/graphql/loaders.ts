@@ -10,6 +10,7 @@ import {
   findTaxFilings,
   findTaxRatings,
   findUtilityBills,
+  type AsOf,
   type DateRange,
   type SourceFreshnessRow,
 } from '../store/facts.js';
@@ -42,8 +43,7 @@ import type {
  * One DataLoader per entity per request: every reference between entities goes through
  * one of these, so a page of N enterprises costs a fixed number of statements, not N.
  */
-/** A request's DataLoaders; `now` is the hub's clock (the demo's, in the demo). */
-export function createLoaders(db: Db, now: () => Date) {
+export function createLoaders(db: Db) {
   const enterpriseById = new DataLoader<string, EnterpriseRow | null>(async (ids) => {
     const rows = await findEnterprisesByIds(db, ids);
     rows.forEach((row) => enterpriseByUscc.prime(row.uscc, row));
@@ -100,22 +100,22 @@ export function createLoaders(db: Db, now: () => Date) {
       rows.forEach((row) => primeEnterprise(row.enterprise));
       return groupBy(ids, rows, (row) => row.rootId);
     }),
-    taxFilings: withArguments<DateRange, TaxFilingRow>(async (ids, range) =>
+    taxFilings: withArguments<DateRange & AsOf, TaxFilingRow>(async (ids, range) =>
       groupBy(ids, await findTaxFilings(db, ids, range), (row) => row.enterpriseId),
     ),
-    taxRatings: new DataLoader<string, TaxRatingRow[]>(async (ids) =>
-      groupBy(ids, await findTaxRatings(db, ids), (row) => row.enterpriseId),
+    taxRatings: withArguments<AsOf, TaxRatingRow>(async (ids, asOf) =>
+      groupBy(ids, await findTaxRatings(db, ids, asOf), (row) => row.enterpriseId),
     ),
-    courtCases: new DataLoader<string, CourtCaseRow[]>(async (ids) =>
-      groupBy(ids, await findCourtCases(db, ids), (row) => row.enterpriseId),
+    courtCases: withArguments<AsOf, CourtCaseRow>(async (ids, asOf) =>
+      groupBy(ids, await findCourtCases(db, ids, asOf), (row) => row.enterpriseId),
     ),
-    enforcements: new DataLoader<string, EnforcementRow[]>(async (ids) =>
-      groupBy(ids, await findEnforcements(db, ids), (row) => row.enterpriseId),
+    enforcements: withArguments<AsOf, EnforcementRow>(async (ids, asOf) =>
+      groupBy(ids, await findEnforcements(db, ids, asOf), (row) => row.enterpriseId),
     ),
-    utilityBills: withArguments<DateRange, UtilityBillRow>(async (ids, range) =>
+    utilityBills: withArguments<DateRange & AsOf, UtilityBillRow>(async (ids, range) =>
       groupBy(ids, await findUtilityBills(db, ids, range), (row) => row.enterpriseId),
     ),
-    invoiceMonths: withArguments<DateRange, InvoiceMonthRow>(async (ids, range) =>
+    invoiceMonths: withArguments<DateRange & AsOf, InvoiceMonthRow>(async (ids, range) =>
       groupBy(ids, await findInvoiceMonths(db, ids, range), (row) => row.enterpriseId),
     ),
     syncRunById: new DataLoader<string, SyncRunRow | null>(async (ids) =>
@@ -135,8 +135,9 @@ export function createLoaders(db: Db, now: () => Date) {
       const profiles = await loadProfilesAsOf(db, ids, new Date(asOf));
       return ids.map((id) => (profiles.has(id) ? [profiles.get(id)!] : []));
     }),
-    sourceFreshness: new DataLoader<string, SourceFreshnessRow[]>(async (ids) =>
-      groupBy(ids, await findSourceFreshness(db, ids, now()), (row) => row.enterpriseId),
+    /** Each source's latest observation up to an instant (ISO 8601): the hub's today, or the instant a record is as of. */
+    sourceFreshness: withArguments<string, SourceFreshnessRow>(async (ids, at) =>
+      groupBy(ids, await findSourceFreshness(db, ids, new Date(at)), (row) => row.enterpriseId),
     ),
     assessmentOfApplication: new DataLoader<string, FrozenAssessment | null>(async (ids) => {
       const found = await findFrozenAssessments(db, ids);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
-import type { DateRange } from './facts.js';
+import { knownAt, type AsOf, type DateRange } from './facts.js';
 
 export interface InvoiceAggregateRow {
   count: number;
@@ -31,13 +31,13 @@ const emptyAggregate = (): InvoiceAggregateRow => ({
  * Void invoices count but add no amount (they were cancelled); red-letter invoices carry
  * negative amounts and reduce the month's total, as they do in the tax return.
  */
-export async function findInvoiceMonths(db: Db, enterpriseIds: readonly string[], range: DateRange): Promise<InvoiceMonthRow[]> {
+export async function findInvoiceMonths(db: Db, enterpriseIds: readonly string[], range: DateRange & AsOf): Promise<InvoiceMonthRow[]> {
   const ids = sql`any(${sql.val(enterpriseIds)}::bigint[])`;
   const from = range.from ? sql`AND issued_on >= date_trunc('month', ${range.from}::date)` : sql``;
   const to = range.to ? sql`AND issued_on < date_trunc('month', ${range.to}::date) + interval '1 month'` : sql``;
   const side = (column: string, label: string) => sql`
     SELECT ${sql.ref(column)} AS enterprise_id, ${sql.lit(label)} AS side, issued_on, status, net_amount_fen, tax_fen
-    FROM invoice WHERE ${sql.ref(column)} = ${ids} AND superseded_at IS NULL ${from} ${to}`;
+    FROM invoice WHERE ${sql.ref(column)} = ${ids} AND ${knownAt(range.asOf, 'issued_on')} ${from} ${to}`;
   const result = await sql<{
     enterpriseId: string;
     month: string;

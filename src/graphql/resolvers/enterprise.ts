@@ -18,6 +18,11 @@ function checkDateRange(from: string | null | undefined, to: string | null | und
   return { from: from ?? null, to: to ?? null };
 }
 
+/** The instant the enterprise's facts are as of: none for the current ones. */
+function asOfOf(enterprise: EnterpriseAsOfRow) {
+  return enterprise.asOf ? { asOf: enterprise.asOf } : {};
+}
+
 /** The relations in force into the enterprise: now, or at the instant its record is as of. */
 function relationsOf(enterprise: EnterpriseAsOfRow, loaders: Loaders) {
   return enterprise.asOf ? loaders.relationsToEnterpriseAsOf.load(enterprise.id, enterprise.asOf) : loaders.relationsToEnterprise.load(enterprise.id);
@@ -73,14 +78,14 @@ export const enterpriseResolvers: Resolvers = {
       }
       return loaders.relatedEnterprises.load(enterprise.id, depth);
     },
-    taxFilings: (enterprise, { from, to }, { loaders }) => loaders.taxFilings.load(enterprise.id, checkDateRange(from, to)),
-    taxRatings: (enterprise, _, { loaders }) => loaders.taxRatings.load(enterprise.id),
-    courtCases: (enterprise, _, { loaders }) => loaders.courtCases.load(enterprise.id),
-    enforcements: (enterprise, _, { loaders }) => loaders.enforcements.load(enterprise.id),
-    utilityBills: (enterprise, { from, to }, { loaders }) => loaders.utilityBills.load(enterprise.id, checkDateRange(from, to)),
+    taxFilings: (enterprise, { from, to }, { loaders }) => loaders.taxFilings.load(enterprise.id, { ...checkDateRange(from, to), ...asOfOf(enterprise) }),
+    taxRatings: (enterprise, _, { loaders }) => loaders.taxRatings.load(enterprise.id, asOfOf(enterprise)),
+    courtCases: (enterprise, _, { loaders }) => loaders.courtCases.load(enterprise.id, asOfOf(enterprise)),
+    enforcements: (enterprise, _, { loaders }) => loaders.enforcements.load(enterprise.id, asOfOf(enterprise)),
+    utilityBills: (enterprise, { from, to }, { loaders }) => loaders.utilityBills.load(enterprise.id, { ...checkDateRange(from, to), ...asOfOf(enterprise) }),
     invoiceMonthly: (enterprise, { from, to }, { loaders }) =>
-      loaders.invoiceMonths.load(enterprise.id, checkDateRange(from, to)),
-    dataFreshness: (enterprise, _, { loaders }) => loaders.sourceFreshness.load(enterprise.id),
+      loaders.invoiceMonths.load(enterprise.id, { ...checkDateRange(from, to), ...asOfOf(enterprise) }),
+    dataFreshness: (enterprise, _, { loaders, now }) => loaders.sourceFreshness.load(enterprise.id, (enterprise.asOf ?? now()).toISOString()),
   },
   Shareholding: {
     holder: (relation) => relation.holder,
