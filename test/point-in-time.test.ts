@@ -160,6 +160,43 @@ describe('enterprise(asOf:)', () => {
     }
   });
 
+  it('answers the enterprises related at that instant through the shareholders and legal representatives in force then', async () => {
+    const random = createRandom(13);
+    const start = Date.parse(`${portfolio.months[0]!}T00:00:00Z`);
+    const end = Date.parse(portfolio.clockInstant);
+    const party = (relation: RelationRecord) => (relation.from.kind === 'PERSON' ? `person:${relation.from.personKey}` : `enterprise:${relation.from.uscc}`);
+    let related = 0;
+    for (let i = 0; i < 30; i++) {
+      const bundle = portfolio.enterprises[random.int(0, portfolio.enterprises.length - 1)]!;
+      const at = new Date(start + Math.floor(random.next() * (end - start))).toISOString();
+      const day = at.slice(0, 10);
+      const live = (of: EnterpriseBundle) =>
+        visible(of.relations, at).filter(
+          (r) => (r.type === 'SHAREHOLDER' || r.type === 'LEGAL_REPRESENTATIVE') && (r.validFrom === null || r.validFrom <= day) && (r.validTo === null || r.validTo > day),
+        );
+      const mine = live(bundle);
+      const parties = new Set(mine.map(party));
+      const expectedUsccs = new Set<string>();
+      for (const other of portfolio.enterprises) {
+        if (other.uscc === bundle.uscc) continue;
+        const theirs = live(other);
+        if (theirs.some((r) => parties.has(party(r)))) expectedUsccs.add(other.uscc); // a shared person or enterprise
+        if (theirs.some((r) => party(r) === `enterprise:${bundle.uscc}`)) expectedUsccs.add(other.uscc); // it holds shares in the other
+        if (parties.has(`enterprise:${other.uscc}`)) expectedUsccs.add(other.uscc); // the other holds shares in it
+      }
+      const response = await hub.query<{ enterprise: { relatedEnterprises: { enterprise: { uscc: string } }[] } | null }>(
+        `query($uscc: String!, $asOf: DateTime) { enterprise(uscc: $uscc, asOf: $asOf) { relatedEnterprises(depth: 1) { enterprise { uscc } } } }`,
+        { uscc: bundle.uscc, asOf: at },
+      );
+      expect(response.errors).toBeUndefined();
+      if (!response.data!.enterprise) continue;
+      const answered = response.data!.enterprise.relatedEnterprises.map((r) => r.enterprise.uscc).sort();
+      expect([bundle.uscc, at, answered]).toEqual([bundle.uscc, at, [...expectedUsccs].sort()]);
+      related += answered.length;
+    }
+    expect(related).toBeGreaterThan(0);
+  });
+
   it('refuses an instant in the future with BAD_USER_INPUT', async () => {
     const response = await hub.query<Answer>(PROFILE, { uscc: portfolio.enterprises[0]!.uscc, asOf: '2999-01-01T00:00:00Z' });
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

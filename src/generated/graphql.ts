@@ -368,10 +368,10 @@ export type Enterprise = {
   /**
    * The instant this record is as of, when asked with `enterprise(asOf:)`: its own record
    * (names, legal form, industry, region, status, established date, capital), legal
-   * representative, shareholders, lists of facts and data freshness are then as the hub knew
-   * them at that instant (fact versions observed by then, about days up to then); the related
-   * enterprises and a holding enterprise's own fields are the current ones. Null for the current
-   * record.
+   * representative, shareholders, related enterprises, lists of facts and data freshness are
+   * then as the hub knew them at that instant (fact versions observed by then, about days up to
+   * then); the fields of another enterprise reached from it (a holder, a related enterprise) are
+   * its current ones. Null for the current record.
    */
   asOf?: Maybe<Scalars['DateTime']['output']>;
   /** Consents granted by this enterprise, latest first. */

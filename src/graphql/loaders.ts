@@ -95,8 +95,8 @@ export function createLoaders(db: Db) {
     relationsFromPerson: new DataLoader<string, RelationRow[]>(async (ids) =>
       groupBy(ids, await findRelationsFromPersons(db, ids), (row) => row.fromPersonId),
     ),
-    relatedEnterprises: withArguments<number, RelatedEnterpriseRow>(async (ids, depth) => {
-      const rows = await findRelatedEnterprises(db, ids, depth);
+    relatedEnterprises: withArguments<{ depth: number } & AsOf, RelatedEnterpriseRow>(async (ids, { depth, asOf }) => {
+      const rows = await findRelatedEnterprises(db, ids, depth, asOf ?? undefined);
       rows.forEach((row) => primeEnterprise(row.enterprise));
       return groupBy(ids, rows, (row) => row.rootId);
     }),

@@ -29,16 +29,25 @@ export interface RelatedEnterpriseRow {
  * enterprises that share a shareholder or legal representative (a person or an enterprise),
  * or where one holds shares in the other; only relations in force count. Each related
  * enterprise is reported once, at its shortest distance, with one shortest path (the
- * lexically first, so the answer is stable). Paths never revisit an enterprise; on a graph
+ * lexically first, so the answer is stable); with `asOf`, the relations the hub knew in force at
+ * that instant. Paths never revisit an enterprise; on a graph
  * with very dense hubs the number of paths grows with degree^depth, which is why depth stops at 3.
  */
 export async function findRelatedEnterprises(
   db: Db,
   rootIds: readonly string[],
   depth: number,
+  asOf?: Date,
 ): Promise<RelatedEnterpriseRow[]> {
-  const live = (alias: string) =>
-    sql.raw(`${alias}.superseded_at IS NULL AND ${alias}.valid_to IS NULL AND ${alias}.type IN ('SHAREHOLDER', 'LEGAL_REPRESENTATIVE')`);
+  const day = asOf?.toISOString().slice(0, 10);
+  const live = (alias: string) => {
+    const r = (column: string) => sql.ref(`${alias}.${column}`);
+    const inForce = asOf
+      ? sql`${r('observed_at')} <= ${asOf} AND (${r('superseded_at')} IS NULL OR ${r('superseded_at')} > ${asOf})
+          AND (${r('valid_from')} IS NULL OR ${r('valid_from')} <= ${day}::date) AND (${r('valid_to')} IS NULL OR ${r('valid_to')} > ${day}::date)`
+      : sql`${r('superseded_at')} IS NULL AND ${r('valid_to')} IS NULL`;
+    return sql`${inForce} AND ${r('type')} IN ('SHAREHOLDER', 'LEGAL_REPRESENTATIVE')`;
+  };
   const result = await sql<EnterpriseRow & { walkRootId: string; walkDistance: number; walkVia: RelationHopRow[] }>`
     WITH RECURSIVE walk (root_id, enterprise_id, distance, path, hops) AS (
       SELECT id, id, 0, ARRAY[id], '[]'::jsonb FROM enterprise WHERE id = any(${sql.val(rootIds)}::bigint[])

@@ -76,7 +76,7 @@ export const enterpriseResolvers: Resolvers = {
       if (!Number.isInteger(depth) || depth < 1 || depth > 3) {
         throw new InputError(`depth must be 1, 2 or 3, got ${depth}`, { argument: 'depth' });
       }
-      return loaders.relatedEnterprises.load(enterprise.id, depth);
+      return loaders.relatedEnterprises.load(enterprise.id, { depth, ...asOfOf(enterprise) });
     },
     taxFilings: (enterprise, { from, to }, { loaders }) => loaders.taxFilings.load(enterprise.id, { ...checkDateRange(from, to), ...asOfOf(enterprise) }),
     taxRatings: (enterprise, _, { loaders }) => loaders.taxRatings.load(enterprise.id, asOfOf(enterprise)),
