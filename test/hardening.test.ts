@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import { getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isAbstractType, type GraphQLInputType, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { astFromValue, print, getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isAbstractType, type GraphQLInputType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { getDirective } from '@graphql-tools/utils';
@@ -149,28 +149,28 @@ function deepQuery(levels: number): string {
 }
 
 describe('limits on what an operation asks for', () => {
-  it('refuses a deep query, an alias fan-out, a directive flood and a token flood with BAD_USER_INPUT, not saying the limit in production', async () => {
+  it('refuses a deep query, an alias fan-out, a directive flood and a token flood with QUERY_TOO_COMPLEX, saying what it measured and the limit', async () => {
     const within = await ask(deepQuery(12));
     expect(within.body.errors).toBeUndefined();
-    const abuses = [deepQuery(30), `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: ping`).join(' ')} }`, `{ ping ${'@include(if: true) '.repeat(60)}}`, `{ ${'__typename '.repeat(3000)}}`];
-    for (const query of abuses) {
-      const refused = await ask(query);
-      expect([query.slice(0, 40), refused.status, refused.body.errors?.[0]?.extensions?.code]).toEqual([query.slice(0, 40), 400, 'BAD_USER_INPUT']);
-      expect(refused.body.errors![0]!.message).toContain('the operation asks for more than the hub allows');
-      expect(JSON.stringify(refused.body)).not.toMatch(/\b(12|15|50|2000)\b/);
-      const told = await ask(query, {}, reader, development);
-      expect(told.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const abuses = [
+      [deepQuery(30), { measure: 'depth', found: 30, limit: 12 }, 'the operation is too complex: its depth is 30, and the hub allows at most 12'],
+      [`{ ${Array.from({ length: 100 }, (_, i) => `a${i}: ping`).join(' ')} }`, { measure: 'aliases', found: 100, limit: 15 }, 'the operation is too complex: its aliases is 100, and the hub allows at most 15'],
+      [`{ ping ${'@include(if: true) '.repeat(60)}}`, { measure: 'directives', found: 60, limit: 50 }, 'the operation is too complex: its directives is 60, and the hub allows at most 50'],
+      [`{ ${'__typename '.repeat(3000)}}`, { measure: 'tokens', limit: 2000 }, 'the operation is too complex: it has more than 2000 tokens, the most the hub parses'],
+    ] as const;
+    for (const [query, measured, message] of abuses) {
+      for (const target of [hub, development]) {
+        const refused = await ask(query, {}, reader, target);
+        expect([query.slice(0, 40), refused.status, refused.body.errors?.[0]]).toEqual([query.slice(0, 40), 400, expect.objectContaining({ message, extensions: { code: 'QUERY_TOO_COMPLEX', ...measured } })]);
+      }
       await stillAnswers();
     }
-    // Development says which limit, so a frontend developer can fix the query.
-    const told = (await ask(deepQuery(30), {}, reader, development)).body.errors!.map((error) => error.message);
-    expect(told).toContain('Syntax Error: Query depth limit of 12 exceeded, found 30.');
   });
 
   it('bounds every list by pagination, the body by size, and refuses batches', async () => {
     const huge = await ask('{ enterprises(first: 100000) { totalCount } }');
     // Armor weighs a list by its `first`: a huge one costs too much before it reaches paging's own bound.
-    expect(huge.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('the operation asks for more than the hub allows') });
+    expect(huge.body.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', measure: 'cost', found: 350000, limit: 150000 }, message: 'the operation is too complex: its cost is 350000, and the hub allows at most 150000' });
     const paged = await ask('{ enterprises(first: 101) { totalCount } }');
     expect(paged.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: 'first must be between 1 and 100, got 101' });
     const tenMegabytes = await post(hub, JSON.stringify({ query: `{ ping } # ${'x'.repeat(10 * 1024 * 1024)}` }));
@@ -196,7 +196,7 @@ describe('limits on what an operation asks for', () => {
     const literal = await ask('{ enterprises(first: 100000) { totalCount } }');
     const passed = await ask('query($n: Int!) { enterprises(first: $n) { totalCount } }', { n: 100000 });
     for (const answer of [literal, passed]) {
-      expect([answer.status, answer.body.errors?.[0]?.extensions?.code, answer.body.errors?.[0]?.message]).toEqual([400, 'BAD_USER_INPUT', expect.stringContaining('the operation asks for more than the hub allows')]);
+      expect([answer.status, answer.body.errors?.[0]?.extensions?.code, answer.body.errors?.[0]?.message]).toEqual([400, 'QUERY_TOO_COMPLEX', expect.stringContaining('its cost is 350000')]);
     }
     expect((await ask('query($n: Int!) { enterprises(first: $n) { totalCount } }', { n: 20 })).body.errors).toBeUndefined();
   });
@@ -211,9 +211,9 @@ describe('limits on what an operation asks for', () => {
       });
     try {
       const deep = deepQuery(30).replace(/^\{ enterprise\(uscc: "[^"]+"\)/, 'subscription { alertRaised { enterprise');
-      expect(await refusal(`${deep} }`)).toEqual(expect.arrayContaining([expect.objectContaining({ message: expect.stringContaining('the operation asks for more than the hub allows'), extensions: { code: 'BAD_USER_INPUT' } })]));
+      expect(await refusal(`${deep} }`)).toEqual(expect.arrayContaining([expect.objectContaining({ message: expect.stringContaining('the operation is too complex: its depth is'), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', measure: 'depth' }) })]));
       expect(await refusal(`subscription { alertRaised { ${'__typename '.repeat(3000)}} }`)).toEqual([
-        expect.objectContaining({ message: 'Syntax Error: the operation asks for more than the hub allows', extensions: { code: 'BAD_USER_INPUT' } }),
+        expect.objectContaining({ message: 'the operation is too complex: it has more than 2000 tokens, the most the hub parses', extensions: { code: 'QUERY_TOO_COMPLEX', measure: 'tokens', limit: 2000 } }),
       ]);
       expect(await refusal('{ ping }')).toEqual([expect.objectContaining({ message: 'the websocket serves subscriptions; queries and mutations go over HTTP POST to /graphql', extensions: { code: 'BAD_USER_INPUT' } })]);
       expect(await refusal('subscription { alertRaised { id } }   { ping }')).toEqual(expect.arrayContaining([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })]));
@@ -358,5 +358,181 @@ describe('the HTTP edge', () => {
     }
     const logged = lines.find((line) => line.msg === 'unexpected error in a GraphQL request' && line.requestId === 'req-hardening-1');
     expect(logged).toMatchObject({ level: 50, err: { message: expect.stringContaining('tax_rating') } });
+  });
+});
+
+/** A field with arguments, and the selection that reaches it from its operation's root (literal arguments on the way). */
+interface ArgumentSite {
+  kind: 'query' | 'mutation';
+  field: GraphQLField<unknown, unknown>;
+  /** Wraps the field's own selection in the path from the root. */
+  reach: (inner: string) => string;
+}
+
+/** Every field that takes arguments, on every type a query reaches, with the way to it. */
+function argumentSites(schema: GraphQLSchema): ArgumentSite[] {
+  const sites: ArgumentSite[] = Object.values(schema.getMutationType()!.getFields()).map((field) => ({ kind: 'mutation', field, reach: (inner) => inner }));
+  const literal = (field: GraphQLField<unknown, unknown>) =>
+    field.args.length ? `(${field.args.map((arg) => `${arg.name}: ${print(astFromValue(validValue(arg.type, 'x'), arg.type)!)}`).join(', ')})` : '';
+  const reached = new Map<string, (inner: string) => string>([[schema.getQueryType()!.name, (inner) => inner]]);
+  const queue = [schema.getQueryType()!];
+  while (queue.length) {
+    const type = queue.shift()!;
+    const reach = reached.get(type.name)!;
+    for (const field of Object.values(type.getFields())) {
+      sites.push({ kind: 'query', field, reach });
+      const named = getNamedType(field.type);
+      const targets = isObjectType(named) ? [named] : isAbstractType(named) ? schema.getPossibleTypes(named) : [];
+      for (const target of targets) {
+        if (reached.has(target.name) || target.name.startsWith('__')) continue;
+        const on = isAbstractType(named) ? (inner: string) => `... on ${target.name} { ${inner} }` : (inner: string) => inner;
+        reached.set(target.name, (inner) => reach(`${field.name}${literal(field)} { ${on(inner)} }`));
+        queue.push(target);
+      }
+    }
+  }
+  return sites.filter((site) => site.field.args.length > 0);
+}
+
+/** The places in a value of the type that hold a scalar named one of `scalars`: [path into the value, label as the hub names it]. */
+function leaves(type: GraphQLInputType, scalars: readonly string[], label: string, depth = 0): { path: (string | number)[]; label: string; scalar: string }[] {
+  const inner = getNullableType(type);
+  if (isListType(inner)) return leaves(inner.ofType, scalars, `${label}[0]`, depth).map((leaf) => ({ ...leaf, path: [0, ...leaf.path] }));
+  if (isInputObjectType(inner)) {
+    if (depth > 3) return [];
+    return Object.values(inner.getFields()).flatMap((field) => leaves(field.type, scalars, `${label}.${field.name}`, depth + 1).map((leaf) => ({ ...leaf, path: [field.name, ...leaf.path] })));
+  }
+  const name = getNamedType(inner).name;
+  return scalars.includes(name) ? [{ path: [], label, scalar: name }] : [];
+}
+
+function withLeaf(value: unknown, path: readonly (string | number)[], leaf: unknown): unknown {
+  if (path.length === 0) return leaf;
+  const [step, ...rest] = path;
+  if (Array.isArray(value)) return value.map((item, index) => (index === step ? withLeaf(item, rest, leaf) : item));
+  return { ...(value as Record<string, unknown>), [step!]: withLeaf((value as Record<string, unknown>)[step as string], rest, leaf) };
+}
+
+/** An operation on the site with every argument a variable holding a valid value, but one leaf holding `leaf`. */
+function caseOn(site: ArgumentSite, argument: number, path: readonly (string | number)[], leaf: unknown) {
+  const declared = site.field.args.map((arg, i) => `$a${i}: ${String(arg.type)}`).join(', ');
+  const passed = site.field.args.map((arg, i) => `${arg.name}: $a${i}`).join(', ');
+  const named = getNamedType(site.field.type);
+  const selection = isObjectType(named) || isAbstractType(named) ? '{ __typename }' : '';
+  const variables = Object.fromEntries(site.field.args.map((arg, i) => [`a${i}`, i === argument ? withLeaf(validValue(arg.type, 'x'), path, leaf) : validValue(arg.type, 'x')]));
+  return { query: `${site.kind}(${declared}) { ${site.reach(`${site.field.name}(${passed}) ${selection}`)} }`, variables };
+}
+
+/** The longest run of `input` (40 characters or more) that `message` quotes. */
+function echoes(message: string, input: string): boolean {
+  for (let start = 0; start + 41 <= input.length; start += 41) if (message.includes(input.slice(start, start + 41))) return true;
+  return false;
+}
+
+describe('one input policy for every string, date and number a client sends', () => {
+  const schema = buildSchema();
+  const sites = argumentSites(schema);
+  const audited = async () => (await testStore.store.db.selectFrom('auditEvent').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+  const tally = { requests: 0, internal: 0 };
+  const send = async (site: ArgumentSite, argument: number, path: readonly (string | number)[], leaf: unknown) => {
+    const { query, variables } = caseOn(site, argument, path, leaf);
+    const answer = await ask(query, variables, viewerFor(schema, site.field));
+    tally.requests++;
+    tally.internal += (answer.body.errors ?? []).filter((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR').length;
+    return answer;
+  };
+
+  it('refuses control characters, broken Unicode and over-long text in every string argument and input field with BAD_USER_INPUT naming it, before anything runs', async () => {
+    const before = await audited();
+    const refused: [string, (lines: boolean) => boolean][] = [
+      ['x\u0000y', () => true],
+      ['\u0001', () => true],
+      ['esc\u001b[31m', () => true],
+      ['del\u007f', () => true],
+      ['next line\u0085', () => true],
+      ['\u202etxt.exe', () => true],
+      ['\ud800 half a pair', () => true],
+      ['q'.repeat(2001), () => true],
+      ['长'.repeat(10_000), () => true],
+      ['tab\there', (lines) => !lines],
+      ['two\nlines', (lines) => !lines],
+    ];
+    let positions = 0;
+    for (const site of sites) {
+      for (const [argument, arg] of site.field.args.entries()) {
+        for (const leaf of leaves(arg.type, ['String', 'ID'], arg.name)) {
+          positions++;
+          const lines = /^(note|reason|comment)$/.test(leaf.label);
+          for (const [text, refusedHere] of refused) {
+            const answer = await send(site, argument, leaf.path, text);
+            if (!refusedHere(lines)) continue;
+            const [error] = answer.body.errors ?? [];
+            expect([site.field.name, leaf.label, text.slice(0, 12), answer.status, answer.body.data, error?.extensions?.code, error?.extensions?.argument]).toEqual([site.field.name, leaf.label, text.slice(0, 12), 400, undefined, 'BAD_USER_INPUT', leaf.label]);
+            expect(error!.message.startsWith(`${leaf.label} `)).toBe(true);
+            expect(echoes(error!.message, text)).toBe(false);
+          }
+        }
+      }
+    }
+    expect(positions).toBeGreaterThan(70);
+    expect(tally.internal).toBe(0);
+    expect(await audited()).toBe(before);
+    await stillAnswers();
+  });
+
+  it('answers text within the policy, at its longest, with data or a typed error that quotes at most an excerpt', async () => {
+    for (const site of sites) {
+      for (const [argument, arg] of site.field.args.entries()) {
+        for (const leaf of leaves(arg.type, ['String', 'ID'], arg.name)) {
+          const lines = /^(note|reason|comment)$/.test(leaf.label);
+          // Distinct letters, so any quoting of it shows.
+          const text = Array.from({ length: lines ? 2000 : 200 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join('');
+          const answer = await send(site, argument, leaf.path, lines ? `${text.slice(0, 1990)}\n\tsigned` : text);
+          for (const error of answer.body.errors ?? []) {
+            expect([site.field.name, leaf.label, error.extensions?.code]).not.toEqual([site.field.name, leaf.label, 'INTERNAL_SERVER_ERROR']);
+            expect([site.field.name, leaf.label, echoes(error.message, text)]).toEqual([site.field.name, leaf.label, false]);
+          }
+        }
+      }
+    }
+    expect(tally.internal).toBe(0);
+    await stillAnswers();
+  });
+
+  it('refuses impossible dates, years out of range and oversized numbers in every Date, DateTime and Decimal with BAD_USER_INPUT, and takes the range\'s ends', async () => {
+    const before = await audited();
+    const cases: Record<string, { refused: string[]; taken: string[] }> = {
+      Date: { refused: ['2026-02-30', '2025-02-29', '2026-04-31', '0000-01-01', '0001-01-01', '1899-12-31', '2201-01-01', '+02026-01-01', '2026-01-01T00:00:00Z'], taken: ['1900-01-01', '2200-12-31', '2024-02-29'] },
+      DateTime: {
+        refused: ['2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '2201-01-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01T00:00:60Z', '2026-01-01T00:00Z', '2026-01-01T00:00:00+25:00', '2026-01-01 00:00:00Z'],
+        taken: ['1900-01-01T00:00:00Z', '2200-12-31T23:59:59.999Z', '2026-06-30T08:00:00+08:00', '2026-06-30t08:00:00z'],
+      },
+      Decimal: { refused: ['9'.repeat(18), '1.1234567', `${'9'.repeat(5000)}`], taken: ['9'.repeat(17), '-0.000001', '0'] },
+    };
+    let positions = 0;
+    for (const site of sites) {
+      for (const [argument, arg] of site.field.args.entries()) {
+        for (const leaf of leaves(arg.type, Object.keys(cases), arg.name)) {
+          positions++;
+          for (const value of cases[leaf.scalar]!.refused) {
+            const answer = await send(site, argument, leaf.path, value);
+            expect([site.field.name, leaf.label, value, answer.status, answer.body.data, answer.body.errors?.[0]?.extensions?.code]).toEqual([site.field.name, leaf.label, value, 400, undefined, 'BAD_USER_INPUT']);
+            expect(echoes(answer.body.errors![0]!.message, value)).toBe(false);
+          }
+          for (const value of cases[leaf.scalar]!.taken) {
+            const answer = await send(site, argument, leaf.path, value);
+            // The scalar takes it: any refusal is the domain's, and typed.
+            for (const error of answer.body.errors ?? []) {
+              expect([site.field.name, leaf.label, value, error.extensions?.code === 'INTERNAL_SERVER_ERROR', /must be (a calendar day|an RFC 3339|a string of at most)/.test(error.message)]).toEqual([site.field.name, leaf.label, value, false, false]);
+            }
+          }
+        }
+      }
+    }
+    expect(positions).toBeGreaterThan(10);
+    process.stderr.write(`input policy: ${tally.requests} requests, ${tally.internal} internal errors\n`);
+    expect(tally.internal).toBe(0);
+    expect(await audited()).toBe(before);
+    await stillAnswers();
   });
 });

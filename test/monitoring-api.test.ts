@@ -183,12 +183,16 @@ describe('alerts', () => {
     expect((await hub.as('bob', 'APPROVER').query(ACK, { id: a })).errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(await auditCount()).toBe(before);
 
+    // Only to a user the hub has seen, holding a role that works alerts.
+    expect((await alice.query(ASSIGN, { id: a, user: 'nobody-signed-in' })).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'user' }, message: "user 'nobody-signed-in' is not a user of the hub: work goes to people who have signed in to it" });
+    expect((await alice.query(ASSIGN, { id: a, user: 'bob' })).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'user' }, message: "user 'bob' holds none of the roles that work an alert (ANALYST, RISK_MANAGER)" });
+    expect(await auditCount()).toBe(before);
     expect(ok(await alice.query(ASSIGN, { id: a, user: 'alice' }))).toEqual({ assignAlert: { status: 'OPEN', assignee: 'alice' } });
     expect(ok(await alice.query(ACK, { id: a }))).toEqual({ acknowledgeAlert: { status: 'ACKNOWLEDGED' } });
     expect((await alice.query(ACK, { id: a })).errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' } });
     expect((await alice.query(RESOLVE, { id: a, note: '  ' })).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(ok(await alice.query(RESOLVE, { id: a, note: '企业已补缴电费，经营正常' }))).toEqual({ resolveAlert: { status: 'RESOLVED', resolutionNote: '企业已补缴电费，经营正常' } });
-    expect((await alice.query(ASSIGN, { id: a, user: 'bob' })).errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' } });
+    expect((await alice.query(ASSIGN, { id: a, user: 'rita' })).errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_STATE' } });
 
     ok(await rita.query(ACK, { id: b }));
     expect(ok(await rita.query(ESCALATE, { id: b }))).toEqual({ escalateAlert: { status: 'ESCALATED' } });

@@ -343,6 +343,10 @@ describe('the application workflow', () => {
     await changesNothing(async () => {
       refused(await alice.query(DECIDE, { id: inReview.id, decision: 'APPROVE' }), 'FORBIDDEN', 'APPROVER, SENIOR_APPROVER');
       refused(await bob.query(ASSIGN, { id: inReview.id, user: 'alice' }), 'BAD_USER_INPUT', 'alice made this application');
+      // Work goes to people who exist and may do it.
+      refused(await bob.query(ASSIGN, { id: inReview.id, user: 'nobody-signed-in' }), 'BAD_USER_INPUT', "user 'nobody-signed-in' is not a user of the hub");
+      await hub.as('dana', 'DATA_ENGINEER').query('{ ping }');
+      refused(await bob.query(ASSIGN, { id: inReview.id, user: 'Dana' }), 'BAD_USER_INPUT', "user 'dana' holds none of the roles that review an application (APPROVER, SENIOR_APPROVER)");
     });
     expect(ok(await bob.query<{ assignApplication: ApplicationView }>(ASSIGN, { id: inReview.id, user: 'bob' })).assignApplication.assignee).toBe('bob');
 

@@ -21,6 +21,9 @@ export const PERSONAL_DATA_ROLES: readonly Role[] = ['ANALYST', 'APPROVER', 'SEN
 /** Roles that may decide an application (maker-checker: never its maker). */
 export const APPROVER_ROLES: readonly Role[] = ['APPROVER', 'SENIOR_APPROVER'];
 
+/** Roles that work monitoring's alerts: acknowledge, resolve, escalate, and be assigned them. */
+export const ALERT_ROLES: readonly Role[] = ['ANALYST', 'RISK_MANAGER'];
+
 export function hasAnyRole(viewer: Viewer, roles: readonly Role[]): boolean {
   return viewer.roles.some((role) => roles.includes(role));
 }

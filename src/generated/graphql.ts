@@ -28,9 +28,9 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A calendar day, YYYY-MM-DD. */
+  /** A calendar day, YYYY-MM-DD, in the years 1900 to 2200. */
   Date: { input: string; output: string; }
-  /** An instant in ISO 8601, always in UTC on output (e.g. 2026-11-28T09:30:00.000Z). */
+  /** An instant in RFC 3339, seconds and a zone required, in the years 1900 to 2200; always in UTC on output (e.g. 2026-11-28T09:30:00.000Z). */
   DateTime: { input: Date; output: Date | string; }
   /** An exact decimal number, serialized as a string (e.g. "1234.50"); never a float. */
   Decimal: { input: string; output: string; }
@@ -1878,6 +1878,13 @@ export type PersonalDirectiveArgs = {
 
 export type PersonalDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = PersonalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type TextDirectiveArgs = {
+  lines?: Scalars['Boolean']['input'];
+  max?: Scalars['Int']['input'];
+};
+
+export type TextDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = TextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AlertResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert']> = {
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2629,4 +2636,5 @@ export type Resolvers<ContextType = GraphQLContext> = {
 export type DirectiveResolvers<ContextType = GraphQLContext> = {
   auth?: AuthDirectiveResolver<any, any, ContextType>;
   personal?: PersonalDirectiveResolver<any, any, ContextType>;
+  text?: TextDirectiveResolver<any, any, ContextType>;
 };

@@ -1,4 +1,5 @@
 import { AuditLog, systemActor, type Actor } from '../audit/audit.js';
+import { UserDirectory } from '../auth/directory.js';
 import type { Viewer } from '../auth/roles.js';
 import type { Clock } from '../common/clock.js';
 import { loadConsentPolicy, type ConsentPolicy } from '../ingest/consents.js';
@@ -46,6 +47,8 @@ export interface HubServices {
   throttle: Throttle;
   /** Whether a request's reads may go to the replica. */
   readRouting: ReadRouting;
+  /** The users the hub has seen, to whom work may be assigned. */
+  users: UserDirectory;
 }
 
 /** What every resolver gets: the services, this request's DataLoaders, and who is acting. */
@@ -115,7 +118,8 @@ export function createServices(
   const ingest = new IngestService(store, connectors, bound, { ...options, now, consentPolicy: options.consentPolicy ?? loadConsentPolicy() });
   const risk = new RiskService(options.riskConfig ?? loadRiskConfig(), now);
   const jobs = new JobQueue(store, options.jobs);
-  const origination = new OriginationService(store.db, ingest, risk, now);
+  const users = new UserDirectory(store.db, now);
+  const origination = new OriginationService(store.db, ingest, risk, users, now);
   jobs.define(EXPIRY_TASK, { policy: 'singleton', retryLimit: 3, leaseSeconds: 300, handler: async () => ({ expired: await origination.expireDue(systemActor('expiry of applications left open')) }) });
   return {
     store,
@@ -123,7 +127,7 @@ export function createServices(
     risk,
     origination,
     auditLog: new AuditLog(store.db),
-    monitoring: new MonitoringService(store, ingest, risk, jobs, loadSignalConfig(), now, options.monitoring),
+    monitoring: new MonitoringService(store, ingest, risk, jobs, users, loadSignalConfig(), now, options.monitoring),
     limits: new LimitActions(store.db, now),
     portfolio: new PortfolioService(store.db, risk, now),
     jobs,
@@ -131,6 +135,7 @@ export function createServices(
     now,
     throttle: new Throttle(store, options.limits?.expensivePerMinute ?? null),
     readRouting: new ReadRouting(store),
+    users,
   };
 }
 

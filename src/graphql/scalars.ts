@@ -10,36 +10,62 @@ function literalString(ast: ValueNode, scalar: string): string {
   return ast.value;
 }
 
+/** The years a Date or DateTime may name: wider than any credit file, narrow enough for every store and clock. */
+export const YEARS = { from: 1900, to: 2200 } as const;
+
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+// RFC 3339's date-time: seconds required, an optional fraction, Z or an offset.
+const instantPattern = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/** Whether year, month and day name a day of the calendar within YEARS. */
+function realDay(year: number, month: number, day: number): boolean {
+  if (year < YEARS.from || year > YEARS.to || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function excerptOf(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 42 ? `${text.slice(0, 40)}…` : text;
+}
 
 function parseDate(value: unknown): string {
-  if (typeof value !== 'string') throw invalid(`Date must be a string YYYY-MM-DD, got ${typeof value}`);
-  const match = datePattern.exec(value);
-  const day = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-  if (!day || day.toISOString().slice(0, 10) !== value) throw invalid(`Date '${value}' is not a calendar day YYYY-MM-DD`);
-  return value;
+  const match = typeof value === 'string' ? datePattern.exec(value) : null;
+  if (!match || !realDay(Number(match[1]), Number(match[2]), Number(match[3]))) {
+    throw invalid(`Date must be a calendar day YYYY-MM-DD in the years ${YEARS.from} to ${YEARS.to}; got ${excerptOf(value)}`);
+  }
+  return value as string;
 }
 
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',
-  description: 'A calendar day, YYYY-MM-DD.',
-  serialize: (value) => parseDate(value),
+  description: `A calendar day, YYYY-MM-DD, in the years ${YEARS.from} to ${YEARS.to}.`,
+  serialize: (value) => {
+    if (typeof value !== 'string' || !datePattern.test(value)) throw new GraphQLError(`cannot serialize ${String(value)} as Date`);
+    return value;
+  },
   parseValue: parseDate,
   parseLiteral: (ast) => parseDate(literalString(ast, 'Date')),
 });
 
-const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !isoInstant.test(value) || Number.isNaN(Date.parse(value))) {
-    throw invalid(`DateTime must be an ISO 8601 instant with a zone, e.g. 2026-11-28T09:30:00Z; got ${JSON.stringify(value)}`);
+  const match = typeof value === 'string' ? instantPattern.exec(value) : null;
+  const [, year, month, day, hour, minute, second, , zone, , offsetHours, offsetMinutes] = match ?? [];
+  const real =
+    match !== null &&
+    realDay(Number(year), Number(month), Number(day)) &&
+    Number(hour) < 24 &&
+    Number(minute) < 60 &&
+    Number(second) < 60 &&
+    (zone!.toUpperCase() === 'Z' || (Number(offsetHours) < 24 && Number(offsetMinutes) < 60));
+  if (!real) {
+    throw invalid(`DateTime must be an RFC 3339 instant with seconds and a zone, in the years ${YEARS.from} to ${YEARS.to}, e.g. 2026-11-28T09:30:00Z; got ${excerptOf(value)}`);
   }
-  return new Date(value);
+  return new Date(value as string);
 }
 
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
-  description: 'An instant in ISO 8601, in UTC on output.',
+  description: `An instant in RFC 3339 (seconds and a zone required), in the years ${YEARS.from} to ${YEARS.to}; in UTC on output.`,
   serialize: (value) => {
     const date = value instanceof Date ? value : new Date(String(value));
     if (Number.isNaN(date.getTime())) throw new GraphQLError(`cannot serialize ${String(value)} as DateTime`);
@@ -49,9 +75,13 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseLiteral: (ast) => parseDateTime(literalString(ast, 'DateTime')),
 });
 
+// Wider than any amount in fen a bigint holds (9.2e16 yuan), so range errors are the domain's to name.
+const DECIMAL_DIGITS = { whole: 17, fraction: 6 } as const;
+
 function parseDecimal(value: unknown): string {
-  if (typeof value !== 'string' || !isDecimal(value)) {
-    throw invalid(`Decimal must be a string of digits with an optional sign and fraction, e.g. "1234.50"; got ${JSON.stringify(value)}`);
+  const [whole = '', fraction = ''] = typeof value === 'string' ? value.replace(/^-/, '').split('.') : [];
+  if (typeof value !== 'string' || !isDecimal(value) || whole.length > DECIMAL_DIGITS.whole || fraction.length > DECIMAL_DIGITS.fraction) {
+    throw invalid(`Decimal must be a string of at most ${DECIMAL_DIGITS.whole} digits with an optional sign and a fraction of at most ${DECIMAL_DIGITS.fraction}, e.g. "1234.50"; got ${excerptOf(value)}`);
   }
   return value;
 }

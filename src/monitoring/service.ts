@@ -1,3 +1,5 @@
+import type { UserDirectory } from '../auth/directory.js';
+import { ALERT_ROLES } from '../auth/roles.js';
 import { monotonicMs, type Clock } from '../common/clock.js';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -16,7 +18,7 @@ import { loadEventsAsOf, loadProfilesAsOf, type EventProfile } from '../store/pr
 import type { AlertRow, AlertStatus, Database } from '../store/schema.js';
 import type { SignalConfig } from './config.js';
 import { detectSignals, relatedCriticalAlerts, type LoanContext, type RelatedCritical, type Signal, type SignalSeverity } from './signals.js';
-import { canonicalUser, userArgument } from '../auth/identity.js';
+import { canonicalUser } from '../auth/identity.js';
 
 export interface AlertFilter {
   status?: AlertStatus | null;
@@ -116,6 +118,7 @@ export class MonitoringService {
     private readonly ingest: IngestService,
     private readonly risk: RiskService,
     private readonly jobs: JobQueue,
+    private readonly users: UserDirectory,
     private readonly config: SignalConfig,
     private readonly now: Clock,
     options: MonitoringOptions = {},
@@ -459,8 +462,8 @@ export class MonitoringService {
     return this.move(actor, id, 'RESOLVE_ALERT', ['ACKNOWLEDGED'], { status: 'RESOLVED', resolutionNote: text });
   }
 
-  assign(actor: Actor, id: string, user: string) {
-    const assignee = userArgument(user, 'user');
+  async assign(actor: Actor, id: string, user: string) {
+    const assignee = await this.users.assignee(user, 'user', ALERT_ROLES, 'work an alert');
     return this.move(actor, id, 'ASSIGN_ALERT', ['OPEN', 'ACKNOWLEDGED', 'ESCALATED'], { assignee });
   }
 

@@ -1,3 +1,4 @@
+import type { UserDirectory } from '../auth/directory.js';
 import type { Clock } from '../common/clock.js';
 import { sql, type Transaction } from 'kysely';
 import { recordAudit, type Actor, type AuditEntry } from '../audit/audit.js';
@@ -71,6 +72,7 @@ export class OriginationService {
     private readonly db: Db,
     private readonly ingest: IngestService,
     private readonly risk: RiskService,
+    private readonly users: UserDirectory,
     private readonly now: Clock,
   ) {}
 
@@ -305,12 +307,13 @@ export class OriginationService {
   }
 
   async assign(actor: Actor, id: string, user: string): Promise<ApplicationRow> {
-    const assignee = userArgument(user, 'user');
+    const named = userArgument(user, 'user');
     const application = await this.load(id);
     this.expectState(application, ['IN_REVIEW'], 'assigned');
-    if (assignee === application.createdBy || assignee === application.submittedBy) {
-      throw new InputError(`${assignee} made this application and cannot review it`, { argument: 'user' });
+    if (named === application.createdBy || named === application.submittedBy) {
+      throw new InputError(`${named} made this application and cannot review it`, { argument: 'user' });
     }
+    const assignee = await this.users.assignee(named, 'user', APPROVER_ROLES, 'review an application');
     return this.transition(actor, application, 'ASSIGN_APPLICATION', 'IN_REVIEW', { assignee });
   }
 

@@ -174,6 +174,7 @@ export async function startHub({ config, services, authenticator, logger, consol
       context: async ({ res }) => {
         const { viewer, requestId } = res.locals as { viewer: Viewer; requestId: string };
         const purpose = res.req.get('x-purpose')?.trim().slice(0, 200) || null;
+        await services.users.seen(viewer);
         return createContext(services, { viewer, requestId, purpose: purpose ?? null });
       },
     }),

@@ -19,35 +19,66 @@ import type { Viewer } from '../auth/roles.js';
 import { HubError, RateLimitedError } from '../common/errors.js';
 import type { RequestLimits } from '../config/config.js';
 import type { Store } from '../store/database.js';
+import { InputPolicy } from '../graphql/input-policy.js';
 
-const TOO_MUCH = 'the operation asks for more than the hub allows';
+/** What the hub measures of an operation, and refuses past its limit with QUERY_TOO_COMPLEX. */
+const MEASURES: readonly (readonly [RegExp, string])[] = [
+  // Armor's messages (with its limits exposed) and graphql's parser's, as they are worded.
+  [/^Syntax Error: Query depth limit of (\d+) exceeded, found (\d+)\.$/, 'depth'],
+  [/^Syntax Error: Aliases limit of (\d+) exceeded, found (\d+)\.$/, 'aliases'],
+  [/^Syntax Error: Directives limit of (\d+) exceeded, found (\d+)\.$/, 'directives'],
+  [/^Syntax Error: Query Cost limit of (\d+) exceeded, found (\d+)\.$/, 'cost'],
+  [/^Syntax Error: Document contains more th\w+ (\d+) tokens\. Parsing aborted\.$/, 'tokens'],
+];
+
+/**
+ * A refusal for asking too much, as the client gets it: QUERY_TOO_COMPLEX, with what was measured,
+ * how much was found and the limit, so a frontend developer knows what to cut. Undefined for any
+ * other message.
+ */
+export function tooComplex(message: string): { message: string; extensions: { code: 'QUERY_TOO_COMPLEX'; measure: string; limit: number; found?: number } } | undefined {
+  for (const [pattern, measure] of MEASURES) {
+    const match = pattern.exec(message);
+    if (!match) continue;
+    const limit = Number(match[1]);
+    if (match[2] === undefined) {
+      return { message: `the operation is too complex: it has more than ${limit} tokens, the most the hub parses`, extensions: { code: 'QUERY_TOO_COMPLEX', measure, limit } };
+    }
+    const found = Number(match[2]);
+    return { message: `the operation is too complex: its ${measure} is ${found}, and the hub allows at most ${limit}`, extensions: { code: 'QUERY_TOO_COMPLEX', measure, limit, found } };
+  }
+  return undefined;
+}
 
 /**
  * What a GraphQL document may ask for, enforced before anything runs, on HTTP (Apollo's plugins,
  * validation rules and parse options) and on the websocket alike: depth, aliases and directives
  * (GraphQL Armor's rules), tokens (graphql's parser), and cost (Armor's rule, run once the
- * variables are known, so a list weighs its `first` whether it is written in or passed). In
- * production the limits are not echoed back, field suggestions are off, and so is introspection.
+ * variables are known, so a list weighs its `first` whether it is written in or passed); and the
+ * input policy of every string (src/graphql/input-policy.ts). In production field suggestions are
+ * off, and so is introspection.
  */
 export function documentProtection(limits: RequestLimits, production: boolean) {
-  const exposeLimits = !production;
+  // Refusals say the limit and what was found (as QUERY_TOO_COMPLEX): hiding them protects
+  // nothing an attacker cannot find by bisecting, and leaves a frontend developer guessing.
+  const exposeLimits = true;
   const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, exposeLimits, errorMessage: TOO_MUCH, flattenFragments: true },
-    maxAliases: { n: limits.maxAliases, exposeLimits, errorMessage: TOO_MUCH },
-    maxDirectives: { n: limits.maxDirectives, exposeLimits, errorMessage: TOO_MUCH },
+    maxDepth: { n: limits.maxDepth, exposeLimits, flattenFragments: true },
+    maxAliases: { n: limits.maxAliases, exposeLimits },
+    maxDirectives: { n: limits.maxDirectives, exposeLimits },
     // Cost is checked with the variables in (below). Tokens are counted by graphql's parser, whose
     // refusal is a syntax error answered 400; Armor's token plugin throws from a hook, a 500.
     costLimit: { enabled: false },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   }).protect();
-  const cost = costLimitRule({ maxCost: limits.maxCost, exposeLimits, errorMessage: TOO_MUCH });
+  const cost = costLimitRule({ maxCost: limits.maxCost, exposeLimits });
   // A document's cost depends on it and its integer variables only. Apollo hands over the same
   // document object for the same text (its document cache), so the verdict is kept with it: the
   // check cost 20-55 µs a request, some 4% of a profile read (npm run bench -- api).
   const verdicts = new WeakMap<DocumentNode, Map<string, readonly GraphQLError[]>>();
   const costErrors = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): readonly GraphQLError[] => {
-    const integers = Object.entries(variables ?? {}).filter(([, value]) => typeof value === 'number' && Number.isInteger(value));
+    const integers = Object.entries(variables ?? {}).filter(([, value]) => isInt(value));
     const key = JSON.stringify(integers);
     let known = verdicts.get(document);
     const verdict = known?.get(key);
@@ -65,16 +96,22 @@ export function documentProtection(limits: RequestLimits, production: boolean) {
     return errors;
   };
   const parseOptions = { maxTokens: limits.maxTokens };
-  const redact = (message: string) =>
-    production ? message.replace(/ ?Did you mean .*\?$/, '').replace(/^Syntax Error: Document contains more th\w+ \d+ tokens\..*$/, `Syntax Error: ${TOO_MUCH}`) : message;
+  const redact = (message: string) => (production ? message.replace(/ ?Did you mean .*\?$/, '') : message);
+  const policies = new WeakMap<GraphQLSchema, InputPolicy>();
+  const inputErrors = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): readonly GraphQLError[] => {
+    let policy = policies.get(schema);
+    if (!policy) policies.set(schema, (policy = new InputPolicy(schema)));
+    const refused = policy.check(document, variables);
+    return refused ? [refused] : costErrors(schema, document, variables);
+  };
   const socketRules = [...specifiedRules, ...armor.validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
 
-  const costPlugin: ApolloServerPlugin = {
+  const inputsPlugin: ApolloServerPlugin = {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          const [error] = costErrors(schema, document, request.variables);
-          if (error) throw new GraphQLError(redact(error.message), { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          const [error] = inputErrors(schema, document, request.variables);
+          if (error) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', ...error.extensions, http: { status: 400 } } });
         },
       };
     },
@@ -84,14 +121,14 @@ export function documentProtection(limits: RequestLimits, production: boolean) {
     /** Apollo Server's plugins, validation rules and parse options. */
     apollo: {
       // Armor's types name Apollo's CommonJS build and the hub uses its ES modules: the same plugins.
-      plugins: [...(armor.plugins as unknown as ApolloServerPlugin[]), costPlugin],
+      plugins: [...(armor.plugins as unknown as ApolloServerPlugin[]), inputsPlugin],
       validationRules: [...armor.validationRules, subscriptionsOverWebSocket],
       parseOptions,
     },
     /**
      * A websocket operation's document, or why it is refused: it parses within the token limit,
-     * validates under the same rules, is a subscription (queries and mutations go over HTTP), and
-     * costs no more than allowed. Refusals are errors for the client, never a closed socket.
+     * validates under the same rules, is a subscription (queries and mutations go over HTTP), its
+     * strings keep their policy, and it costs no more than allowed. Refusals are errors for the client, never a closed socket.
      */
     subscription(schema: GraphQLSchema, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): DocumentNode | readonly GraphQLError[] {
       let document: DocumentNode;
@@ -105,10 +142,10 @@ export function documentProtection(limits: RequestLimits, production: boolean) {
       if (getOperationAST(document, operationName)?.operation !== 'subscription') {
         return [new GraphQLError('the websocket serves subscriptions; queries and mutations go over HTTP POST to /graphql')];
       }
-      const tooCostly = costErrors(schema, document, variables);
-      return tooCostly.length > 0 ? tooCostly : document;
+      const refused = inputErrors(schema, document, variables);
+      return refused.length > 0 ? refused : document;
     },
-    /** A request error's message as production shows it: without "Did you mean …?", nor the token limit. */
+    /** A request error's message as production shows it: without "Did you mean …?". */
     redact,
   };
 }
@@ -120,10 +157,13 @@ function withVariablesInlined(document: DocumentNode, variables: Record<string, 
       // Only uses of a variable (argument values), not its definition.
       if ((parent as { kind?: string } | undefined)?.kind === Kind.VARIABLE_DEFINITION) return undefined;
       const value = variables[node.name.value];
-      return typeof value === 'number' && Number.isInteger(value) ? { kind: Kind.INT, value: String(value) } : undefined;
+      // Only an Int GraphQL takes: anything else is the variable's own error, BAD_USER_INPUT.
+      return isInt(value) ? { kind: Kind.INT, value: String(value) } : undefined;
     },
   });
 }
+
+const isInt = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 31;
 
 /** A subscription sent over HTTP is the client's mistake: it is served on the websocket. */
 const subscriptionsOverWebSocket: ValidationRule = (context) => ({

@@ -36,7 +36,7 @@ export function serveSubscriptions(options: {
   authenticator: Authenticator;
   formatError: FormatError;
   /** The same document limits as over HTTP. */
-  protection: Pick<DocumentProtection, 'subscription' | 'redact'>;
+  protection: Pick<DocumentProtection, 'subscription'>;
   /** With only trusted documents, a subscription's text must be one of them. */
   trusted: Pick<TrustedDocuments, 'only' | 'trusts'>;
   logger: Logger;
@@ -51,10 +51,12 @@ export function serveSubscriptions(options: {
     socket.close(code === 'FORBIDDEN' ? CloseCode.Forbidden : CloseCode.Unauthorized, reason);
   };
   const format = (errors: readonly { originalError?: unknown; toJSON(): GraphQLFormattedError }[]) =>
-    // Errors with no cause are the operation's own (it does not parse or validate): the caller's to fix.
-    errors.map((error) =>
-      error.originalError ? formatError(error.toJSON(), error) : { ...error.toJSON(), message: protection.redact(error.toJSON().message), extensions: { ...error.toJSON().extensions, code: 'BAD_USER_INPUT' } },
-    );
+    errors.map((error) => {
+      if (error.originalError) return formatError(error.toJSON(), error);
+      // Errors with no cause are the operation's own (it does not parse, validate or keep a limit): the caller's to fix.
+      const { http: _http, ...extensions } = error.toJSON().extensions ?? {};
+      return formatError({ ...error.toJSON(), extensions: { ...extensions, code: 'BAD_USER_INPUT' } }, error);
+    });
 
   // The sockets past their connection_init, for the metrics.
   const sockets = new Set<{ subscriptions?: Set<string> }>();
@@ -73,6 +75,7 @@ export function serveSubscriptions(options: {
         }
         try {
           const { viewer, untilMs } = await authenticator.verify(match[1]!);
+          await services.users.seen(viewer);
           ctx.extra.viewer = viewer;
           const expiry = setTimeout(() => refuse(ctx.extra.socket, 'the token has expired'), Math.min(Math.max(0, untilMs - authenticator.clock().getTime()), 2 ** 31 - 1));
           sockets.add(ctx.extra);

@@ -17,6 +17,7 @@ import * as canonicalUsers from './migrations/0015-canonical-users.js';
 import * as approvalAuthority from './migrations/0016-approval-authority.js';
 import * as personConsent from './migrations/0017-person-consent.js';
 import * as enterpriseVersion from './migrations/0018-enterprise-version.js';
+import * as hubUser from './migrations/0019-hub-user.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0016-approval-authority': approvalAuthority,
   '0017-person-consent': personConsent,
   '0018-enterprise-version': enterpriseVersion,
+  '0019-hub-user': hubUser,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

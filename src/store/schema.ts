@@ -420,6 +420,14 @@ export interface RateLimitTable {
   expire: string | null;
 }
 
+/** A user the hub has seen, with the roles of their latest token (migration 0019). */
+export interface HubUserTable {
+  name: string;
+  roles: string[];
+  firstSeenAt: Timestamp;
+  lastSeenAt: Timestamp;
+}
+
 export interface DemoClockTable {
   id: Generated<boolean>;
   startsOn: string;
@@ -434,6 +442,7 @@ export interface DemoClockTable {
 }
 
 export interface Database {
+  hubUser: HubUserTable;
   syncRun: SyncRunTable;
   enterprise: EnterpriseTable;
   enterpriseVersion: EnterpriseVersionTable;
