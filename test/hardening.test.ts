@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { sql } from 'kysely';
 import fc from 'fast-check';
 import { astFromValue, print, getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isAbstractType, type GraphQLInputType, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { createClient } from 'graphql-ws';
@@ -530,9 +531,94 @@ describe('one input policy for every string, date and number a client sends', ()
       }
     }
     expect(positions).toBeGreaterThan(10);
-    process.stderr.write(`input policy: ${tally.requests} requests, ${tally.internal} internal errors\n`);
     expect(tally.internal).toBe(0);
     expect(await audited()).toBe(before);
     await stillAnswers();
+  });
+});
+
+describe('live connections', () => {
+  const socket = async (user: string, roles: readonly Role[] = ['RISK_MANAGER']) => {
+    const client = createClient({ url: `${hub.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${await testToken({ user, roles })}` }, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+    const outcome = new Promise<'connected' | { code: number; reason: string }>((resolve) => {
+      client.on('connected', () => resolve('connected'));
+      client.on('closed', (event) => resolve({ code: (event as { code: number }).code, reason: (event as { reason: string }).reason }));
+    });
+    return { client, outcome: await outcome };
+  };
+  /** A subscription's first answer: an event, or its refusal. */
+  const first = (client: ReturnType<typeof createClient>, query: string) =>
+    new Promise<{ data?: unknown; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>((resolve) => {
+      client.subscribe({ query }, { next: (event) => resolve(event as never), error: (errors) => resolve({ errors: errors as never }), complete: () => resolve({}) });
+    });
+
+  it('caps the websocket connections a user holds (4429, final) and the subscriptions a connection runs (an error), and frees a place when one closes', async () => {
+    const held: Awaited<ReturnType<typeof socket>>[] = [];
+    for (let i = 0; i < 5; i++) held.push(await socket('flood'));
+    expect(held.map((opened) => opened.outcome)).toEqual(Array(5).fill('connected'));
+    const sixth = await socket('FLOOD');
+    expect(sixth.outcome).toEqual({ code: 4429, reason: 'TOO_MANY_CONNECTIONS: flood holds 5 connections, the most allowed' });
+    const other = await socket('not-flood');
+    expect(other.outcome).toBe('connected');
+
+    const subscriptions = Array.from({ length: 20 }, () => first(held[0]!.client, 'subscription { alertRaised { id } }'));
+    const refused = await first(held[0]!.client, 'subscription { alertRaised { id } }');
+    expect(refused.errors).toEqual([expect.objectContaining({ message: 'a socket holds at most 20 subscriptions; complete one first', extensions: { code: 'BAD_USER_INPUT', limit: 20 } })]);
+    void subscriptions;
+
+    await held.pop()!.client.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await socket('flood');
+    expect(again.outcome).toBe('connected');
+    await Promise.all([...held, again, other, sixth].map(({ client }) => client.dispose()));
+    await stillAnswers();
+  });
+
+  it('pushes an alert to every subscriber with one read of its enterprise, and audits the delivery in a line per person that names every recipient', async () => {
+    const builder = new GraphBuilder(testStore.store.db);
+    const enterprise = await testStore.store.db.selectFrom('enterprise').select('id').where('uscc', '=', testUscc(1)).executeTakeFirstOrThrow();
+    const person = await builder.person('王推送');
+    await builder.relation({ personId: person.id }, enterprise.id, 'LEGAL_REPRESENTATIVE');
+    const query = 'subscription { alertRaised { id enterprise { name legalRepresentative { name } } } }';
+    /** Raises an alert as monitoring does (the row, then NOTIFY on commit) and waits for every subscriber's event. */
+    const deliver = async (subscribers: number) => {
+      const clients: ReturnType<typeof createClient>[] = [];
+      for (let user = 0; user * 5 < subscribers; user++) for (let i = 0; i < Math.min(5, subscribers - user * 5); i++) clients.push((await socket(`watcher-${user}`)).client);
+      const events: unknown[] = [];
+      const received = new Promise<void>((resolve) => {
+        for (const client of clients) client.subscribe({ query }, { next: (event) => events.push(event) === subscribers && resolve(), error: (error) => events.push(error), complete: () => undefined });
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const statements = testStore.store.statementCount();
+      const at = testClock()();
+      const alert = await testStore.store.db
+        .insertInto('alert')
+        .values({ enterpriseId: enterprise.id, code: 'LAWSUIT_NEW', severity: 'WARNING', signalKey: `push-${subscribers}`, evidence: JSON.stringify({}), recommendedAction: 'WATCH', detectedAt: at, updatedAt: at, sweepId: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await sql`SELECT pg_notify('creditgraph_alert_raised', ${JSON.stringify([alert.id])})`.execute(testStore.store.db);
+      await received;
+      const read = testStore.store.statementCount() - statements;
+      await Promise.all(clients.map((client) => client.dispose()));
+      return { events, read };
+    };
+    const audited = async () => testStore.store.db.selectFrom('auditEvent').selectAll().where('action', '=', 'READ_PERSONAL_DATA').where('subjectType', '=', 'Person').where('actor', '=', 'system').execute();
+
+    const alone = await deliver(1);
+    const linesBefore = (await audited()).length;
+    const crowd = await deliver(40);
+    const lines = (await audited()).slice(linesBefore);
+    expect(crowd.events).toHaveLength(40);
+    for (const event of crowd.events) expect(event).toMatchObject({ data: { alertRaised: { enterprise: { name: '苏州测试有限公司', legalRepresentative: { name: '王推送' } } } } });
+    // The enterprise and its representative are read once for all of them; audit lines come by group commit, a few at most.
+    expect(crowd.read - alone.read).toBeLessThanOrEqual(3);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines.length).toBeLessThanOrEqual(4);
+    expect(new Set(lines.flatMap((line) => line.recipients ?? []))).toEqual(new Set(Array.from({ length: 8 }, (_, user) => `watcher-${user}`)));
+    // A user's trail finds the deliveries made to them.
+    const trail = await ask('{ auditEvents(filter: { actor: "Watcher-3", action: "READ_PERSONAL_DATA" }, first: 10) { edges { node { actor recipients } } } }', {}, { user: 'auditor', roles: ['RISK_MANAGER'] });
+    expect((trail.body.data!.auditEvents as { edges: { node: { actor: string; recipients: string[] } }[] }).edges.map((edge) => edge.node)).toEqual(
+      expect.arrayContaining([{ actor: 'system', recipients: expect.arrayContaining(['watcher-3']) }]),
+    );
   });
 });

@@ -198,8 +198,8 @@ describe('enterprise(asOf:)', () => {
   });
 
   it('refuses an instant in the future with BAD_USER_INPUT', async () => {
-    const response = await hub.query<Answer>(PROFILE, { uscc: portfolio.enterprises[0]!.uscc, asOf: '2999-01-01T00:00:00Z' });
-    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const response = await hub.query<Answer>(PROFILE, { uscc: portfolio.enterprises[0]!.uscc, asOf: '2199-01-01T00:00:00Z' });
+    expect(response.errors?.[0]).toMatchObject({ message: expect.stringContaining('in the future'), extensions: { code: 'BAD_USER_INPUT' } });
   });
 });
 

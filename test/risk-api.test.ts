@@ -164,8 +164,10 @@ describe('Enterprise.riskView', () => {
   it('refuses an unknown product and a moment in the future, naming what to change', async () => {
     const unknown = await riskView(enterprises[0]!.uscc, { product: 'mortgage' });
     expect(unknown.errors![0]).toMatchObject({ message: expect.stringContaining('tax-loan, invoice-loan'), extensions: { code: 'BAD_USER_INPUT' } });
-    const future = await riskView(enterprises[0]!.uscc, { asOf: '2999-01-01T00:00:00Z' });
+    const future = await riskView(enterprises[0]!.uscc, { asOf: '2199-01-01T00:00:00Z' });
     expect(future.errors![0]).toMatchObject({ message: expect.stringContaining('in the future'), extensions: { code: 'BAD_USER_INPUT' } });
+    const outOfRange = await riskView(enterprises[0]!.uscc, { asOf: '2999-01-01T00:00:00Z' });
+    expect(outOfRange.errors![0]).toMatchObject({ message: expect.stringContaining('in the years 1900 to 2200'), extensions: { code: 'BAD_USER_INPUT' } });
     const garbage = await riskView(enterprises[0]!.uscc, { asOf: 'yesterday' });
     expect(garbage.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });

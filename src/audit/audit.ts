@@ -72,10 +72,15 @@ type AuditWrite = { actor: Actor; entries: readonly AuditEntry[]; at: Date };
  */
 export class AuditLog {
   private readonly writes: GroupCommit<AuditWrite, void>;
+  private readonly deliveries: GroupCommit<Delivery, void>;
 
   constructor(db: Db) {
     this.writes = new GroupCommit<AuditWrite, void>(async (batch) => {
       await db.insertInto('auditEvent').values(batch.flatMap(({ actor, entries, at }) => auditRows(actor, entries, at))).execute();
+      return batch.map(() => undefined);
+    });
+    this.deliveries = new GroupCommit<Delivery, void>(async (batch) => {
+      await db.insertInto('auditEvent').values(deliveryRows(batch, systemClock())).execute();
       return batch.map(() => undefined);
     });
   }
@@ -84,6 +89,48 @@ export class AuditLog {
     if (entries.length === 0) return Promise.resolve();
     return this.writes.submit({ actor, entries, at: systemClock() });
   }
+
+  /**
+   * Personal data pushed to a subscriber (`subjects`: `Person:<id>`), recorded before the event
+   * leaves. One event goes to many subscribers at once: the deliveries that meet in one group
+   * commit share a line per subject, by `system`, that names every recipient (the `recipients`
+   * column, which the audit trail's actor filter reads too), instead of a line per subscriber.
+   */
+  recordDelivery(actor: Actor, operation: string | null, subjects: readonly string[]): Promise<void> {
+    if (subjects.length === 0) return Promise.resolve();
+    return this.deliveries.submit({ actor, operation, subjects });
+  }
+}
+
+type Delivery = { actor: Actor; operation: string | null; subjects: readonly string[] };
+
+function deliveryRows(batch: readonly Delivery[], at: Date) {
+  const lines = new Map<string, { operation: string | null; subject: string; recipients: Map<string, { user: string; roles: string[]; requestId: string | null }> }>();
+  for (const { actor, operation, subjects } of batch) {
+    for (const subject of subjects) {
+      const key = JSON.stringify([operation, subject]);
+      let line = lines.get(key);
+      if (!line) lines.set(key, (line = { operation, subject, recipients: new Map() }));
+      if (!line.recipients.has(actor.user)) line.recipients.set(actor.user, { user: actor.user, roles: [...actor.roles], requestId: actor.requestId });
+    }
+  }
+  return [...lines.values()].map(({ operation, subject, recipients }) => {
+    const [subjectType, subjectId] = subject.split(':') as [string, string];
+    return {
+      at,
+      actor: 'system',
+      roles: [],
+      action: 'READ_PERSONAL_DATA',
+      subjectType,
+      subjectId,
+      enterpriseId: null,
+      purpose: 'delivery of subscription events',
+      before: null,
+      after: JSON.stringify({ operation, recipients: [...recipients.values()] }),
+      requestId: null,
+      recipients: [...recipients.keys()],
+    };
+  });
 }
 
 export interface AuditFilter {
@@ -99,7 +146,11 @@ export interface AuditFilter {
 function filtered(db: Db, filter: AuditFilter) {
   let query = db.selectFrom('auditEvent');
   // Users are kept by their canonical names: "Alice" finds alice's lines.
-  if (filter.actor) query = query.where('actor', '=', canonicalUser(filter.actor));
+  // A user's lines: those they wrote, and deliveries made to them among others.
+  if (filter.actor) {
+    const user = canonicalUser(filter.actor);
+    query = query.where((eb) => eb.or([eb('actor', '=', user), eb('recipients', '@>', sql<string[]>`ARRAY[${user}]::text[]`)]));
+  }
   if (filter.action) query = query.where('action', '=', filter.action);
   if (filter.subjectType) query = query.where('subjectType', '=', filter.subjectType);
   if (filter.subjectId) query = query.where('subjectId', '=', filter.subjectId);

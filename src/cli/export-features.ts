@@ -1,3 +1,4 @@
+import { YEARS, isCalendarDay, parseInstant } from '../common/instants.js';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { Presets, SingleBar } from 'cli-progress';
@@ -76,10 +77,9 @@ export async function exportFeatures(config: Config, options: ExportOptions): Pr
   return rows;
 }
 
-/** A day (the instant it begins, UTC) or an ISO 8601 instant. */
+/** A day (the instant it begins, UTC) or an RFC 3339 instant, as the API takes them. */
 function parseAsOf(text: string): string {
-  const instant = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00.000Z` : text;
-  const parsed = new Date(instant);
-  if (!/^\d{4}-\d{2}-\d{2}(T.*)?$/.test(text) || Number.isNaN(parsed.getTime())) throw new Error(`--as-of '${text}' is not a date (YYYY-MM-DD) or an ISO 8601 instant`);
+  const parsed = isCalendarDay(text) ? parseInstant(`${text}T00:00:00Z`) : parseInstant(text);
+  if (!parsed) throw new Error(`--as-of '${text}' is not a date (YYYY-MM-DD) or an RFC 3339 instant in the years ${YEARS.from} to ${YEARS.to}`);
   return parsed.toISOString();
 }

@@ -79,6 +79,10 @@ const environmentSchema = z.object({
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2000),
   /** Expensive operations (feature vectors, syncs, sweeps) a user may start a minute. */
   RATE_LIMIT_EXPENSIVE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Websocket connections one user may hold open at once, per hub process. */
+  WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Subscriptions one websocket connection may run at once. */
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Browser origins allowed to call the API (CORS), comma-separated; none by default. */
   CORS_ORIGINS: z
     .string()
@@ -132,6 +136,10 @@ export interface RequestLimits {
   maxDirectives: number;
   maxTokens: number;
   expensivePerMinute: number;
+  /** Websocket connections a user may hold at once (per process). */
+  socketsPerUser: number;
+  /** Subscriptions a websocket connection may run at once. */
+  subscriptionsPerSocket: number;
 }
 
 /** How tokens are verified; `development` is a random secret kept in DATA_DIR (src/auth/tokens.ts). */
@@ -231,6 +239,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
       maxTokens: env.GRAPHQL_MAX_TOKENS,
       expensivePerMinute: env.RATE_LIMIT_EXPENSIVE_PER_MINUTE,
+      socketsPerUser: env.WS_MAX_CONNECTIONS_PER_USER,
+      subscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
     corsOrigins: env.CORS_ORIGINS,
     metricsToken: env.METRICS_TOKEN,

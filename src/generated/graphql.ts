@@ -185,6 +185,8 @@ export type AuditEvent = {
   id: Scalars['ID']['output'];
   /** Why: the purpose the caller stated (X-Purpose), or the consent's own. */
   purpose?: Maybe<Scalars['String']['output']>;
+  /** For one delivery to several users at once (subscription events, by 'system'): each of them; their roles and request ids are in `after`. */
+  recipients?: Maybe<Array<Scalars['String']['output']>>;
   /** The request it came in, as in the logs and the X-Request-Id response header. */
   requestId?: Maybe<Scalars['String']['output']>;
   roles: Array<Role>;
@@ -1964,6 +1966,7 @@ export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recipients?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
   subject?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;

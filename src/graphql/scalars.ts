@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { YEARS, isCalendarDay, parseInstant } from '../common/instants.js';
 import { isDecimal } from '../common/money.js';
 
 function invalid(message: string): GraphQLError {
@@ -10,18 +11,7 @@ function literalString(ast: ValueNode, scalar: string): string {
   return ast.value;
 }
 
-/** The years a Date or DateTime may name: wider than any credit file, narrow enough for every store and clock. */
-export const YEARS = { from: 1900, to: 2200 } as const;
-
-const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-// RFC 3339's date-time: seconds required, an optional fraction, Z or an offset.
-const instantPattern = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
-
-/** Whether year, month and day name a day of the calendar within YEARS. */
-function realDay(year: number, month: number, day: number): boolean {
-  if (year < YEARS.from || year > YEARS.to || month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
+const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
 function excerptOf(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
@@ -29,11 +19,8 @@ function excerptOf(value: unknown): string {
 }
 
 function parseDate(value: unknown): string {
-  const match = typeof value === 'string' ? datePattern.exec(value) : null;
-  if (!match || !realDay(Number(match[1]), Number(match[2]), Number(match[3]))) {
-    throw invalid(`Date must be a calendar day YYYY-MM-DD in the years ${YEARS.from} to ${YEARS.to}; got ${excerptOf(value)}`);
-  }
-  return value as string;
+  if (typeof value !== 'string' || !isCalendarDay(value)) throw invalid(`Date must be a calendar day YYYY-MM-DD in the years ${YEARS.from} to ${YEARS.to}; got ${excerptOf(value)}`);
+  return value;
 }
 
 export const DateScalar = new GraphQLScalarType<string, string>({
@@ -48,19 +35,11 @@ export const DateScalar = new GraphQLScalarType<string, string>({
 });
 
 function parseDateTime(value: unknown): Date {
-  const match = typeof value === 'string' ? instantPattern.exec(value) : null;
-  const [, year, month, day, hour, minute, second, , zone, , offsetHours, offsetMinutes] = match ?? [];
-  const real =
-    match !== null &&
-    realDay(Number(year), Number(month), Number(day)) &&
-    Number(hour) < 24 &&
-    Number(minute) < 60 &&
-    Number(second) < 60 &&
-    (zone!.toUpperCase() === 'Z' || (Number(offsetHours) < 24 && Number(offsetMinutes) < 60));
-  if (!real) {
+  const instant = typeof value === 'string' ? parseInstant(value) : null;
+  if (!instant) {
     throw invalid(`DateTime must be an RFC 3339 instant with seconds and a zone, in the years ${YEARS.from} to ${YEARS.to}, e.g. 2026-11-28T09:30:00Z; got ${excerptOf(value)}`);
   }
-  return new Date(value as string);
+  return instant;
 }
 
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({

@@ -72,7 +72,7 @@ export async function startHub({ config, services, authenticator, logger, consol
     logUnavailable: (error) => logger.error({ err: error }, 'the store is unavailable'),
     redact: protection.redact,
   });
-  const subscriptions = serveSubscriptions({ httpServer, schema, services, authenticator, formatError, protection, trusted, logger });
+  const subscriptions = serveSubscriptions({ httpServer, schema, services, authenticator, formatError, protection, trusted, logger, limits });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     includeStacktraceInErrorResponses: exposeInternals,

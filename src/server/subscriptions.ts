@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import DataLoader from 'dataloader';
 import type { Server } from 'node:http';
-import { GraphQLError, Kind, subscribe, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -9,15 +8,15 @@ import type { Viewer } from '../auth/roles.js';
 import type { Authenticator } from '../auth/tokens.js';
 import { HubError } from '../common/errors.js';
 import { metrics } from '../common/metrics.js';
-import { auditPersonalReads, createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
+import type { RequestLimits } from '../config/config.js';
+import { createContext, type GraphQLContext, type HubServices } from '../graphql/context.js';
+import { createLoaders, type Loaders } from '../graphql/loaders.js';
+import type { Db } from '../store/database.js';
 import { requestScope, type Logger } from './logger.js';
 import type { DocumentProtection } from './limits.js';
 import type { TrustedDocuments } from './trusted-documents.js';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-
-/** Subscriptions one socket may hold at once. */
-const MAX_SUBSCRIPTIONS = 20;
 
 /** The most a WebSocket close reason holds, in bytes. */
 const MAX_REASON = 123;
@@ -40,15 +39,18 @@ export function serveSubscriptions(options: {
   /** With only trusted documents, a subscription's text must be one of them. */
   trusted: Pick<TrustedDocuments, 'only' | 'trusts'>;
   logger: Logger;
+  /** Sockets a user may hold, subscriptions a socket may run. */
+  limits: Pick<RequestLimits, 'socketsPerUser' | 'subscriptionsPerSocket'>;
 }) {
-  const { httpServer, schema, services, authenticator, formatError, protection, trusted, logger } = options;
+  const { httpServer, schema, services, authenticator, formatError, protection, trusted, logger, limits } = options;
   // A message as large as an HTTP body may be.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const refuse = (socket: { close(code: number, reason: string): void }, message: string, code: 'UNAUTHENTICATED' | 'FORBIDDEN' = 'UNAUTHENTICATED') => {
+  const refuse = (socket: { close(code: number, reason: string): void }, message: string, code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'TOO_MANY_CONNECTIONS' = 'UNAUTHENTICATED') => {
     // Cut on a character, never inside one: a broken character would lengthen the reason past the limit.
     let reason = `${code}: ${message}`;
     while (Buffer.byteLength(reason) > MAX_REASON) reason = reason.slice(0, -1);
-    socket.close(code === 'FORBIDDEN' ? CloseCode.Forbidden : CloseCode.Unauthorized, reason);
+    // 4429, like HTTP's 429: graphql-ws clients take it as final and do not reconnect at once.
+    socket.close(code === 'FORBIDDEN' ? CloseCode.Forbidden : code === 'TOO_MANY_CONNECTIONS' ? CloseCode.TooManyInitialisationRequests : CloseCode.Unauthorized, reason);
   };
   const format = (errors: readonly { originalError?: unknown; toJSON(): GraphQLFormattedError }[]) =>
     errors.map((error) => {
@@ -58,14 +60,15 @@ export function serveSubscriptions(options: {
       return formatError({ ...error.toJSON(), extensions: { ...extensions, code: 'BAD_USER_INPUT' } }, error);
     });
 
-  // The sockets past their connection_init, for the metrics.
+  // The sockets past their connection_init, for the metrics, and how many each user holds.
   const sockets = new Set<{ subscriptions?: Set<string> }>();
+  const socketsOf = new Map<string, number>();
   const unwatch = metrics.watchWebsockets(() => ({ connections: sockets.size, subscriptions: [...sockets].reduce((sum, extra) => sum + (extra.subscriptions?.size ?? 0), 0) }));
   const server = useServer<Record<string, unknown> | undefined, { viewer: Viewer; subscriptions: Set<string> }>(
     {
       schema,
       // Each operation has its own request id, on every line it logs (src/server/logger.ts).
-      subscribe: (args) => requestScope.run({ requestId: (args.contextValue as GraphQLContext).actor.requestId ?? 'unknown' }, () => subscribe(args)),
+      subscribe: (args) => requestScope.run({ requestId: (args.contextValue as GraphQLContext).actor.requestId ?? 'unknown' }, () => subscribeSharingReads(args)),
       async onConnect(ctx) {
         const header = ctx.connectionParams?.authorization;
         const match = typeof header === 'string' ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header.trim()) : null;
@@ -75,14 +78,23 @@ export function serveSubscriptions(options: {
         }
         try {
           const { viewer, untilMs } = await authenticator.verify(match[1]!);
-          await services.users.seen(viewer);
+          const held = socketsOf.get(viewer.user) ?? 0;
+          if (held >= limits.socketsPerUser) {
+            refuse(ctx.extra.socket, `${viewer.user} holds ${held} connections, the most allowed`, 'TOO_MANY_CONNECTIONS');
+            return false;
+          }
+          socketsOf.set(viewer.user, held + 1);
           ctx.extra.viewer = viewer;
           const expiry = setTimeout(() => refuse(ctx.extra.socket, 'the token has expired'), Math.min(Math.max(0, untilMs - authenticator.clock().getTime()), 2 ** 31 - 1));
           sockets.add(ctx.extra);
           ctx.extra.socket.once('close', () => {
             clearTimeout(expiry);
             sockets.delete(ctx.extra);
+            const left = (socketsOf.get(viewer.user) ?? 1) - 1;
+            if (left > 0) socketsOf.set(viewer.user, left);
+            else socketsOf.delete(viewer.user);
           });
+          await services.users.seen(viewer);
           return true;
         } catch (error) {
           if (!(error instanceof HubError)) throw error;
@@ -97,8 +109,8 @@ export function serveSubscriptions(options: {
         const checked = protection.subscription(schema, payload.query, payload.operationName, payload.variables);
         if (!('kind' in checked)) return checked;
         const held = (ctx.extra.subscriptions ??= new Set());
-        if (held.size >= MAX_SUBSCRIPTIONS) {
-          return [new GraphQLError(`a socket holds at most ${MAX_SUBSCRIPTIONS} subscriptions; complete one first`, { extensions: { code: 'BAD_USER_INPUT' } })];
+        if (held.size >= limits.subscriptionsPerSocket) {
+          return [new GraphQLError(`a socket holds at most ${limits.subscriptionsPerSocket} subscriptions; complete one first`, { extensions: { code: 'BAD_USER_INPUT', limit: limits.subscriptionsPerSocket } })];
         }
         held.add(id);
         const requestId = randomUUID();
@@ -120,10 +132,10 @@ export function serveSubscriptions(options: {
       },
       async onNext(_ctx, _id, _payload, args, result) {
         const context = args.contextValue as GraphQLContext;
-        // A subscription's context lives as long as it does: each event reads the store afresh.
-        for (const loader of Object.values(context.loaders)) if (loader instanceof DataLoader) loader.clearAll();
         try {
-          await auditPersonalReads(context, args.operationName ?? null);
+          const subjects = [...context.personalReads];
+          context.personalReads.clear();
+          await context.auditLog.recordDelivery(context.actor, args.operationName ?? null, subjects);
         } catch (error) {
           logger.error({ err: error }, 'could not audit the personal data a subscription event read');
           return { errors: [{ message: 'the event could not be audited', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
@@ -141,6 +153,54 @@ export function serveSubscriptions(options: {
       await server.dispose();
     },
   };
+}
+
+/**
+ * graphql's `subscribe`, but every subscriber of one event reads through the same DataLoaders:
+ * the event object is the same for all of them (one emitter), so an alert pushed to a thousand
+ * subscribers reads its enterprise once, not a thousand times. The loaders hold the store's rows;
+ * what each viewer may see of them (roles, masking, the audit of personal data) is still decided
+ * per subscriber, by the fields' resolvers on their own context.
+ */
+async function subscribeSharingReads(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
+  const stream = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in stream)) return stream;
+  const context = args.contextValue as GraphQLContext;
+  const events = stream[Symbol.asyncIterator]();
+  const execution = {
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      const event = await events.next();
+      if (event.done) return { done: true, value: undefined };
+      context.loaders = readsOfEvent(event.value, context.store.db);
+      return { done: false, value: await execute({ ...args, rootValue: event.value }) };
+    },
+    async return(): Promise<IteratorResult<ExecutionResult>> {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+      await events.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async [Symbol.asyncDispose]() {
+      await events.return?.();
+    },
+  };
+  return execution as AsyncGenerator<ExecutionResult>;
+}
+
+/** The DataLoaders one event is read through: made by its first subscriber, gone with the event. */
+const eventReads = new WeakMap<object, Loaders>();
+
+/** An event's reads go to the primary, which has what was just raised (a replica may lag). */
+function readsOfEvent(event: unknown, primary: Db): Loaders {
+  if (typeof event !== 'object' || event === null) return createLoaders(primary);
+  let loaders = eventReads.get(event);
+  if (!loaders) eventReads.set(event, (loaders = createLoaders(primary)));
+  return loaders;
 }
 
 /** The operation's first root field, which labels its events: bounded, unlike the client's names. */

@@ -18,6 +18,7 @@ import * as approvalAuthority from './migrations/0016-approval-authority.js';
 import * as personConsent from './migrations/0017-person-consent.js';
 import * as enterpriseVersion from './migrations/0018-enterprise-version.js';
 import * as hubUser from './migrations/0019-hub-user.js';
+import * as auditRecipients from './migrations/0020-audit-recipients.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0017-person-consent': personConsent,
   '0018-enterprise-version': enterpriseVersion,
   '0019-hub-user': hubUser,
+  '0020-audit-recipients': auditRecipients,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

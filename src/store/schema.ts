@@ -279,6 +279,8 @@ export interface AuditEventTable {
   before: unknown;
   after: unknown;
   requestId: string | null;
+  /** For a delivery to several users at once (subscription events, migration 0020): each of them; the actor is then `system`. */
+  recipients: ColumnType<string[] | null, string[] | null | undefined, never>;
 }
 
 export interface ApplicationTable {
