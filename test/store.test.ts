@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -76,9 +76,33 @@ describe('the PGlite data folder', () => {
     expect(stdout).toContain('the store is up to date');
   });
 
-  it('takes over a lock left by a process that no longer runs', async () => {
-    writeFileSync(join(dataDir, 'creditgraph.lock'), `999999999@${(await import('node:os')).hostname()}`);
-    const store = await openStore({ kind: 'pglite', dataDir });
-    await store.close();
+  it('takes over a lock left by a process that no longer runs, or by one whose pid another process now has', async () => {
+    const host = (await import('node:os')).hostname();
+    for (const stale of [`999999999@${host}`, `${process.pid}@${host}#1`]) {
+      writeFileSync(join(dataDir, 'creditgraph.lock'), stale);
+      const store = await openStore({ kind: 'pglite', dataDir });
+      expect(readFileSync(join(dataDir, 'creditgraph.lock'), 'utf8')).toMatch(new RegExp(`^${process.pid}@`));
+      await store.close();
+      expect(existsSync(join(dataDir, 'creditgraph.lock'))).toBe(false);
+    }
+  });
+
+  it('is held by one process however many start at the same instant, and by none once it was killed', async () => {
+    const contenders = 3;
+    for (let round = 0; round < 8; round++) {
+      const startAt = performance.timeOrigin + performance.now() + 1500;
+      const outcomes = await Promise.all(
+        Array.from({ length: contenders }, () => run(process.execPath, ['--import', 'tsx', 'test/support/lock-holder.ts', dataDir, String(startAt), '500']).then(({ stdout }) => stdout.trim())),
+      );
+      expect([round, outcomes.sort()]).toEqual([round, ['held', ...Array(contenders - 1).fill('refused')]]);
+    }
+    // A holder killed with SIGKILL leaves its file, but not the lock: the next process takes it.
+    const killed = spawn(process.execPath, ['--import', 'tsx', 'test/support/lock-holder.ts', dataDir, '0', '60000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => killed.stdout.once('data', () => resolve()));
+    killed.kill('SIGKILL');
+    await new Promise((resolve) => killed.once('exit', resolve));
+    expect(existsSync(join(dataDir, 'creditgraph.lock'))).toBe(true);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/support/lock-holder.ts', dataDir, '0', '0']);
+    expect(stdout.trim()).toBe('held');
   });
 });

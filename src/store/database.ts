@@ -353,7 +353,7 @@ function prepareReads(client: pg.PoolClient) {
 
 async function embeddedDialect(config: Extract<StoreConfig, { kind: 'pglite' }>) {
   const inMemory = config.dataDir === 'memory';
-  const release = inMemory ? () => undefined : lockDataDir(config.dataDir);
+  const release = inMemory ? () => undefined : await lockDataDir(config.dataDir);
   try {
     const client = await PGlite.create({
       // PostgreSQL's own files sit in a folder of their own, beside the lock (and, later,
