@@ -205,7 +205,8 @@ const CONSTRUCTS: [name: string, pattern: RegExp][] = [
   ['FOR UPDATE', /FOR UPDATE|\.forUpdate\(/],
   ['DISTINCT ON', /DISTINCT ON|\.distinctOn\(/],
   ['pg_notify', /pg_notify\(/],
-  ['LISTEN', /\bLISTEN\s|\.listen\(/],
+  // The store's LISTEN (and PGlite's), not a network server's listen().
+  ['LISTEN', /\bLISTEN\s|\b(?:store|client)\.listen\(/],
   ['SET LOCAL', /SET LOCAL/],
   ['pg_current_wal_lsn', /pg_current_wal_lsn\(/],
 ];

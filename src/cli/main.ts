@@ -5,7 +5,7 @@ import { ROLES, type Role } from '../auth/roles.js';
 import { createAuthenticator, parseTtl, resolveTokenKeys, signToken } from '../auth/tokens.js';
 import { systemClock } from '../common/clock.js';
 import { hubClock, loadConfig } from '../config/config.js';
-import { createServices, EXPIRY_TASK } from '../graphql/context.js';
+import { createServices, EXPIRY_TASK, RESUME_TASK } from '../graphql/context.js';
 import { SWEEP_TASK } from '../monitoring/service.js';
 import { startHub, type Hub } from '../server/hub.js';
 import { createLogger } from '../server/logger.js';
@@ -93,9 +93,12 @@ program
         ? [
             { task: SWEEP_TASK, cron: config.monitoring.schedule, tz: 'Asia/Shanghai', data: { actor: systemActor('scheduled monitoring sweep') } },
             { task: EXPIRY_TASK, cron: '0 * * * *', tz: 'Asia/Shanghai' },
+            { task: RESUME_TASK, cron: '* * * * *', tz: 'Asia/Shanghai' },
           ]
         : [],
     });
+    // Runs a previous process left behind are resumed at start, not only a minute later.
+    if (working) await services.jobs.send(RESUME_TASK, {});
     if (role === 'worker') {
       logger.info({ role }, 'worker ready: working the job queue');
       return;

@@ -65,6 +65,8 @@ const environmentSchema = z.object({
   MONITORING_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** How long a worker may hold a monitoring batch before it counts as lost and is retried. */
   MONITORING_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+  /** How long a sync run may go without its process's heartbeat before it counts as abandoned. */
+  SYNC_LEASE_SECONDS: z.coerce.number().int().min(2).max(86_400).default(60),
   /** How often the job queue reclaims lost jobs and archives finished ones. */
   JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /**
@@ -121,6 +123,8 @@ export type Config = {
   hub: { url: string | undefined; token: string | undefined };
   jobs: { maintenanceIntervalSeconds: number };
   monitoring: { schedule: string; batchSize: number; leaseSeconds: number };
+  /** Sync runs' lease (src/ingest/engine.ts). */
+  sync: { leaseSeconds: number };
   /** How much a request may ask for (src/server/limits.ts). */
   limits: RequestLimits;
   corsOrigins: string[];
@@ -232,6 +236,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     hub: { url: env.HUB_URL, token: env.HUB_TOKEN },
     jobs: { maintenanceIntervalSeconds: env.JOBS_MAINTENANCE_SECONDS },
     monitoring: { schedule: env.MONITORING_SCHEDULE, batchSize: env.MONITORING_BATCH_SIZE, leaseSeconds: env.MONITORING_LEASE_SECONDS },
+    sync: { leaseSeconds: env.SYNC_LEASE_SECONDS },
     limits: {
       maxDepth: env.GRAPHQL_MAX_DEPTH,
       maxCost: env.GRAPHQL_MAX_COST,

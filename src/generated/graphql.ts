@@ -1494,6 +1494,8 @@ export type SyncRunFilter = {
 };
 
 export type SyncRunStatus =
+  /** Its process stopped (killed, crashed) while it ran: what it had committed is kept, and its source resumed from the last checkpoint in a new run. */
+  | 'ABANDONED'
   | 'FAILED'
   /** Completed, with records quarantined. */
   | 'PARTIAL'

@@ -25,6 +25,8 @@ import { createLoaders, type Loaders } from './loaders.js';
 
 /** Applications left open past their product's time expire: a job, hourly. */
 export const EXPIRY_TASK = 'application-expiry';
+/** Sync runs whose process is gone are marked ABANDONED and their sources resumed: a job, at start and every minute. */
+export const RESUME_TASK = 'sync-resume';
 
 /** The hub's long-lived services, shared by every request. */
 export interface HubServices {
@@ -103,6 +105,8 @@ export function createServices(
     monitoring?: MonitoringOptions;
     /** The configured limits; without them no user is rate-limited (tests, benchmarks). */
     limits?: RequestLimits;
+    /** Sync runs' lease: 60 s by default, a heartbeat every sixth of it. */
+    sync?: { leaseSeconds: number };
   },
   environment: NodeJS.ProcessEnv = {},
 ): HubServices {
@@ -115,11 +119,13 @@ export function createServices(
     if (binding) bound.set(id, binding);
   }
   const now = options.demoWorld ? options.demoWorld.clock.now : options.now;
-  const ingest = new IngestService(store, connectors, bound, { ...options, now, consentPolicy: options.consentPolicy ?? loadConsentPolicy() });
+  const lease = options.sync && { leaseSeconds: options.sync.leaseSeconds, heartbeatSeconds: Math.max(1, Math.floor(options.sync.leaseSeconds / 6)) };
+  const ingest = new IngestService(store, connectors, bound, { ...options, now, consentPolicy: options.consentPolicy ?? loadConsentPolicy(), ...(lease ? { lease } : {}) });
   const risk = new RiskService(options.riskConfig ?? loadRiskConfig(), now);
   const jobs = new JobQueue(store, options.jobs);
   const users = new UserDirectory(store.db, now);
   const origination = new OriginationService(store.db, ingest, risk, users, now);
+  jobs.define(RESUME_TASK, { policy: 'singleton', retryLimit: 3, leaseSeconds: 3600, handler: () => ingest.resumeAbandoned(systemActor('resume of sync runs whose process stopped')) });
   jobs.define(EXPIRY_TASK, { policy: 'singleton', retryLimit: 3, leaseSeconds: 300, handler: async () => ({ expired: await origination.expireDue(systemActor('expiry of applications left open')) }) });
   return {
     store,

@@ -1,4 +1,6 @@
-import type { Clock } from '../common/clock.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { systemClock, type Clock } from '../common/clock.js';
 import { sql } from 'kysely';
 import { metrics } from '../common/metrics.js';
 import { NotFoundError } from '../common/errors.js';
@@ -24,6 +26,8 @@ export interface EngineOptions {
   personIdSalt: string;
   /** The hub's today: what runs and facts are dated on. */
   now: Clock;
+  /** How a run shows it is alive: a heartbeat every `heartbeatSeconds`; none for `leaseSeconds` and it is abandoned. @default 10 and 60 */
+  lease?: { heartbeatSeconds: number; leaseSeconds: number };
 }
 
 interface RunUnderWay {
@@ -55,12 +59,52 @@ interface Batch {
   rejected: { index: number; externalId: string | null; errors: string[] }[];
   /** The rows it writes by key (its facts as `entity source externalId`): two batches that share one are never written together. */
   keys: Set<string>;
-  /** The checkpoint of its last page; none for a run's closing batch that read nothing more. */
+  /**
+   * Where the run may resume from once the batch is stored: its last page's checkpoint, but with
+   * each stream that quarantined a record held where it was before that record's page. None for
+   * a run's closing batch that read nothing more.
+   */
   checkpoint: Checkpoint | null;
   /** The run's counts before this batch. */
   before: Counts;
   /** Set on a run's last batch: the run ends with it, failed with this error or not. */
   end?: { error: string | null };
+}
+
+/**
+ * Where a run has got to: the checkpoint of its last page read, and the cursors held back, each
+ * at its state before the first page that quarantined a record and moved it (undefined: from the start). An
+ * incremental cursor never moves past a record that did not land: the next run reads that page
+ * again, and lands the record once the upstream (or the connector) gives it well.
+ */
+interface Cursor {
+  last: Checkpoint | null;
+  held: Map<string, Checkpoint['streams'][string] | undefined>;
+}
+
+/** Moves the cursor over `pages` (whose records quarantined are at `rejected`, indexes over all their records); returns the checkpoint to commit. */
+function advance(cursor: Cursor, pages: readonly Page[], rejected: ReadonlySet<number>): Checkpoint | null {
+  if (pages.length === 0) return null;
+  let index = 0;
+  for (const page of pages) {
+    const quarantined = page.records.some((_, offset) => rejected.has(index + offset));
+    index += page.records.length;
+    if (quarantined) {
+      // The cursors this page moved (a connector may keep several per stream, one an account, say).
+      for (const [key, state] of Object.entries(page.checkpoint.streams)) {
+        const before = cursor.last?.streams[key];
+        if (!cursor.held.has(key) && JSON.stringify(state) !== JSON.stringify(before)) cursor.held.set(key, before);
+      }
+    }
+    cursor.last = page.checkpoint;
+  }
+  if (cursor.held.size === 0) return cursor.last;
+  const streams = { ...cursor.last!.streams };
+  for (const [stream, state] of cursor.held) {
+    if (state === undefined) delete streams[stream];
+    else streams[stream] = state;
+  }
+  return { ...cursor.last!, streams };
 }
 
 interface Written {
@@ -86,12 +130,17 @@ export class IngestEngine {
   /** Runs under way by enterprise, each stopped when a consent it pulls under is withdrawn. */
   private readonly underWay = new Map<string, Set<RunUnderWay>>();
   private watching: Promise<unknown> | undefined;
+  /** This process, as the holder of the runs it starts: unique even when a pid is used again. */
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly lease: { heartbeatSeconds: number; leaseSeconds: number };
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly options: EngineOptions,
   ) {
     this.now = options.now;
+    this.lease = options.lease ?? { heartbeatSeconds: 10, leaseSeconds: 60 };
     this.writer = new GroupCommit((batches) => this.write(batches), takeGroup);
   }
 
@@ -102,12 +151,47 @@ export class IngestEngine {
     const run: RunUnderWay = { enterpriseId, manifest, withdrawn: new AbortController() };
     const runs = this.underWay.get(enterpriseId) ?? new Set();
     this.underWay.set(enterpriseId, runs.add(run));
+    // While any run is under way, one statement every few seconds keeps all of this process's alive.
+    this.heartbeat ??= setInterval(() => void this.beat(), this.lease.heartbeatSeconds * 1000).unref();
     try {
       return await this.pull(enterpriseId, bound, run, signal);
     } finally {
       runs.delete(run);
       if (runs.size === 0) this.underWay.delete(enterpriseId);
+      if (this.underWay.size === 0) {
+        clearInterval(this.heartbeat);
+        this.heartbeat = undefined;
+      }
     }
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.store.db.updateTable('syncRun').set({ heartbeatAt: systemClock() }).where('holder', '=', this.holder).where('status', '=', 'RUNNING').execute();
+    } catch {
+      // The store out of reach: the runs' own statements fail too, and a missed beat only brings the lease's end nearer.
+    }
+  }
+
+  /**
+   * Marks ABANDONED every RUNNING run whose holder has shown no sign of life for the lease (real
+   * time): killed, crashed, or cut off from the store. What it committed stays, its checkpoint
+   * with it. Another process's runs only: this one's are alive as long as it is. Returns them.
+   */
+  async reapAbandoned(): Promise<SyncRunRow[]> {
+    const expired = new Date(systemClock().getTime() - this.lease.leaseSeconds * 1000);
+    return this.store.db
+      .updateTable('syncRun')
+      .set((eb) => ({
+        status: 'ABANDONED',
+        finishedAt: this.now(),
+        error: sql<string>`'its process (' || coalesce(${eb.ref('holder')}, 'unknown') || ') stopped while it ran: no heartbeat since ' || coalesce(to_char(${eb.ref('heartbeatAt')} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'it started') || '; what it had stored is kept'`,
+      }))
+      .where('status', '=', 'RUNNING')
+      .where((eb) => eb.or([eb('heartbeatAt', 'is', null), eb('heartbeatAt', '<', expired)]))
+      .where((eb) => eb.or([eb('holder', 'is', null), eb('holder', '!=', this.holder)]))
+      .returningAll()
+      .execute();
   }
 
   /**
@@ -145,8 +229,9 @@ export class IngestEngine {
     // and a run killed midway re-reads at most one batch.
     let pages: Page[] = [];
     let pageRecords = 0;
+    const cursor: Cursor = { last: started.checkpoint, held: new Map() };
     const commit = async (end?: Batch['end']) => {
-      const batch = this.prepare(key, bound.connector, pages, counts, end);
+      const batch = this.prepare(key, bound.connector, pages, counts, cursor, end);
       pages = [];
       pageRecords = 0;
       return this.writer.submit(batch);
@@ -211,9 +296,9 @@ export class IngestEngine {
       WITH target AS (SELECT id, uscc FROM enterprise WHERE id = ${enterpriseId}),
       decided AS (SELECT id, uscc, ${this.refusal(enterpriseId, manifest, at)} AS refused FROM target),
       started AS (
-        INSERT INTO sync_run (source, enterprise_id, status, started_at, finished_at, error)
+        INSERT INTO sync_run (source, enterprise_id, status, started_at, finished_at, error, holder, heartbeat_at)
         SELECT ${source}, id, CASE WHEN refused IS NULL THEN 'RUNNING' ELSE 'REFUSED' END, ${at}::timestamptz,
-          CASE WHEN refused IS NULL THEN NULL ELSE ${at}::timestamptz END, refused
+          CASE WHEN refused IS NULL THEN NULL ELSE ${at}::timestamptz END, refused, ${this.holder}, ${systemClock()}::timestamptz
         FROM decided
         RETURNING *)
       SELECT started.*, target.uscc AS start_uscc,
@@ -226,7 +311,7 @@ export class IngestEngine {
   }
 
   /** Masks, hashes and normalizes a run's pages (no statement: the store is read when the batch is written). */
-  private prepare(run: RunKey, connector: AnyConnector, pages: Page[], before: Counts, end?: Batch['end']): Batch {
+  private prepare(run: RunKey, connector: AnyConnector, pages: Page[], before: Counts, cursor: Cursor, end?: Batch['end']): Batch {
     const personal = new Set(connector.manifest.personalFields ?? []);
     const items = pages.flatMap((page) => page.records.map((raw) => ({ stream: page.stream, raw })));
     const kept = items.map(({ raw }) => {
@@ -236,7 +321,7 @@ export class IngestEngine {
     });
     // Its run's checkpoint is one of the rows it writes.
     const keys = new Set([`checkpoint ${run.source} ${run.enterpriseId}`]);
-    const batch: Batch = { run, kept, accepted: [], rejected: [], personHash: new Map(), keys, checkpoint: pages.at(-1)?.checkpoint ?? null, before, ...(end ? { end } : {}) };
+    const batch: Batch = { run, kept, accepted: [], rejected: [], personHash: new Map(), keys, checkpoint: null, before, ...(end ? { end } : {}) };
     const personHash = (person: PersonRef) => {
       let idHash = batch.personHash.get(person.idNumber);
       if (idHash === undefined) {
@@ -257,6 +342,7 @@ export class IngestEngine {
         batch.keys.add(record.entity === 'enterprise' ? `enterprise ${run.enterpriseId}` : `${record.entity} ${run.source} ${record.externalId}`);
       }
     });
+    batch.checkpoint = advance(cursor, pages, new Set(batch.rejected.map((rejection) => rejection.index)));
     return batch;
   }
 
@@ -308,7 +394,8 @@ export class IngestEngine {
           AS progress (id, fetched, stored, duplicates, quarantined, status, error))
       UPDATE sync_run SET fetched = progress.fetched, stored = progress.stored, duplicates = progress.duplicates, quarantined = progress.quarantined,
         status = coalesce(progress.status, sync_run.status), error = coalesce(progress.error, sync_run.error),
-        finished_at = CASE WHEN progress.status IS NULL THEN sync_run.finished_at ELSE ${at}::timestamptz END
+        finished_at = CASE WHEN progress.status IS NULL THEN sync_run.finished_at ELSE ${at}::timestamptz END,
+        heartbeat_at = ${systemClock()}::timestamptz
       FROM progress WHERE sync_run.id = progress.id
       RETURNING sync_run.*`.execute(tx);
     return new Map(ended.rows.filter((run) => run.status !== 'RUNNING').map((run) => [run.id, run]));

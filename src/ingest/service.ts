@@ -63,6 +63,23 @@ export class IngestService {
   }
 
   /**
+   * Ends the runs whose process is gone (ABANDONED) and syncs each of their sources again for
+   * its enterprise: the new run starts from the last checkpoint the abandoned one committed.
+   * Sources not configured here are left for a process that has them.
+   */
+  async resumeAbandoned(actor: Actor): Promise<{ abandoned: number; resumed: number }> {
+    const abandoned = await this.engine.reapAbandoned();
+    const pending = new Map<string, { enterpriseId: string; source: string }>();
+    for (const run of abandoned) {
+      if (run.enterpriseId !== null && this.bound.has(run.source)) pending.set(`${run.source} ${run.enterpriseId}`, { enterpriseId: run.enterpriseId, source: run.source });
+    }
+    await forEachConcurrently([...pending.values()], 4, async ({ enterpriseId, source }) => {
+      await this.syncEnterprise(actor, enterpriseId, [source]);
+    });
+    return { abandoned: abandoned.length, resumed: pending.size };
+  }
+
+  /**
    * Syncs every configured source for many enterprises, `concurrency` enterprises at a time
    * (each one's sources in registry order), reporting each enterprise's runs as it finishes.
    */

@@ -19,6 +19,7 @@ import * as personConsent from './migrations/0017-person-consent.js';
 import * as enterpriseVersion from './migrations/0018-enterprise-version.js';
 import * as hubUser from './migrations/0019-hub-user.js';
 import * as auditRecipients from './migrations/0020-audit-recipients.js';
+import * as syncRunLease from './migrations/0021-sync-run-lease.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0018-enterprise-version': enterpriseVersion,
   '0019-hub-user': hubUser,
   '0020-audit-recipients': auditRecipients,
+  '0021-sync-run-lease': syncRunLease,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

@@ -21,7 +21,7 @@ export interface Provenance {
 
 export type EnterpriseStatus = 'UNVERIFIED' | 'ACTIVE' | 'ABNORMAL_OPERATIONS' | 'LIQUIDATING' | 'REVOKED' | 'CANCELLED';
 export type RelationType = 'SHAREHOLDER' | 'LEGAL_REPRESENTATIVE' | 'EXECUTIVE' | 'GUARANTOR';
-export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'REFUSED';
+export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'REFUSED' | 'ABANDONED';
 
 export interface SyncRunTable {
   id: Id;
@@ -35,6 +35,10 @@ export interface SyncRunTable {
   duplicates: Generated<number>;
   quarantined: Generated<number>;
   error: string | null;
+  /** The process running it (migration 0021); null for runs written in one transaction (the demo's load). */
+  holder: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When its holder last showed it was alive, in real time. */
+  heartbeatAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface EnterpriseTable extends Omit<Provenance, 'supersededAt'> {

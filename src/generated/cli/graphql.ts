@@ -28,6 +28,8 @@ export type Severity =
   | 'WARNING';
 
 export type SyncRunStatus =
+  /** Its process stopped (killed, crashed) while it ran: what it had committed is kept, and its source resumed from the last checkpoint in a new run. */
+  | 'ABANDONED'
   | 'FAILED'
   /** Completed, with records quarantined. */
   | 'PARTIAL'
