@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { systemActor } from '../src/audit/audit.js';
-import { registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
-import { generatePortfolio, type Portfolio } from '../src/demo/portfolio.js';
+import { registerDemoEnterprises } from '../src/demo/fill.js';
 import { createServices } from '../src/graphql/context.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { testClock } from './support/clock.js';
-import { TEST_CLOCK } from './support/demo.js';
+import { TEST_CLOCK, demoUpstreamsForFile } from './support/demo.js';
 
 /**
  * Nothing lost to drift: records an upstream sends in a shape the connector refuses are
@@ -18,17 +17,7 @@ const now = testClock(TEST_CLOCK);
 /** The facts a sync lands (raw payloads and quarantine keep the drifted answers too, so they differ). */
 const FACT_TABLES = ['person', 'relation', 'registry_change', 'abnormal_operation', 'tax_filing', 'tax_rating', 'tax_arrears', 'court_case', 'enforcement', 'utility_bill', 'invoice', 'social_insurance_month'];
 
-let portfolio: Portfolio;
-let upstreams: DemoUpstreams;
-
-beforeAll(async () => {
-  portfolio = generatePortfolio({ seed: 21, enterprises: 16, clock: TEST_CLOCK });
-  upstreams = await startDemoUpstreams(portfolio, {});
-}, 60_000);
-
-afterAll(async () => {
-  await upstreams?.close();
-});
+const world = demoUpstreamsForFile({ seed: 21, enterprises: 16 });
 
 /** Each fact table's current versions, as `source externalId` (persons by the hash of their ID number). */
 async function facts(store: Store): Promise<Record<string, string[]>> {
@@ -42,7 +31,7 @@ async function facts(store: Store): Promise<Record<string, string[]>> {
 }
 
 async function syncAll(store: Store): Promise<void> {
-  const services = createServices(store, { now, personIdSalt: SALT, upstreams: upstreams.configs });
+  const services = createServices(store, { now, personIdSalt: SALT, upstreams: world.upstreams.configs });
   const ids = (await store.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
   await services.ingest.syncMany(systemActor('sync'), ids, { concurrency: 4 });
 }
@@ -51,17 +40,17 @@ it('lands on the next sync every record quarantined for drift, so no fact is mis
   const reference = await openStore({ kind: 'pglite', dataDir: 'memory' });
   const drifted = await openStore({ kind: 'pglite', dataDir: 'memory' });
   try {
-    await registerDemoEnterprises(reference, portfolio, now(), SALT);
+    await registerDemoEnterprises(reference, world.portfolio, now(), SALT);
     await syncAll(reference);
     const expected = await facts(reference);
     expect(expected.invoice!.length).toBeGreaterThan(0);
 
-    await registerDemoEnterprises(drifted, portfolio, now(), SALT);
-    for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0.4, kinds: ['drift'], seed: 5 });
+    await registerDemoEnterprises(drifted, world.portfolio, now(), SALT);
+    for (const sandbox of world.upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0.4, kinds: ['drift'], seed: 5 });
     try {
       await syncAll(drifted);
     } finally {
-      for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0 });
+      for (const sandbox of world.upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0 });
     }
     const quarantined = await drifted.db.selectFrom('quarantinedRecord').select(['source']).execute();
     expect(new Set(quarantined.map((row) => row.source)).size).toBeGreaterThan(2);

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { systemActor } from '../src/audit/audit.js';
-import { grantDemoConsents, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
+import { grantDemoConsents } from '../src/demo/fill.js';
 import { loadPortfolio } from '../src/demo/load.js';
-import { generatePortfolio, type Portfolio } from '../src/demo/portfolio.js';
 import { createServices } from '../src/graphql/context.js';
 import { environmentVariable } from '../src/ingest/connector-config.js';
 import { openStore, type Store } from '../src/store/database.js';
-import { TEST_CLOCK } from './support/demo.js';
+import { TEST_CLOCK, demoUpstreamsForFile } from './support/demo.js';
 import { bookLoans } from './support/loans.js';
 import { testClock } from './support/clock.js';
 import { monotonicMs } from '../src/common/clock.js';
@@ -25,25 +24,15 @@ import { monotonicMs } from '../src/common/clock.js';
 const SALT = 'monitoring-jobs-salt-0001';
 const BATCH = 4;
 const run = promisify(execFile);
-let portfolio: Portfolio;
-let upstreams: DemoUpstreams;
+const world = demoUpstreamsForFile({ seed: 11, enterprises: 30 });
 /** The hub's today, the CLI's too: the portfolio's date. */
 const now = testClock(TEST_CLOCK);
 
-beforeAll(async () => {
-  portfolio = generatePortfolio({ seed: 11, enterprises: 30, clock: TEST_CLOCK });
-  upstreams = await startDemoUpstreams(portfolio, {});
-}, 60_000);
-
-afterAll(async () => {
-  await upstreams?.close();
-});
-
 /** The portfolio in the store, consents for every source, and loans to two enterprises in three. */
 async function prepare(store: Store): Promise<void> {
-  await loadPortfolio(store, portfolio, { personIdSalt: SALT });
+  await loadPortfolio(store, world.portfolio, { personIdSalt: SALT });
   const enterprises = await store.db.selectFrom('enterprise').select(['id', 'uscc']).where('source', '=', 'registry').orderBy('id').execute();
-  await grantDemoConsents(store.db, portfolio, enterprises, { now: now(), personIdSalt: SALT });
+  await grantDemoConsents(store.db, world.portfolio, enterprises, { now: now(), personIdSalt: SALT });
   await bookLoans(store.db, enterprises.map((row) => row.id).filter((_, i) => i % 3 !== 2), { now: now() });
 }
 
@@ -52,7 +41,7 @@ async function alertsOf(store: Store): Promise<string[]> {
   return rows.map((row) => `${row.uscc} ${row.signalKey}`).sort();
 }
 
-const requests = () => [...upstreams.sandboxes.values()].reduce((sum, sandbox) => sum + sandbox.stats().requests, 0);
+const requests = () => [...world.upstreams.sandboxes.values()].reduce((sum, sandbox) => sum + sandbox.stats().requests, 0);
 
 it('a sweep killed mid-run and run again raises each alert once, as an uninterrupted sweep does', async () => {
   // The reference: one uninterrupted sweep over the same book, in memory.
@@ -61,7 +50,7 @@ it('a sweep killed mid-run and run again raises each alert once, as an uninterru
   let requestsPerSweep: number;
   try {
     await prepare(reference);
-    const services = createServices(reference, { now, personIdSalt: SALT, upstreams: upstreams.configs, monitoring: { batchSize: BATCH } });
+    const services = createServices(reference, { now, personIdSalt: SALT, upstreams: world.upstreams.configs, monitoring: { batchSize: BATCH } });
     await services.jobs.start({ work: true });
     const before = requests();
     const summary = await services.monitoring.refresh(systemActor('reference sweep'));
@@ -91,21 +80,21 @@ it('a sweep killed mid-run and run again raises each alert once, as an uninterru
       JOBS_MAINTENANCE_SECONDS: '1',
       CLOCK_START: now().toISOString(),
     };
-    for (const [id, config] of upstreams.configs) {
+    for (const [id, config] of world.upstreams.configs) {
       for (const [key, value] of Object.entries(config as Record<string, string>)) environment[environmentVariable(id, key)] = value;
     }
     const cli = (...args: string[]) => ['--import', 'tsx', 'src/cli/main.ts', ...args];
     environment.HUB_TOKEN = (await run(process.execPath, cli('token', '--role', 'RISK_MANAGER', '--user', 'rita'), { env: environment })).stdout.trim();
 
     // Half the upstream answers slowed down, so the kill lands with half the sweep's pulls done.
-    for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0.5, kinds: ['latency'], seed: 1 });
+    for (const sandbox of world.upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0.5, kinds: ['latency'], seed: 1 });
     const start = requests();
     const child = spawn(process.execPath, cli('refresh'), { env: environment, stdio: 'ignore' });
     const deadline = monotonicMs() + 90_000;
     while (monotonicMs() < deadline && requests() - start < requestsPerSweep / 2) await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0 });
+    for (const sandbox of world.upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0 });
 
     let killedSweep: string;
     {
@@ -129,7 +118,7 @@ it('a sweep killed mid-run and run again raises each alert once, as an uninterru
     // run out; they find their alerts raised already and raise none again.
     const store = await openStore({ kind: 'pglite', dataDir });
     try {
-      const services = createServices(store, { now, personIdSalt: SALT, upstreams: upstreams.configs, jobs: { maintenanceIntervalSeconds: 1 }, monitoring: { batchSize: BATCH, leaseSeconds: 10 } });
+      const services = createServices(store, { now, personIdSalt: SALT, upstreams: world.upstreams.configs, jobs: { maintenanceIntervalSeconds: 1 }, monitoring: { batchSize: BATCH, leaseSeconds: 10 } });
       await services.jobs.start({ work: true });
       const until = monotonicMs() + 60_000;
       while (!(await services.monitoring.sweep(killedSweep))?.finishedAt && monotonicMs() < until) await new Promise((resolve) => setTimeout(resolve, 200));

@@ -7,13 +7,12 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { systemActor } from '../src/audit/audit.js';
 import { monotonicMs } from '../src/common/clock.js';
-import { registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
-import { generatePortfolio, type Portfolio } from '../src/demo/portfolio.js';
+import { registerDemoEnterprises } from '../src/demo/fill.js';
 import { createServices } from '../src/graphql/context.js';
 import { environmentVariable } from '../src/ingest/connector-config.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { testClock } from './support/clock.js';
-import { TEST_CLOCK } from './support/demo.js';
+import { TEST_CLOCK, demoUpstreamsForFile } from './support/demo.js';
 
 /**
  * Sync runs end, however their process does: `sync --all` killed (SIGKILL) in the middle leaves
@@ -29,19 +28,9 @@ const now = testClock(TEST_CLOCK);
 /** What a sync stores, table by table. */
 const FACT_TABLES = ['raw_payload', 'quarantined_record', 'person', 'relation', 'registry_change', 'abnormal_operation', 'tax_filing', 'tax_rating', 'tax_arrears', 'court_case', 'enforcement', 'utility_bill', 'invoice', 'social_insurance_month', 'enterprise_version'];
 
-let portfolio: Portfolio;
-let upstreams: DemoUpstreams;
+const world = demoUpstreamsForFile({ seed: 12, enterprises: 24 });
 
-beforeAll(async () => {
-  portfolio = generatePortfolio({ seed: 12, enterprises: 24, clock: TEST_CLOCK });
-  upstreams = await startDemoUpstreams(portfolio, {});
-}, 60_000);
-
-afterAll(async () => {
-  await upstreams?.close();
-});
-
-const requests = () => [...upstreams.sandboxes.values()].reduce((sum, sandbox) => sum + sandbox.stats().requests, 0);
+const requests = () => [...world.upstreams.sandboxes.values()].reduce((sum, sandbox) => sum + sandbox.stats().requests, 0);
 
 async function factCounts(store: Store): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -64,8 +53,8 @@ it('a sync killed mid-run leaves no run RUNNING: the next hub marks them ABANDON
   let expected: Record<string, number>;
   let requestsPerSync: number;
   try {
-    await registerDemoEnterprises(reference, portfolio, now(), SALT);
-    const services = createServices(reference, { now, personIdSalt: SALT, upstreams: upstreams.configs });
+    await registerDemoEnterprises(reference, world.portfolio, now(), SALT);
+    const services = createServices(reference, { now, personIdSalt: SALT, upstreams: world.upstreams.configs });
     const ids = (await reference.db.selectFrom('enterprise').select('id').orderBy('id').execute()).map((row) => row.id);
     const before = requests();
     await services.ingest.syncMany(systemActor('reference sync'), ids, { concurrency: 8 });
@@ -79,9 +68,9 @@ it('a sync killed mid-run leaves no run RUNNING: the next hub marks them ABANDON
   const dataDir = mkdtempSync(join(tmpdir(), 'creditgraph-sync-lease-'));
   const children: ChildProcess[] = [];
   try {
-    await withStore(dataDir, (store) => registerDemoEnterprises(store, portfolio, now(), SALT));
+    await withStore(dataDir, (store) => registerDemoEnterprises(store, world.portfolio, now(), SALT));
     const environment: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', HUB_URL: '', LOG_LEVEL: 'silent', PERSON_ID_SALT: SALT, SYNC_LEASE_SECONDS: '2', CLOCK_START: now().toISOString() };
-    for (const [id, config] of upstreams.configs) {
+    for (const [id, config] of world.upstreams.configs) {
       for (const [key, value] of Object.entries(config as Record<string, string>)) environment[environmentVariable(id, key)] = value;
     }
 
@@ -89,7 +78,7 @@ it('a sync killed mid-run leaves no run RUNNING: the next hub marks them ABANDON
     environment.HUB_TOKEN = token;
 
     // Half the upstream answers slowed down, so the kill lands with runs under way.
-    for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0.5, kinds: ['latency'], seed: 3 });
+    for (const sandbox of world.upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0.5, kinds: ['latency'], seed: 3 });
     const start = requests();
     const killed = spawn(process.execPath, cli('sync', '--all'), { env: environment, stdio: 'ignore' });
     const exited = new Promise((resolve) => killed.once('exit', resolve));
@@ -98,7 +87,7 @@ it('a sync killed mid-run leaves no run RUNNING: the next hub marks them ABANDON
     expect(killed.exitCode).toBeNull();
     killed.kill('SIGKILL');
     await exited;
-    for (const sandbox of upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0 });
+    for (const sandbox of world.upstreams.sandboxes.values()) sandbox.setFaults({ rate: 0 });
 
     const left = await withStore(dataDir, (store) => store.db.selectFrom('syncRun').selectAll().where('status', '=', 'RUNNING').execute());
     expect(left.length).toBeGreaterThan(0);
