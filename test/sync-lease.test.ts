@@ -28,7 +28,7 @@ const now = testClock(TEST_CLOCK);
 /** What a sync stores, table by table. */
 const FACT_TABLES = ['raw_payload', 'quarantined_record', 'person', 'relation', 'registry_change', 'abnormal_operation', 'tax_filing', 'tax_rating', 'tax_arrears', 'court_case', 'enforcement', 'utility_bill', 'invoice', 'social_insurance_month', 'enterprise_version'];
 
-const world = demoUpstreamsForFile({ seed: 12, enterprises: 24 });
+const world = demoUpstreamsForFile({ seed: 12, enterprises: 14 });
 
 const requests = () => [...world.upstreams.sandboxes.values()].reduce((sum, sandbox) => sum + sandbox.stats().requests, 0);
 

@@ -20,6 +20,7 @@ import type { FrozenAssessment } from '../origination/snapshot.js';
 import { loadProfilesAsOf, type ProfileAsOf } from '../store/profiles-as-of.js';
 import { findRelatedEnterprises, type RelatedEnterpriseRow } from '../store/related-enterprises.js';
 import {
+  findPersonNamesOfEnterprises,
   findPersonsByIds,
   findRelationsFromPersons,
   findRelationsToEnterprises,
@@ -92,6 +93,10 @@ export function createLoaders(db: Db) {
     relationsToEnterpriseAsOf: withArguments<Date, RelationWithHolder>(async (ids, asOf) =>
       groupBy(ids, await findRelationsToEnterprises(db, ids, asOf), (row) => row.toEnterpriseId),
     ),
+    personNamesOfEnterprise: new DataLoader<string, string[]>(async (ids) => {
+      const rows = await findPersonNamesOfEnterprises(db, ids);
+      return ids.map((id) => rows.filter((row) => row.enterpriseId === id).map((row) => row.name));
+    }),
     relationsFromPerson: new DataLoader<string, RelationRow[]>(async (ids) =>
       groupBy(ids, await findRelationsFromPersons(db, ids), (row) => row.fromPersonId),
     ),

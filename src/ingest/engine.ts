@@ -9,6 +9,7 @@ import type { Db, Store } from '../store/database.js';
 import { CONSENT_CHANNEL, consentCovers, personsAuthorizing } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import { hashPersonId, maskIdNumber, maskKeys } from '../profile/person.js';
+import { maskIdNumbersForKeeping } from '../profile/personal-data.js';
 import { insertRows, snakeCase } from '../store/bulk.js';
 import { GroupCommit } from '../common/group-commit.js';
 import type { AnyConnector, CanonicalEntity, CanonicalRecord, Checkpoint, Normalized, Page, PersonRef } from './sdk.js';
@@ -36,6 +37,9 @@ interface RunUnderWay {
   /** Aborted, with the reason, when the consent the run pulls under is withdrawn. */
   withdrawn: AbortController;
 }
+
+/** What a resident ID number looks like in JSON text: the cheap test before a payload is searched for one. */
+const EIGHTEEN_DIGITS = /\d{17}[\dXx]/;
 
 /** Raw records committed together (see syncEnterprise); a batch is all pages read until it is reached. */
 const BATCH_RECORDS = 500;
@@ -316,7 +320,10 @@ export class IngestEngine {
     const items = pages.flatMap((page) => page.records.map((raw) => ({ stream: page.stream, raw })));
     const kept = items.map(({ raw }) => {
       // The text hashed is the text stored (a json column keeps it as given): the hash can be checked from the store.
-      const json = stableStringify(personal.size > 0 ? maskKeys(raw, personal, maskIdNumber) : raw);
+      const masked = personal.size > 0 ? maskKeys(raw, personal, maskIdNumber) : raw;
+      let json = stableStringify(masked);
+      // An ID number under a key the manifest does not know (a drifted one, free text) is kept masked too.
+      if (EIGHTEEN_DIGITS.test(json)) json = stableStringify(maskIdNumbersForKeeping(masked));
       return { json, hash: hashOfText(json) };
     });
     // Its run's checkpoint is one of the rows it writes.
@@ -500,7 +507,8 @@ export class IngestEngine {
           externalId,
           payloadHash: kept[index]!.hash,
           payload: kept[index]!.json,
-          errors: JSON.stringify(errors),
+          // A normalizer's reason may quote the value it refused.
+          errors: JSON.stringify(maskIdNumbersForKeeping(errors)),
           quarantinedAt: observedAt,
         });
       }

@@ -75,3 +75,14 @@ export async function findRelationsFromPersons(db: Db, personIds: readonly strin
 export async function findPersonsByIds(db: Db, ids: readonly string[]): Promise<PersonRow[]> {
   return db.selectFrom('person').selectAll().where('id', '=', sql<string>`any(${sql.val(ids)}::bigint[])`).execute();
 }
+
+/** Each enterprise's natural persons' names, of every relation it ever had (superseded ones too). */
+export async function findPersonNamesOfEnterprises(db: Db, enterpriseIds: readonly string[]): Promise<{ enterpriseId: string; name: string }[]> {
+  return db
+    .selectFrom('relation')
+    .innerJoin('person', 'person.id', 'relation.fromPersonId')
+    .select(['relation.toEnterpriseId as enterpriseId', 'person.name'])
+    .distinct()
+    .where('relation.toEnterpriseId', 'in', enterpriseIds)
+    .execute();
+}

@@ -1,6 +1,6 @@
 import { hasAnyRole, PERSONAL_DATA_ROLES } from '../../auth/roles.js';
 import type { Resolvers } from '../../generated/graphql.js';
-import { maskKeys, maskName, maskWholly } from '../../profile/person.js';
+import { maskPersonalData, maskText } from '../../profile/personal-data.js';
 import type { ConsentPolicy } from '../../ingest/consents.js';
 import type { EnterpriseRow } from '../../store/schema.js';
 import { countQuarantine, countSyncRuns, findInventory, pageQuarantine, pageSyncRuns } from '../../store/ingest-records.js';
@@ -64,19 +64,19 @@ export const ingestResolvers: Resolvers = {
     id: (record) => toGlobalId('QuarantinedRecord', record.id),
     syncRun: (record, _, { loaders }) => (record.syncRunId === null ? null : loaders.syncRunById.load(record.syncRunId)),
     enterprise: (record, _, { loaders }) => (record.enterpriseId === null ? null : loaders.enterpriseById.load(record.enterpriseId)),
-    errors: (record) => (Array.isArray(record.errors) ? record.errors.map(String) : [String(record.errors)]),
-    // Payloads as the upstream sent them, but natural persons' names masked for roles that do not need them.
-    payload: (record, _, { ingest, viewer, personalReads }) => {
-      const manifest = ingest.registered.find((connector) => connector.manifest.id === record.source)?.manifest;
-      const names = new Set(manifest?.personNameFields ?? []);
-      const idNumbers = new Set(manifest?.personalFields ?? []);
-      if (names.size === 0 && idNumbers.size === 0) return record.payload;
-      if (hasAnyRole(viewer, PERSONAL_DATA_ROLES)) {
+    // A normalizer's reason may quote the value it refused: masked as payloads are.
+    errors: (record) => (Array.isArray(record.errors) ? record.errors.map(String) : [String(record.errors)]).map((error) => maskText(error)),
+    // Payloads as the upstream sent them, with natural persons' data masked wherever it is found
+    // (src/profile/personal-data.ts); in clear only to a role whose work needs it, for a purpose it
+    // stated (X-Purpose), and audited.
+    payload: async (record, _, { ingest, viewer, actor, personalReads, loaders }) => {
+      if (hasAnyRole(viewer, PERSONAL_DATA_ROLES) && actor.purpose) {
         personalReads.add(`QuarantinedRecord:${record.id}`);
         return record.payload;
       }
-      // ID numbers were kept masked but for six and four characters; these roles see none of them.
-      return maskKeys(maskKeys(record.payload, names, maskName), idNumbers, maskWholly);
+      const manifest = ingest.registered.find((connector) => connector.manifest.id === record.source)?.manifest;
+      const known = record.enterpriseId === null ? [] : await loaders.personNamesOfEnterprise.load(record.enterpriseId);
+      return maskPersonalData(record.payload, { names: new Set(manifest?.personNameFields ?? []), idNumbers: new Set(manifest?.personalFields ?? []) }, known);
     },
   },
   Mutation: {
