@@ -102,6 +102,7 @@ describeOnServer('the PostgreSQL server stopped and started under traffic', () =
     subscriber.subscribe({ query: 'subscription { alertRaised { id } }' }, { next: (event) => heard.push(event), error: (error) => heard.push(error), complete: () => undefined });
     await sleep(500);
 
+    const unavailable = (answer: Answer) => answer.status === 503 && answer.retryAfter === '5' && !answer.data && answer.codes.every((code) => code === 'SERVICE_UNAVAILABLE');
     // Four clients read enterprises, one after another, all through the outage.
     let phase = 'up';
     let traffic = true;
@@ -122,6 +123,9 @@ describeOnServer('the PostgreSQL server stopped and started under traffic', () =
     phase = 'down';
     await sleep(3000);
     expect(await ready()).toBe(503);
+    // A user this hub has never seen is told the same: that they could not be recorded in its directory refuses nothing.
+    const newcomer = await signToken(new TextEncoder().encode(JWT_SECRET), { user: 'outage-newcomer', roles: ['ANALYST'] }, 3600, systemClock());
+    expect(unavailable({ ...(await ask(newcomer, '{ enterprises(first: 5) { edges { node { uscc } } } }')), phase: 'down' })).toBe(true);
     // Alive all the same: an orchestrator must not restart every hub because the database is down.
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
@@ -140,7 +144,6 @@ describeOnServer('the PostgreSQL server stopped and started under traffic', () =
 
     const of = (name: string) => answers.filter((answer) => answer.phase === name);
     const ok = (answer: Answer) => answer.status === 200 && answer.data && answer.codes.length === 0;
-    const unavailable = (answer: Answer) => answer.status === 503 && answer.retryAfter === '5' && !answer.data && answer.codes.every((code) => code === 'SERVICE_UNAVAILABLE');
     expect(of('up').length).toBeGreaterThan(10);
     expect(of('up').filter((answer) => !ok(answer))).toEqual([]);
     // While it is down, every request gets an answer, and the answer says what is wrong.

@@ -174,7 +174,8 @@ export async function startHub({ config, services, authenticator, logger, consol
       context: async ({ res }) => {
         const { viewer, requestId } = res.locals as { viewer: Viewer; requestId: string };
         const purpose = res.req.get('x-purpose')?.trim().slice(0, 200) || null;
-        await services.users.seen(viewer);
+        // The directory is for assignments: a request is not refused because its user could not be recorded.
+        await services.users.seen(viewer).catch((error: unknown) => logger.warn({ err: error }, 'could not record a user in the directory'));
         return createContext(services, { viewer, requestId, purpose: purpose ?? null });
       },
     }),

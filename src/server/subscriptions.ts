@@ -94,7 +94,7 @@ export function serveSubscriptions(options: {
             if (left > 0) socketsOf.set(viewer.user, left);
             else socketsOf.delete(viewer.user);
           });
-          await services.users.seen(viewer);
+          await services.users.seen(viewer).catch((error: unknown) => logger.warn({ err: error }, 'could not record a user in the directory'));
           return true;
         } catch (error) {
           if (!(error instanceof HubError)) throw error;
