@@ -80,7 +80,7 @@ describe('ingest over GraphQL', () => {
       }>(`query($enterprise: ID!) {
         connectors { id version displayName entities consentScope configured circuitState rateLimit { requestsPerSecond concurrency } lastRun { status } }
         syncRuns(first: 5, filter: { connector: "tax", enterpriseId: $enterprise }) { totalCount edges { node { status } } }
-        quarantinedRecords(first: 100) { totalCount edges { node { source externalId errors payload quarantinedAt syncRun { id } enterprise { uscc } } } }
+        quarantinedRecords(first: 100) { totalCount edges { node { source stream externalId errors payload quarantinedAt syncRun { id } enterprise { uscc } } } }
         dataInventory { source entity records lastObservedAt }
       }`, { enterprise: toGlobalId('Enterprise', enterpriseIds[0]!) });
       expect(overview.errors).toBeUndefined();
@@ -93,7 +93,7 @@ describe('ingest over GraphQL', () => {
       expect(overview.data!.syncRuns).toEqual({ totalCount: 1, edges: [{ node: { status: run!.status } }] });
       expect(overview.data!.quarantinedRecords.totalCount).toBe(run!.quarantined);
       for (const { node } of overview.data!.quarantinedRecords.edges) {
-        expect(node).toMatchObject({ source: 'tax', errors: [expect.any(String)], payload: expect.any(Object) });
+        expect(node).toMatchObject({ source: 'tax', stream: expect.stringMatching(/^(returns|credit-ratings|arrears)$/), errors: [expect.any(String)], payload: expect.any(Object) });
       }
       const taxRows = overview.data!.dataInventory.filter((row) => row.source === 'tax');
       expect(taxRows.map((row) => row.entity).sort()).toEqual(expect.arrayContaining(['taxFiling', 'taxRating']));

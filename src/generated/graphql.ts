@@ -1084,6 +1084,8 @@ export type QuarantinedRecord = {
   payload?: Maybe<Scalars['JSON']['output']>;
   quarantinedAt: Scalars['DateTime']['output'];
   source: Scalars['String']['output'];
+  /** The stream it came in, which its connector normalizes it by; null for records quarantined before the hub kept it. */
+  stream?: Maybe<Scalars['String']['output']>;
   syncRun?: Maybe<SyncRun>;
 };
 
@@ -2357,6 +2359,7 @@ export type QuarantinedRecordResolvers<ContextType = GraphQLContext, ParentType 
   payload?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   quarantinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stream?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   syncRun?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType>;
 };
 

@@ -57,10 +57,10 @@ interface Batch {
   /** The raw records as kept (personal fields masked) as stable JSON, with their hashes, in the order read. */
   kept: { json: string; hash: string }[];
   /** Accepted raw records with the canonical records each gave, and the hash of each one's content. */
-  accepted: { index: number; records: { record: CanonicalRecord; hash: string }[] }[];
+  accepted: { index: number; stream: string; records: { record: CanonicalRecord; hash: string }[] }[];
   /** The salted hash of each ID number its records name (in memory only). */
   personHash: Map<string, string>;
-  rejected: { index: number; externalId: string | null; errors: string[] }[];
+  rejected: { index: number; stream: string; externalId: string | null; errors: string[] }[];
   /** The rows it writes by key (its facts as `entity source externalId`): two batches that share one are never written together. */
   keys: Set<string>;
   /**
@@ -340,10 +340,10 @@ export class IngestEngine {
     items.forEach(({ stream, raw }, index) => {
       const normalized = safeNormalize(connector, raw, { uscc: run.uscc, stream });
       if (!normalized.ok) {
-        batch.rejected.push({ index, externalId: normalized.externalId ?? null, errors: normalized.errors });
+        batch.rejected.push({ index, stream, externalId: normalized.externalId ?? null, errors: normalized.errors });
         return;
       }
-      batch.accepted.push({ index, records: normalized.records.map((record) => ({ record, hash: contentHash(record, personHash) })) });
+      batch.accepted.push({ index, stream, records: normalized.records.map((record) => ({ record, hash: contentHash(record, personHash) })) });
       for (const record of normalized.records) {
         // The registry's record of the enterprise itself is updated in place: its key is the enterprise.
         batch.keys.add(record.entity === 'enterprise' ? `enterprise ${run.enterpriseId}` : `${record.entity} ${run.source} ${record.externalId}`);
@@ -438,7 +438,7 @@ export class IngestEngine {
         for (const { record, hash } of item.records) {
           const linked = recordRow(record, run, links);
           if ('error' in linked) {
-            rejected[batch]!.push({ index: item.index, externalId: record.externalId, errors: [linked.error] });
+            rejected[batch]!.push({ index: item.index, stream: item.stream, externalId: record.externalId, errors: [linked.error] });
             return;
           }
           rows.push({ entity: record.entity, externalId: record.externalId, row: linked.row, hash });
@@ -499,9 +499,10 @@ export class IngestEngine {
         if (changed[batch]!.has(position)) count.stored++;
         else count.duplicates++;
       });
-      for (const { index, externalId, errors } of new Map(rejected[batch]!.map((entry) => [entry.index, entry])).values()) {
+      for (const { index, stream, externalId, errors } of new Map(rejected[batch]!.map((entry) => [entry.index, entry])).values()) {
         quarantine.push({
           source: run.source,
+          stream,
           syncRunId: run.syncRunId,
           enterpriseId: run.enterpriseId,
           externalId,

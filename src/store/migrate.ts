@@ -20,6 +20,7 @@ import * as enterpriseVersion from './migrations/0018-enterprise-version.js';
 import * as hubUser from './migrations/0019-hub-user.js';
 import * as auditRecipients from './migrations/0020-audit-recipients.js';
 import * as syncRunLease from './migrations/0021-sync-run-lease.js';
+import * as quarantineStream from './migrations/0022-quarantine-stream.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0019-hub-user': hubUser,
   '0020-audit-recipients': auditRecipients,
   '0021-sync-run-lease': syncRunLease,
+  '0022-quarantine-stream': quarantineStream,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

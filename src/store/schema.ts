@@ -258,6 +258,8 @@ export interface QuarantinedRecordTable {
   rawText: string | null;
   errors: unknown;
   quarantinedAt: Date;
+  /** The stream it came in (migration 0022); null for records quarantined before. */
+  stream: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SyncCheckpointTable {
