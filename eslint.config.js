@@ -28,6 +28,31 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', ...CLOCK_READS],
     },
   },
+  // A connector knows the hub only through the connector SDK, and the upstream world its sandbox
+  // serves; it never imports the store, the demo or a test's helpers.
+  {
+    files: ['connectors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '/(src/(?!ingest/sdk\\.js$|world/index\\.js$)|test/)',
+          message: 'a connector imports only the connector SDK (src/ingest/sdk.ts) and the upstream world (src/world/index.ts)',
+        }],
+      }],
+    },
+  },
+  // The upstream world knows nothing of the hub that reads it.
+  {
+    files: ['src/world/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/store/**', '**/graphql/**', '**/ingest/**', '**/demo/**', '**/risk/**', '**/monitoring/**', '**/origination/**', '**/connectors/**', 'kysely', 'pg'],
+          message: 'the upstream world is pure data about enterprises: it knows nothing of the hub',
+        }],
+      }],
+    },
+  },
   // The one module that reads the machine's time; and the migrations that gave columns the
   // server's clock as a default, history that 0014-times-from-the-clock undoes.
   {

@@ -19,7 +19,7 @@ import { systemActor } from '../src/audit/audit.js';
 import { createAuthenticator, signToken } from '../src/auth/tokens.js';
 import { grantDemoConsents, registerDemoEnterprises, startDemoUpstreams } from '../src/demo/fill.js';
 import { loadPortfolio } from '../src/demo/load.js';
-import { generatePortfolio, type Portfolio } from '../src/demo/portfolio.js';
+import { generatePortfolio, type Portfolio } from '../src/world/index.js';
 import { createServices, type HubServices } from '../src/graphql/context.js';
 import { startHub } from '../src/server/hub.js';
 import { createLogger } from '../src/server/logger.js';

@@ -11,7 +11,7 @@
 import { sql } from 'kysely';
 import { toGlobalId } from '../src/graphql/ids.js';
 import { loadPortfolio } from '../src/demo/load.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
+import { generatePortfolio } from '../src/world/index.js';
 import { computeFeatureVectors, FEATURE_BATCH_SIZE } from '../src/risk/features/compute.js';
 import { openStore } from '../src/store/database.js';
 import { loadProfilesAsOf } from '../src/store/profiles-as-of.js';

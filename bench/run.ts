@@ -12,7 +12,7 @@ import { graphql, parse, specifiedRules, validate, type DocumentNode } from 'gra
 import { sql } from 'kysely';
 import type { Role } from '../src/auth/roles.js';
 import { loadPortfolio } from '../src/demo/load.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
+import { generatePortfolio } from '../src/world/index.js';
 import { auditPersonalReads, createContext, createServices } from '../src/graphql/context.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import { loadConfig } from '../src/config/config.js';

@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { cpus } from 'node:os';
 import { loadPortfolio } from '../src/demo/load.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
+import { generatePortfolio } from '../src/world/index.js';
 import { openStore } from '../src/store/database.js';
 import { createTopology, type HubProcess } from '../test/support/topology.js';
 import { measure, median, requestHeaders, round, JWT_SECRET, type Measurement } from './support.js';

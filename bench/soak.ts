@@ -16,7 +16,7 @@
  */
 import { cpus } from 'node:os';
 import { loadPortfolio } from '../src/demo/load.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
+import { generatePortfolio } from '../src/world/index.js';
 import { seededRandom } from '../connectors/kit/faults.js';
 import { openStore } from '../src/store/database.js';
 import { toGlobalId } from '../src/graphql/ids.js';

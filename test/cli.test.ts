@@ -8,7 +8,7 @@ import { sources } from '../connectors/index.js';
 import { hubClock, loadConfig } from '../src/config/config.js';
 import { systemClock } from '../src/common/clock.js';
 import { registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
+import { generatePortfolio } from '../src/world/index.js';
 import { createServices } from '../src/graphql/context.js';
 import { environmentVariable } from '../src/ingest/connector-config.js';
 import { scorecardSchema } from '../src/risk/config.js';

@@ -4,11 +4,11 @@ import { sql } from 'kysely';
 import { sources } from '../connectors/index.js';
 import { ROLES } from '../src/auth/roles.js';
 import { enterprisesToFill, fillThroughConnectors, registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
+import { generatePortfolio } from '../src/world/index.js';
 import { createServices } from '../src/graphql/context.js';
 import type { Store } from '../src/store/database.js';
 import { openTestStore, type TestStore } from './support/store.js';
-import { FAST_RELIABILITY } from './support/reliability.js';
+import { FAST_RELIABILITY } from '../connectors/kit/reliability.js';
 import { testClock } from './support/clock.js';
 
 /**

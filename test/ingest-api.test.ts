@@ -2,12 +2,11 @@ import { sql } from 'kysely';
 import { taxSandbox } from '../connectors/tax/sandbox/server.js';
 import type { SandboxHandle } from '../connectors/kit/sandbox.js';
 import { loadPortfolio } from '../src/demo/load.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
-import type { Portfolio } from '../src/demo/types.js';
+import { generatePortfolio, type Portfolio } from '../src/world/index.js';
 import { connectors } from '../src/ingest/registry.js';
 import type { Store } from '../src/store/database.js';
 import { openTestStore, type TestStore } from './support/store.js';
-import { FAST_RELIABILITY } from './support/reliability.js';
+import { FAST_RELIABILITY } from '../connectors/kit/reliability.js';
 import { testClock } from './support/clock.js';
 
 /**

@@ -1,11 +1,11 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
+import { generatePortfolio } from '../src/world/index.js';
 import { createServices } from '../src/graphql/context.js';
 import { toGlobalId } from '../src/graphql/ids.js';
 import { bookLoans } from './support/loans.js';
-import { FAST_RELIABILITY } from './support/reliability.js';
+import { FAST_RELIABILITY } from '../connectors/kit/reliability.js';
 import { startTestHub, TEST_PERSON_ID_SALT, TEST_VIEWER, testToken, type TestHub } from './support/hub.js';
 import { testClock } from './support/clock.js';
 import { openTestStore, type TestStore } from './support/store.js';

@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { fillThroughConnectors, registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
-import type { Portfolio } from '../src/demo/types.js';
+import { generatePortfolio, type Portfolio } from '../src/world/index.js';
 import { createServices } from '../src/graphql/context.js';
 import { signToken } from '../src/auth/tokens.js';
 import { startTestHub, TEST_JWT_SECRET, TEST_PERSON_ID_SALT, testToken, type GraphQLClient, type GraphQLResponse, type TestHub } from './support/hub.js';
-import { FAST_RELIABILITY } from './support/reliability.js';
+import { FAST_RELIABILITY } from '../connectors/kit/reliability.js';
 import { testUscc } from './support/fixtures.js';
 import { openTestStore, type TestStore } from './support/store.js';
 import { systemClock } from '../src/common/clock.js';

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadPortfolio } from '../src/demo/load.js';
-import { generatePortfolio, type Portfolio } from '../src/demo/portfolio.js';
-import { createRandom } from '../src/demo/random.js';
-import type { EnterpriseBundle, EnterpriseRecord, RelationRecord } from '../src/demo/types.js';
+import { generatePortfolio, type Portfolio, createRandom, type EnterpriseBundle, type EnterpriseRecord, type RelationRecord } from '../src/world/index.js';
 import { createServices } from '../src/graphql/context.js';
 import { testClock } from './support/clock.js';
 import { TEST_CLOCK } from './support/demo.js';

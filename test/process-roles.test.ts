@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import WebSocket from 'ws';
 import { signToken } from '../src/auth/tokens.js';
 import { registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from '../src/demo/fill.js';
-import { generatePortfolio } from '../src/demo/portfolio.js';
+import { generatePortfolio } from '../src/world/index.js';
 import { toGlobalId } from '../src/graphql/ids.js';
 import { environmentVariable } from '../src/ingest/connector-config.js';
 import { bookLoans } from './support/loans.js';

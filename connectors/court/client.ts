@@ -1,4 +1,4 @@
-import { UpstreamError, type Transport } from '../../src/ingest/transport.js';
+import { UpstreamError, type Transport } from '../../src/ingest/sdk.js';
 import type { CourtConfig } from './manifest.js';
 
 /** The provider's streams and their paths under /api/judicial/v2/. */

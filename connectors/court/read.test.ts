@@ -1,7 +1,5 @@
-import { generatePortfolio } from '../../src/demo/portfolio.js';
-import type { Portfolio } from '../../src/demo/types.js';
-import type { Page } from '../../src/ingest/sdk.js';
-import { createTransport, UpstreamError } from '../../src/ingest/transport.js';
+import { generatePortfolio, type Portfolio } from '../../src/world/index.js';
+import { type Page, createTransport, UpstreamError } from '../../src/ingest/sdk.js';
 import type { SandboxHandle } from '../kit/sandbox.js';
 import { createCourtClient, type CourtClient } from './client.js';
 import { readCourt } from './read.js';

@@ -1,6 +1,6 @@
+import { asOf } from '../../src/world/index.js';
 import { readFileSync } from 'node:fs';
 import type { ConnectorContract } from '../kit/contract.js';
-import { asOf } from '../kit/sandbox.js';
 import type { CanonicalRecord } from '../../src/ingest/sdk.js';
 import { invoiceConnector } from './index.js';
 import type { InvoiceConfig } from './manifest.js';

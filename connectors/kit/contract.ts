@@ -1,4 +1,4 @@
-import type { EnterpriseBundle, Portfolio } from '../../src/demo/types.js';
+import type { EnterpriseBundle, Portfolio } from '../../src/world/index.js';
 import type { CanonicalRecord, Connector, Normalized } from '../../src/ingest/sdk.js';
 import type { FaultSettings } from './faults.js';
 import type { SandboxHandle } from './sandbox.js';

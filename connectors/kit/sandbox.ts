@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Request, type Response } from 'express';
-import type { Observed } from '../../src/demo/types.js';
 import { monotonicMs } from '../../src/ingest/sdk.js';
 import { FaultInjector, faultAdminRouter, sendJson, type DataAnswer, type FaultBodies, type FaultSettings, type ResolvedFaultSettings, type SandboxStats } from './faults.js';
 
@@ -119,18 +118,6 @@ export async function startSandbox(definition: SandboxDefinition): Promise<Sandb
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
-}
-
-/**
- * The latest version of each fact observed before `instant`, in first-seen order. The
- * generator lists a fact's versions consecutively, oldest first.
- */
-export function asOf<R extends Observed>(records: readonly R[], instant: string): R[] {
-  const latest = new Map<string, R>();
-  for (const record of records) {
-    if (record.observedAt < instant) latest.set(record.externalId, record);
-  }
-  return [...latest.values()];
 }
 
 /** Reads a positive integer query parameter, or its default; anything else is a bad request. */

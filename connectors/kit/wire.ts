@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { decimalToFen } from '../../src/common/money.js';
-import type { Normalized } from '../../src/ingest/sdk.js';
+import { decimalToFen, type Normalized } from '../../src/ingest/sdk.js';
 
 /**
  * What the upstreams' wire formats share, for the normalizers: Chinese government and

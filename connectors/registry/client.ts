@@ -1,4 +1,4 @@
-import { UpstreamError, type Transport } from '../../src/ingest/transport.js';
+import { UpstreamError, type Transport } from '../../src/ingest/sdk.js';
 import type { RegistryConfig } from './manifest.js';
 
 /** The provider's resources for one enterprise, by the path under /api/enterprise/. */

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { EnterpriseBundle } from '../../src/demo/types.js';
+import { asOf, type EnterpriseBundle } from '../../src/world/index.js';
 import type { CanonicalRecord } from '../../src/ingest/sdk.js';
 import type { ConnectorContract } from '../kit/contract.js';
-import { asOf } from '../kit/sandbox.js';
 import { registryConnector } from './index.js';
 import type { RegistryConfig } from './manifest.js';
 import { registrySandbox } from './sandbox/server.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseCapital } from '../../src/profile/registry-text.js';
+import { parseCapital } from './text.js';
 import { normalizeRegistry } from './normalize.js';
 
 const result = (name: string) => (JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as { Result: unknown }).Result;

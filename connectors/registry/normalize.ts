@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CanonicalRecord, Normalized } from '../../src/ingest/sdk.js';
-import { parseCapital, statusOfLabel } from '../../src/profile/registry-text.js';
+import { parseCapital, statusOfLabel } from './text.js';
 
 /**
  * The registry provider's records → canonical records. Pure. Capital arrives as text with a

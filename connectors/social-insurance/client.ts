@@ -1,5 +1,4 @@
-import { clientCredentials } from '../../src/ingest/oauth2.js';
-import { UpstreamError, type Transport } from '../../src/ingest/transport.js';
+import { clientCredentials, UpstreamError, type Transport } from '../../src/ingest/sdk.js';
 import type { SocialInsuranceConfig } from './manifest.js';
 
 interface Envelope {

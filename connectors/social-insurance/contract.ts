@@ -1,6 +1,6 @@
+import { asOf } from '../../src/world/index.js';
 import { readFileSync } from 'node:fs';
 import type { ConnectorContract } from '../kit/contract.js';
-import { asOf } from '../kit/sandbox.js';
 import { socialInsuranceConnector } from './index.js';
 import type { SocialInsuranceConfig } from './manifest.js';
 import { socialInsuranceSandbox } from './sandbox/server.js';

@@ -1,5 +1,4 @@
-import { clientCredentials } from '../../src/ingest/oauth2.js';
-import { UpstreamError, type Transport, type TransportRequest } from '../../src/ingest/transport.js';
+import { clientCredentials, UpstreamError, type Transport, type TransportRequest } from '../../src/ingest/sdk.js';
 import type { UtilityConfig } from './manifest.js';
 
 export interface BillPage {

@@ -1,6 +1,6 @@
+import { asOf } from '../../src/world/index.js';
 import { readFileSync } from 'node:fs';
 import type { ConnectorContract } from '../kit/contract.js';
-import { asOf } from '../kit/sandbox.js';
 import { utilityConnector } from './index.js';
 import type { UtilityConfig } from './manifest.js';
 import { utilitySandbox } from './sandbox/server.js';

@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { formatMonth, parseMonth } from '../common/calendar.js';
 import { loadPortfolio } from '../demo/load.js';
-import { drawOutcomes, OUTCOME_MONTHS } from '../demo/outcomes.js';
-import { generatePortfolio } from '../demo/portfolio.js';
+import { drawOutcomes, OUTCOME_MONTHS, generatePortfolio } from '../world/index.js';
 import type { Scorecard } from '../risk/config.js';
 import { FEATURES } from '../risk/features/catalog.js';
 import { computeFeatureVectors } from '../risk/features/compute.js';

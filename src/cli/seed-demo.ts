@@ -1,7 +1,7 @@
 import { monotonicMs } from '../common/clock.js';
 import type { Config } from '../config/config.js';
 import { loadPortfolio } from '../demo/load.js';
-import { generatePortfolio } from '../demo/portfolio.js';
+import { generatePortfolio } from '../world/index.js';
 import type { Store } from '../store/database.js';
 
 /** Generates the configured demo portfolio and loads it, reporting progress as it goes. */

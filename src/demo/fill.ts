@@ -7,7 +7,7 @@ import { systemActor } from '../audit/audit.js';
 import type { IngestService } from '../ingest/service.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
 import type { Db, Store } from '../store/database.js';
-import type { Portfolio } from './types.js';
+import type { Portfolio } from '../world/index.js';
 
 /**
  * The demo as the bank would run it: the upstreams are the sandboxes, on loopback, serving the

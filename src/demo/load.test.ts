@@ -5,8 +5,7 @@ import { openTestStore, type TestStore } from '../../test/support/store.js';
 import { payloadHash, stableStringify } from '../common/payload-hash.js';
 import { maskIdNumber } from '../profile/person.js';
 import { StoreNotEmptyError, loadPortfolio, supersededTimes, type LoadSummary } from './load.js';
-import { countPortfolio, generatePortfolio } from './portfolio.js';
-import { enterpriseRecordOf, type Portfolio } from './types.js';
+import { countPortfolio, generatePortfolio, enterpriseRecordOf, type Portfolio } from '../world/index.js';
 
 const SALT = 'load-test-salt-0123456789';
 let testStore: TestStore;

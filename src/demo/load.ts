@@ -18,7 +18,7 @@ import {
   type EnterpriseRecord,
   type PartyRef,
   type Portfolio,
-} from './types.js';
+} from '../world/index.js';
 
 export interface LoadOptions {
   /** Salt of the HMAC that identifies a person; the clear ID number is never stored. */

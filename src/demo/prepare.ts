@@ -7,7 +7,7 @@ import type { RiskAssessment } from '../risk/assess.js';
 import type { Product } from '../risk/config.js';
 import { loadProfilesAsOf } from '../store/profiles-as-of.js';
 import { enterprisesToFill, fillThroughConnectors, type FillSummary } from './fill.js';
-import { forkRandom } from './random.js';
+import { forkRandom } from '../world/index.js';
 import type { DemoWorld } from './world.js';
 
 /** Who books the demo's loans; their applications are how a restart knows what is booked. */

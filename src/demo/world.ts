@@ -5,9 +5,7 @@ import type { Store } from '../store/database.js';
 import { formatMonth, parseMonth } from '../common/calendar.js';
 import { DEMO_STORY_MONTHS, DemoClock, type DemoClockState } from './clock.js';
 import { registerDemoEnterprises, startDemoUpstreams, type DemoUpstreams } from './fill.js';
-import { HISTORY_MONTHS } from './plan.js';
-import { generatePortfolio } from './portfolio.js';
-import type { Portfolio } from './types.js';
+import { HISTORY_MONTHS, generatePortfolio, type Portfolio } from '../world/index.js';
 
 /**
  * The demo as the hub runs it: a story written from DEMO_SEED up to DEMO_STORY_MONTHS past

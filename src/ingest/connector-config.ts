@@ -1,5 +1,4 @@
-import type { BoundConnector } from './engine.js';
-import { bindConnector, type ReliabilityOptions } from './registry.js';
+import { bindConnector, type BoundConnector, type ReliabilityOptions } from './bind.js';
 import type { AnyConnector } from './sdk.js';
 
 /**

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { GraphBuilder } from '../../test/support/fixtures.js';
 import { testClock } from '../../test/support/clock.js';
 import { openTestStore, type TestStore } from '../../test/support/store.js';
-import { IngestEngine, type BoundConnector } from './engine.js';
+import type { BoundConnector } from './bind.js';
+import { IngestEngine } from './engine.js';
 import type { Checkpoint, Connector, Page } from './sdk.js';
 import { createTransport } from './transport.js';
 

@@ -8,19 +8,12 @@ import { hashOfText, payloadHash, stableStringify } from '../common/payload-hash
 import type { Db, Store } from '../store/database.js';
 import { CONSENT_CHANNEL, consentCovers, personsAuthorizing } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
-import { hashPersonId, maskIdNumber, maskKeys } from '../profile/person.js';
+import { hashPersonId, maskIdNumber } from '../profile/person.js';
 import { maskIdNumbersForKeeping } from '../profile/personal-data.js';
 import { insertRows, snakeCase } from '../store/bulk.js';
 import { GroupCommit } from '../common/group-commit.js';
-import type { AnyConnector, CanonicalEntity, CanonicalRecord, Checkpoint, Normalized, Page, PersonRef } from './sdk.js';
-import type { Transport } from './transport.js';
-
-/** A connector with the client made for it, as the registry hands it to the engine. */
-export interface BoundConnector {
-  connector: AnyConnector;
-  client: unknown;
-  transport: Transport;
-}
+import { maskPersonalFields, type AnyConnector, type CanonicalEntity, type CanonicalRecord, type Checkpoint, type Normalized, type Page, type PersonRef } from './sdk.js';
+import type { BoundConnector } from './bind.js';
 
 export interface EngineOptions {
   /** Salt of the HMAC that identifies persons (PERSON_ID_SALT). */
@@ -316,11 +309,10 @@ export class IngestEngine {
 
   /** Masks, hashes and normalizes a run's pages (no statement: the store is read when the batch is written). */
   private prepare(run: RunKey, connector: AnyConnector, pages: Page[], before: Counts, cursor: Cursor, end?: Batch['end']): Batch {
-    const personal = new Set(connector.manifest.personalFields ?? []);
     const items = pages.flatMap((page) => page.records.map((raw) => ({ stream: page.stream, raw })));
     const kept = items.map(({ raw }) => {
       // The text hashed is the text stored (a json column keeps it as given): the hash can be checked from the store.
-      const masked = personal.size > 0 ? maskKeys(raw, personal, maskIdNumber) : raw;
+      const masked = maskPersonalFields(connector.manifest, raw);
       let json = stableStringify(masked);
       // An ID number under a key the manifest does not know (a drifted one, free text) is kept masked too.
       if (EIGHTEEN_DIGITS.test(json)) json = stableStringify(maskIdNumbersForKeeping(masked));

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { z } from 'zod';
 import type { Database, PersonConsentRole, Provenance } from '../store/schema.js';
+import { maskIdNumber, maskKeys } from '../profile/person.js';
 import type { Transport } from './transport.js';
 
 /**
@@ -146,5 +147,27 @@ export interface Connector<Config extends { baseUrl: string }, Client> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyConnector = Connector<any, any>;
 
+// What a connector and its sandbox may use of the hub, all through this module: a connector
+// folder imports nothing else of src/ but the upstream world (src/world) its sandbox serves.
+
 /** Time for connectors and their sandboxes: one clock for the whole hub (src/common/clock.ts). */
-export { monotonicMs, systemClock, type Clock } from '../common/clock.js';
+export { clockFrom, monotonicMs, systemClock, type Clock } from '../common/clock.js';
+/** Money as upstreams write it (yuan with two decimals) and as the canonical model keeps it (integer fen). */
+export { decimalToFen, fenToDecimal } from '../common/money.js';
+/** The one way to reach an upstream, and the OAuth2 client-credentials grant most of them use. */
+export { UpstreamError, createTransport, type Transport, type TransportRequest } from './transport.js';
+export { clientCredentials } from './oauth2.js';
+/** A connector bound to its configuration, with the reliability every outbound request gets. */
+export { bindConnector, defaultReliability, ConnectorConfigError, type BoundConnector, type ReliabilityOptions } from './bind.js';
+
+const personalKeys = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * A raw record as the engine keeps it: the ID numbers under the manifest's `personalFields`
+ * masked. The contract suite checks that this alone leaves no ID number of the world in clear.
+ */
+export function maskPersonalFields(manifest: Pick<ConnectorManifest<unknown>, 'personalFields'>, raw: unknown): unknown {
+  let keys = personalKeys.get(manifest);
+  if (keys === undefined) personalKeys.set(manifest, (keys = new Set(manifest.personalFields ?? [])));
+  return keys.size === 0 ? raw : maskKeys(raw, keys, maskIdNumber);
+}

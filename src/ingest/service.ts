@@ -3,7 +3,8 @@ import { InputError, UpstreamUnavailableError } from '../common/errors.js';
 import { forEachConcurrently } from '../common/concurrency.js';
 import type { Store } from '../store/database.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
-import { IngestEngine, type BoundConnector, type EngineOptions } from './engine.js';
+import type { BoundConnector } from './bind.js';
+import { IngestEngine, type EngineOptions } from './engine.js';
 import { Consents, type ConsentPolicy } from './consents.js';
 import type { AnyConnector } from './sdk.js';
 

@@ -1,4 +1,4 @@
-import { createRandom } from '../demo/random.js';
+import { createRandom } from '../world/index.js';
 import { auc, fitScorecard, ks, logisticRegression, type TrainingRow } from './fit.js';
 import { score } from './scorecard.js';
 

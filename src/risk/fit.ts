@@ -1,4 +1,4 @@
-import { forkRandom } from '../demo/random.js';
+import { forkRandom } from '../world/index.js';
 import type { Scorecard } from './config.js';
 import { score } from './scorecard.js';
 import { scalingOf } from './scorecard.js';

@@ -1,6 +1,6 @@
 import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/fill.js';
 import { loadPortfolio } from '../../src/demo/load.js';
-import { generatePortfolio, type Portfolio } from '../../src/demo/portfolio.js';
+import { generatePortfolio, type Portfolio } from '../../src/world/index.js';
 import type { Store } from '../../src/store/database.js';
 
 export const TEST_CLOCK = '2026-11-01';

@@ -10,12 +10,12 @@
  * Header `X-Api-Key`. Status '200' found, '201' no result (an empty stream), '101' bad key (HTTP 401).
  */
 import type { Request } from 'express';
-import { fenToDecimal } from '../../../src/common/money.js';
-import type { CourtCaseRecord, EnforcementRecord, EnterpriseBundle, PersonRecord } from '../../../src/demo/types.js';
+import { fenToDecimal } from '../../../src/ingest/sdk.js';
+import { asOf, type CourtCaseRecord, type EnforcementRecord, type EnterpriseBundle, type PersonRecord } from '../../../src/world/index.js';
 import type { SandboxOptions, UpstreamSandbox } from '../../kit/contract.js';
 import type { DataAnswer, Random } from '../../kit/faults.js';
 import type { CourtConfig } from '../manifest.js';
-import { BadSandboxRequest, asOf, compactDay, intParam, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
+import { BadSandboxRequest, compactDay, intParam, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
 
 /** The sandbox's demo key: not a secret, it guards nothing but a simulator on loopback. */
 const DEMO_KEY = 'court-sandbox-demo-key';

@@ -10,12 +10,12 @@
  * Invoices come ordered by update time, then number, so an incremental pass pages stably.
  */
 import type { Request } from 'express';
-import { fenToDecimal } from '../../../src/common/money.js';
-import type { EnterpriseBundle, InvoiceRecord } from '../../../src/demo/types.js';
+import { fenToDecimal } from '../../../src/ingest/sdk.js';
+import { asOf, type EnterpriseBundle, type InvoiceRecord } from '../../../src/world/index.js';
 import type { SandboxOptions, UpstreamSandbox } from '../../kit/contract.js';
 import type { DataAnswer, Random } from '../../kit/faults.js';
 import type { InvoiceConfig } from '../manifest.js';
-import { BadSandboxRequest, asOf, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
+import { BadSandboxRequest, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
 
 /** The sandbox's demo client: not a secret, it guards nothing but a simulator on loopback. */
 const DEMO_CLIENT = { clientId: 'creditgraph-demo', clientSecret: 'invoice-sandbox-demo-secret' };

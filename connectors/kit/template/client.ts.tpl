@@ -1,4 +1,4 @@
-import { UpstreamError, type Transport } from '../../src/ingest/transport.js';
+import { UpstreamError, type Transport } from '../../src/ingest/sdk.js';
 import type { __Pascal__Config } from './manifest.js';
 
 interface Envelope {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectorContract } from '../kit/contract.js';
-import { asOf } from '../kit/sandbox.js';
+import { asOf } from '../../src/world/index.js';
 import { __camel__Connector } from './index.js';
 import type { __Pascal__Config } from './manifest.js';
 import { __camel__Sandbox } from './sandbox/server.js';

@@ -8,10 +8,10 @@
  *   GET /api/enterprise/{partners,key-persons,changes,exceptions}?keyword=USCC&pageIndex&pageSize
  */
 import type { Request } from 'express';
-import type { EnterpriseBundle, RelationRecord } from '../../../src/demo/types.js';
+import { asOf, type EnterpriseBundle, type RelationRecord } from '../../../src/world/index.js';
 import type { SandboxOptions, UpstreamSandbox } from '../../kit/contract.js';
 import type { DataAnswer, Random } from '../../kit/faults.js';
-import { BadSandboxRequest, asOf, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
+import { BadSandboxRequest, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
 import type { RegistryConfig } from '../manifest.js';
 
 /** The sandbox's app code: not a secret, it guards nothing but a simulator on loopback. */

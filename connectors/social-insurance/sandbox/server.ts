@@ -7,11 +7,11 @@
  *   GET  /si/v1/units/:tyshxydm/contributions?pageNum&pageSize&gxrqq=yyyyMMdd   (gxrqq: changed on or after)
  */
 import type { Request } from 'express';
-import { fenToDecimal } from '../../../src/common/money.js';
-import type { EnterpriseBundle } from '../../../src/demo/types.js';
+import { fenToDecimal } from '../../../src/ingest/sdk.js';
+import { asOf, type EnterpriseBundle } from '../../../src/world/index.js';
 import type { SandboxOptions, UpstreamSandbox } from '../../kit/contract.js';
 import type { DataAnswer, Random } from '../../kit/faults.js';
-import { BadSandboxRequest, asOf, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
+import { BadSandboxRequest, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
 import type { SocialInsuranceConfig } from '../manifest.js';
 
 /** The sandbox's demo client: not a secret, it guards nothing but a simulator on loopback. */

@@ -9,12 +9,12 @@
  *   GET  /api/v1/taxpayers/:nsrsbh/arrears?pageNo&pageSize
  */
 import type { Request } from 'express';
-import { fenToDecimal } from '../../../src/common/money.js';
-import type { EnterpriseBundle, TaxArrearsRecord, TaxFilingRecord, TaxRatingRecord } from '../../../src/demo/types.js';
+import { fenToDecimal } from '../../../src/ingest/sdk.js';
+import { asOf, type EnterpriseBundle, type TaxArrearsRecord, type TaxFilingRecord, type TaxRatingRecord } from '../../../src/world/index.js';
 import type { SandboxOptions, UpstreamSandbox } from '../../kit/contract.js';
 import type { DataAnswer, Random } from '../../kit/faults.js';
 import type { TaxConfig } from '../manifest.js';
-import { BadSandboxRequest, asOf, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
+import { BadSandboxRequest, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
 
 /** The sandbox's demo client: not a secret, it guards nothing but a simulator on loopback. */
 const DEMO_CLIENT = { clientId: 'creditgraph-demo', clientSecret: 'tax-sandbox-demo-secret' };

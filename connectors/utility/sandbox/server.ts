@@ -10,12 +10,12 @@
  *   GET  /openapi/v1/accounts/:hh/bills?pageIndex&pageSize&updatedSince=yyyyMMdd   (updated on or after)
  */
 import express, { type Request } from 'express';
-import { fenToDecimal } from '../../../src/common/money.js';
-import type { EnterpriseBundle, UtilityBillRecord } from '../../../src/demo/types.js';
+import { fenToDecimal } from '../../../src/ingest/sdk.js';
+import { asOf, type EnterpriseBundle, type UtilityBillRecord } from '../../../src/world/index.js';
 import type { SandboxOptions, UpstreamSandbox } from '../../kit/contract.js';
 import type { DataAnswer, Random } from '../../kit/faults.js';
 import type { UtilityConfig } from '../manifest.js';
-import { BadSandboxRequest, asOf, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
+import { BadSandboxRequest, compactDay, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
 
 /** The sandbox's demo application: not a secret, it guards nothing but a simulator on loopback. */
 const DEMO_APP = { appId: 'creditgraph-demo', appSecret: 'utility-sandbox-demo-secret' };

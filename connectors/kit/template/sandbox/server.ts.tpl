@@ -5,11 +5,11 @@
  *   GET /v1/enterprises/:uscc/records?page&size   (header X-Api-Key)
  */
 import type { Request } from 'express';
-import { fenToDecimal } from '../../../src/common/money.js';
-import type { EnterpriseBundle } from '../../../src/demo/types.js';
+import { fenToDecimal } from '../../../src/ingest/sdk.js';
+import { asOf, type EnterpriseBundle } from '../../../src/world/index.js';
 import type { SandboxOptions, UpstreamSandbox } from '../../kit/contract.js';
 import type { DataAnswer, Random } from '../../kit/faults.js';
-import { asOf, intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
+import { intParam, pageOf, startSandbox, type SandboxHandle } from '../../kit/sandbox.js';
 import type { __Pascal__Config } from '../manifest.js';
 
 /** The sandbox's key: not a secret, it guards nothing but a simulator on loopback. */

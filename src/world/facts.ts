@@ -33,8 +33,9 @@ import type {
   TaxFilingRecord,
   TaxRatingRecord,
   UtilityBillRecord,
+  EnterpriseStatus,
+  TaxGrade,
 } from './types.js';
-import type { EnterpriseStatus, TaxGrade } from '../store/schema.js';
 
 // ---- customers ----
 

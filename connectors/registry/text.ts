@@ -1,10 +1,8 @@
-import type { EnterpriseStatus } from '../store/schema.js';
+import type { EnterpriseFields } from '../../src/ingest/sdk.js';
 
-/**
- * The business registry's text conventions, which reach the store in two ways: parsed by the
- * registry connector, and verbatim as the before and after values of registry changes, which
- * point-in-time features read back. One parser for both.
- */
+type EnterpriseStatus = Exclude<EnterpriseFields['status'], undefined | null>;
+
+/** The business registry's text conventions: registered capital and status as its answers write them. */
 const CURRENCIES: Record<string, string> = { 人民币: 'CNY', 美元: 'USD', 港元: 'HKD', 欧元: 'EUR' };
 const UNITS: Record<string, bigint> = { '': 100n, 万: 1_000_000n, 亿: 10_000_000_000n };
 

@@ -1,4 +1,4 @@
-import type { ReliabilityOptions } from '../../src/ingest/registry.js';
+import type { ReliabilityOptions } from '../../src/ingest/sdk.js';
 
 /** Fast retries so fault tests stay short, and a breaker that one test's faults cannot open. */
 export const FAST_RELIABILITY: ReliabilityOptions = {

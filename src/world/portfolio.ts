@@ -17,9 +17,6 @@ import type { Random } from './random.js';
 import { FACT_KINDS, type EnterpriseBundle, type FactKind, type OutsideCounterparty, type Portfolio, type PortfolioOptions } from './types.js';
 import { USCC_CHARSET } from '../profile/uscc.js';
 
-export type * from './types.js';
-export { ENTERPRISE_RECORD_FIELDS, FACT_KINDS, enterpriseRecordOf } from './types.js';
-
 export function generatePortfolio(options: PortfolioOptions): Portfolio {
   const { seed, enterprises: size, clock, historyMonths = HISTORY_MONTHS } = options;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);

@@ -11,7 +11,16 @@
  * `externalId`, consecutive and in `observedAt` order: each is the state as observed then, the
  * last one the state as of the clock.
  */
-import type { CaseKind, EnterpriseStatus, InvoiceStatus, PartyRole, RelationType, TaxGrade, Utility } from '../store/schema.js';
+
+// The world's own vocabulary: the upstreams speak it, and the hub's canonical model happens to
+// share it (the connectors map one onto the other), so the world knows nothing of the hub.
+export type EnterpriseStatus = 'UNVERIFIED' | 'ACTIVE' | 'ABNORMAL_OPERATIONS' | 'LIQUIDATING' | 'REVOKED' | 'CANCELLED';
+export type RelationType = 'SHAREHOLDER' | 'LEGAL_REPRESENTATIVE' | 'EXECUTIVE' | 'GUARANTOR';
+export type TaxGrade = 'A' | 'B' | 'M' | 'C' | 'D';
+export type CaseKind = 'CIVIL' | 'ADMINISTRATIVE' | 'CRIMINAL' | 'ENFORCEMENT' | 'PRESERVATION' | 'BANKRUPTCY';
+export type PartyRole = 'PLAINTIFF' | 'DEFENDANT' | 'THIRD_PARTY';
+export type Utility = 'ELECTRICITY' | 'WATER' | 'GAS';
+export type InvoiceStatus = 'NORMAL' | 'VOID' | 'RED_LETTER';
 
 export type FenString = string;
 export type DateString = string;
@@ -281,4 +290,16 @@ export function enterpriseRecordOf(bundle: EnterpriseBundle): EnterpriseRecord {
   const record: Record<string, unknown> = {};
   for (const field of ENTERPRISE_RECORD_FIELDS) record[field] = bundle[field];
   return record as unknown as EnterpriseRecord;
+}
+
+/**
+ * The latest version of each fact observed before `instant`, in first-seen order. The
+ * generator lists a fact's versions consecutively, oldest first.
+ */
+export function asOf<R extends Observed>(records: readonly R[], instant: string): R[] {
+  const latest = new Map<string, R>();
+  for (const record of records) {
+    if (record.observedAt < instant) latest.set(record.externalId, record);
+  }
+  return [...latest.values()];
 }
