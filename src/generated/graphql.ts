@@ -7,6 +7,7 @@ import type { RelatedEnterpriseRow, RelationHopRow } from '../store/related-ente
 import type { InvoiceMonthRow, InvoiceAggregateRow } from '../store/invoices.js';
 import type { ConsentRow, PersonConsentRow } from '../ingest/consents.js';
 import type { SyncRunRow, QuarantinedRecordRow, InventoryModel } from '../store/ingest-records.js';
+import type { ReplayOutcome } from '../ingest/service.js';
 import type { AnyConnector } from '../ingest/sdk.js';
 import type { SyncRunConnectionModel, QuarantinedRecordConnectionModel, EnterpriseConnectionModel, ApplicationConnectionModel, AuditEventConnectionModel, AlertConnectionModel, LimitActionConnectionModel, LoanConnectionModel } from '../graphql/paging.js';
 import type { RiskViewRecord, ReasonCode as ReasonCodeModel } from '../risk/assess.js';
@@ -771,6 +772,13 @@ export type Mutation = {
    */
   refreshMonitoring: RefreshSummary;
   rejectLimitAction: LimitAction;
+  /**
+   * Normalizes quarantined records' kept payloads again with today's connector, landing what now
+   * passes (one REPLAY run per enterprise, under the same consent check as a sync): the records
+   * named (at most 500, all of the source, all still in quarantine), or the source's oldest open
+   * ones that can be replayed. Audited.
+   */
+  replayQuarantined: QuarantineReplay;
   /** ACKNOWLEDGED → RESOLVED, saying how. */
   resolveAlert: Alert;
   revokeConsent: Consent;
@@ -868,6 +876,12 @@ export type MutationReduceLimitArgs = {
 export type MutationRejectLimitActionArgs = {
   id: Scalars['ID']['input'];
   note: Scalars['String']['input'];
+};
+
+
+export type MutationReplayQuarantinedArgs = {
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+  source: Scalars['String']['input'];
 };
 
 
@@ -1070,8 +1084,36 @@ export type Provenance = {
 
 export type QuarantineFilter = {
   enterpriseId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only the records still in quarantine (true), or only those resolved since (false). */
+  open?: InputMaybe<Scalars['Boolean']['input']>;
   source?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** What a replay of quarantined records did. */
+export type QuarantineReplay = {
+  __typename?: 'QuarantineReplay';
+  /** Replayed and stored. */
+  landed: Scalars['Int']['output'];
+  /** Open records (named, or of the source when none were named) whose kept payload cannot be replayed — an ID number kept masked, or the stream unknown: the next sync fetches them again. */
+  needsRefetch: Scalars['Int']['output'];
+  /** The records replayed (or named and left for a fetch), as they stand now. */
+  records: Array<QuarantinedRecord>;
+  /** Not replayed: no valid consent covers the source for their enterprise now. */
+  refused: Scalars['Int']['output'];
+  /** Replayed and quarantined again with today's reasons. */
+  rejectedAgain: Scalars['Int']['output'];
+  /** Replayable open records of the source left for another call. */
+  remaining: Scalars['Int']['output'];
+  /** The replay runs, one per enterprise. */
+  runs: Array<SyncRun>;
+  source: Scalars['String']['output'];
+};
+
+export type QuarantineResolution =
+  /** A later run stored the record: a sync that fetched it again, or a replay of its payload. */
+  | 'LANDED'
+  /** A later run quarantined it again, with that day's reasons: the newer record is the open one. */
+  | 'SUPERSEDED';
 
 /** An upstream record that failed validation, kept with its payload and the reasons. */
 export type QuarantinedRecord = {
@@ -1083,6 +1125,12 @@ export type QuarantinedRecord = {
   id: Scalars['ID']['output'];
   payload?: Maybe<Scalars['JSON']['output']>;
   quarantinedAt: Scalars['DateTime']['output'];
+  /** Whether its kept payload is all its connector needs to normalize it again (replayQuarantined); if not, the next sync fetches it. */
+  replayable: Scalars['Boolean']['output'];
+  /** Null while it is in quarantine; how a later run resolved it. */
+  resolution?: Maybe<QuarantineResolution>;
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  resolvedBy?: Maybe<SyncRun>;
   source: Scalars['String']['output'];
   /** The stream it came in, which its connector normalizes it by; null for records quarantined before the hub kept it. */
   stream?: Maybe<Scalars['String']['output']>;
@@ -1143,7 +1191,7 @@ export type Query = {
   ping: Scalars['Boolean']['output'];
   portfolio: Portfolio;
   products: Array<Product>;
-  /** Quarantined upstream records (payloads as received), latest first: for those who run the sources. */
+  /** Quarantined upstream records (payloads as kept), latest first: for those who run the sources. */
   quarantinedRecords: QuarantinedRecordConnection;
   /** Sync runs, latest first. */
   syncRuns: SyncRunConnection;
@@ -1468,6 +1516,7 @@ export type SyncRun = {
   fetched: Scalars['Int']['output'];
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
+  kind: SyncRunKind;
   /** Records that failed validation, kept with their reasons. */
   quarantined: Scalars['Int']['output'];
   startedAt: Scalars['DateTime']['output'];
@@ -1494,6 +1543,12 @@ export type SyncRunFilter = {
   enterpriseId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<SyncRunStatus>;
 };
+
+export type SyncRunKind =
+  /** Normalized quarantined records' kept payloads again with today's connector; fetched nothing. */
+  | 'REPLAY'
+  /** Fetched from the upstream. */
+  | 'SYNC';
 
 export type SyncRunStatus =
   /** Its process stopped (killed, crashed) while it ran: what it had committed is kept, and its source resumed from the last checkpoint in a new run. */
@@ -1734,6 +1789,8 @@ export type ResolversTypes = {
   Product: ResolverTypeWrapper<ProductModel>;
   Provenance: ResolverTypeWrapper<ProvenanceRow>;
   QuarantineFilter: QuarantineFilter;
+  QuarantineReplay: ResolverTypeWrapper<ReplayOutcome>;
+  QuarantineResolution: QuarantineResolution;
   QuarantinedRecord: ResolverTypeWrapper<QuarantinedRecordRow>;
   QuarantinedRecordConnection: ResolverTypeWrapper<QuarantinedRecordConnectionModel>;
   QuarantinedRecordEdge: ResolverTypeWrapper<Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversTypes['QuarantinedRecord'] }>;
@@ -1765,6 +1822,7 @@ export type ResolversTypes = {
   SyncRunConnection: ResolverTypeWrapper<SyncRunConnectionModel>;
   SyncRunEdge: ResolverTypeWrapper<Omit<SyncRunEdge, 'node'> & { node: ResolversTypes['SyncRun'] }>;
   SyncRunFilter: SyncRunFilter;
+  SyncRunKind: SyncRunKind;
   SyncRunStatus: SyncRunStatus;
   TaxFiling: ResolverTypeWrapper<TaxFilingRow>;
   TaxGrade: TaxGrade;
@@ -1844,6 +1902,7 @@ export type ResolversParentTypes = {
   Product: ProductModel;
   Provenance: ProvenanceRow;
   QuarantineFilter: QuarantineFilter;
+  QuarantineReplay: ReplayOutcome;
   QuarantinedRecord: QuarantinedRecordRow;
   QuarantinedRecordConnection: QuarantinedRecordConnectionModel;
   QuarantinedRecordEdge: Omit<QuarantinedRecordEdge, 'node'> & { node: ResolversParentTypes['QuarantinedRecord'] };
@@ -2249,6 +2308,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   reduceLimit?: Resolver<ResolversTypes['LimitAction'], ParentType, ContextType, RequireFields<MutationReduceLimitArgs, 'loanId' | 'newLimit' | 'reason'>>;
   refreshMonitoring?: Resolver<ResolversTypes['RefreshSummary'], ParentType, ContextType>;
   rejectLimitAction?: Resolver<ResolversTypes['LimitAction'], ParentType, ContextType, RequireFields<MutationRejectLimitActionArgs, 'id' | 'note'>>;
+  replayQuarantined?: Resolver<ResolversTypes['QuarantineReplay'], ParentType, ContextType, RequireFields<MutationReplayQuarantinedArgs, 'source'>>;
   resolveAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationResolveAlertArgs, 'id' | 'note'>>;
   revokeConsent?: Resolver<ResolversTypes['Consent'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'id'>>;
   revokePersonConsent?: Resolver<ResolversTypes['PersonConsent'], ParentType, ContextType, RequireFields<MutationRevokePersonConsentArgs, 'id'>>;
@@ -2351,6 +2411,17 @@ export type ProvenanceResolvers<ContextType = GraphQLContext, ParentType extends
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type QuarantineReplayResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QuarantineReplay'] = ResolversParentTypes['QuarantineReplay']> = {
+  landed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  needsRefetch?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  records?: Resolver<Array<ResolversTypes['QuarantinedRecord']>, ParentType, ContextType>;
+  refused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejectedAgain?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  runs?: Resolver<Array<ResolversTypes['SyncRun']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QuarantinedRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QuarantinedRecord'] = ResolversParentTypes['QuarantinedRecord']> = {
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2358,6 +2429,10 @@ export type QuarantinedRecordResolvers<ContextType = GraphQLContext, ParentType 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   payload?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   quarantinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  replayable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['QuarantineResolution']>, ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  resolvedBy?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   stream?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   syncRun?: Resolver<Maybe<ResolversTypes['SyncRun']>, ParentType, ContextType>;
@@ -2503,6 +2578,7 @@ export type SyncRunResolvers<ContextType = GraphQLContext, ParentType extends Re
   fetched?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SyncRunKind'], ParentType, ContextType>;
   quarantined?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SyncRunStatus'], ParentType, ContextType>;
@@ -2615,6 +2691,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Pricing?: PricingResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
+  QuarantineReplay?: QuarantineReplayResolvers<ContextType>;
   QuarantinedRecord?: QuarantinedRecordResolvers<ContextType>;
   QuarantinedRecordConnection?: QuarantinedRecordConnectionResolvers<ContextType>;
   QuarantinedRecordEdge?: QuarantinedRecordEdgeResolvers<ContextType>;

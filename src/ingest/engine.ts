@@ -8,6 +8,7 @@ import { hashOfText, payloadHash, stableStringify } from '../common/payload-hash
 import type { Db, Store } from '../store/database.js';
 import { CONSENT_CHANNEL, consentCovers, personsAuthorizing } from './consents.js';
 import type { SyncRunRow } from '../store/ingest-records.js';
+import type { SyncRunKind } from '../store/schema.js';
 import { hashPersonId, maskIdNumber } from '../profile/person.js';
 import { maskIdNumbersForKeeping } from '../profile/personal-data.js';
 import { insertRows, snakeCase } from '../store/bulk.js';
@@ -141,7 +142,31 @@ export class IngestEngine {
     this.writer = new GroupCommit((batches) => this.write(batches), takeGroup);
   }
 
-  async syncEnterprise(enterpriseId: string, bound: BoundConnector, signal?: AbortSignal): Promise<SyncRunRow> {
+  async syncEnterprise(enterpriseId: string, bound: Pick<BoundConnector, 'connector' | 'client'>, signal?: AbortSignal): Promise<SyncRunRow> {
+    return this.run(enterpriseId, bound, signal);
+  }
+
+  /**
+   * Normalizes quarantined records' kept payloads again with today's connector, as a run of kind
+   * REPLAY under the same consent check as a sync: what passes now is stored and its row resolved
+   * LANDED, what does not is quarantined again with today's reasons (its row SUPERSEDED). Nothing
+   * is fetched and no cursor moves.
+   */
+  async replay(enterpriseId: string, connector: AnyConnector, records: readonly { id: string; stream: string; payload: unknown }[]): Promise<SyncRunRow> {
+    const streams = [...new Set(records.map((record) => record.stream))];
+    const ordered = streams.flatMap((stream) => records.filter((record) => record.stream === stream));
+    const replayer: AnyConnector = {
+      ...connector,
+      async *read(_client, context) {
+        for (const stream of streams) {
+          yield { stream, records: ordered.filter((record) => record.stream === stream).map((record) => record.payload), checkpoint: context.checkpoint ?? { streams: {} } };
+        }
+      },
+    };
+    return this.run(enterpriseId, { connector: replayer, client: undefined }, undefined, ordered.map((record) => record.id));
+  }
+
+  private async run(enterpriseId: string, bound: Pick<BoundConnector, 'connector' | 'client'>, signal?: AbortSignal, replaying?: readonly string[]): Promise<SyncRunRow> {
     const { manifest } = bound.connector;
     await (this.watching ??= this.store.listen(CONSENT_CHANNEL, (payload) => this.recheck(this.underWay.get(payload)), () => this.recheck(...this.underWay.values())));
     // Watched before the consent check, so a withdrawal committed after it is never missed.
@@ -151,7 +176,7 @@ export class IngestEngine {
     // While any run is under way, one statement every few seconds keeps all of this process's alive.
     this.heartbeat ??= setInterval(() => void this.beat(), this.lease.heartbeatSeconds * 1000).unref();
     try {
-      return await this.pull(enterpriseId, bound, run, signal);
+      return await this.pull(enterpriseId, bound, run, signal, replaying);
     } finally {
       runs.delete(run);
       if (runs.size === 0) this.underWay.delete(enterpriseId);
@@ -208,17 +233,17 @@ export class IngestEngine {
     }
   }
 
-  private async pull(enterpriseId: string, bound: BoundConnector, underWay: RunUnderWay, signal?: AbortSignal): Promise<SyncRunRow> {
+  private async pull(enterpriseId: string, bound: Pick<BoundConnector, 'connector' | 'client'>, underWay: RunUnderWay, signal?: AbortSignal, replaying?: readonly string[]): Promise<SyncRunRow> {
     const { manifest } = bound.connector;
     const startedAt = this.now();
-    const started = await this.startRun(enterpriseId, manifest, startedAt);
+    const started = await this.startRun(enterpriseId, manifest, startedAt, replaying ? 'REPLAY' : 'SYNC');
     if (started.run.status === 'REFUSED') {
       metrics.syncRun(manifest.id, 'REFUSED', { stored: 0, duplicates: 0, quarantined: 0 });
       return started.run;
     }
     const withdrawn = underWay.withdrawn.signal;
 
-    const key: RunKey = { source: manifest.id, enterpriseId, uscc: started.uscc, syncRunId: started.run.id };
+    const key: RunKey = { source: manifest.id, enterpriseId, uscc: started.uscc, syncRunId: started.run.id, openQuarantine: started.openQuarantine, ...(replaying ? { replaying } : {}) };
     let counts: Counts = { fetched: 0, stored: 0, duplicates: 0, quarantined: 0 };
     let error: string | null = null;
     // Pages are committed in batches of about BATCH_RECORDS records, each batch with the
@@ -287,24 +312,30 @@ export class IngestEngine {
       ELSE (SELECT CASE persons WHEN 'UNKNOWN' THEN ${unknown} WHEN 'UNAUTHORIZED' THEN ${unauthorized} END FROM (SELECT ${persons} AS persons) checked) END`;
   }
 
-  private async startRun(enterpriseId: string, manifest: AnyConnector['manifest'], at: Date): Promise<{ run: SyncRunRow; uscc: string; checkpoint: Checkpoint | null }> {
+  private async startRun(
+    enterpriseId: string,
+    manifest: AnyConnector['manifest'],
+    at: Date,
+    kind: SyncRunKind,
+  ): Promise<{ run: SyncRunRow; uscc: string; checkpoint: Checkpoint | null; openQuarantine: boolean }> {
     const source = manifest.id;
-    const result = await sql<SyncRunRow & { startUscc: string; startCheckpoint: Checkpoint | null }>`
+    const result = await sql<SyncRunRow & { startUscc: string; startCheckpoint: Checkpoint | null; openQuarantine: boolean }>`
       WITH target AS (SELECT id, uscc FROM enterprise WHERE id = ${enterpriseId}),
       decided AS (SELECT id, uscc, ${this.refusal(enterpriseId, manifest, at)} AS refused FROM target),
       started AS (
-        INSERT INTO sync_run (source, enterprise_id, status, started_at, finished_at, error, holder, heartbeat_at)
+        INSERT INTO sync_run (source, enterprise_id, status, started_at, finished_at, error, holder, heartbeat_at, kind)
         SELECT ${source}, id, CASE WHEN refused IS NULL THEN 'RUNNING' ELSE 'REFUSED' END, ${at}::timestamptz,
-          CASE WHEN refused IS NULL THEN NULL ELSE ${at}::timestamptz END, refused, ${this.holder}, ${systemClock()}::timestamptz
+          CASE WHEN refused IS NULL THEN NULL ELSE ${at}::timestamptz END, refused, ${this.holder}, ${systemClock()}::timestamptz, ${kind}
         FROM decided
         RETURNING *)
       SELECT started.*, target.uscc AS start_uscc,
-        (SELECT state FROM sync_checkpoint WHERE source = ${source} AND enterprise_id = target.id) AS start_checkpoint
+        (SELECT state FROM sync_checkpoint WHERE source = ${source} AND enterprise_id = target.id) AS start_checkpoint,
+        EXISTS (SELECT 1 FROM quarantined_record WHERE source = ${source} AND enterprise_id = target.id AND resolved_at IS NULL) AS open_quarantine
       FROM started, target`.execute(this.store.db);
     const row = result.rows[0];
     if (!row) throw new NotFoundError(`no enterprise with id ${enterpriseId}`);
-    const { startUscc, startCheckpoint, ...run } = row;
-    return { run, uscc: startUscc, checkpoint: startCheckpoint };
+    const { startUscc, startCheckpoint, openQuarantine, ...run } = row;
+    return { run, uscc: startUscc, checkpoint: startCheckpoint, openQuarantine };
   }
 
   /** Masks, hashes and normalizes a run's pages (no statement: the store is read when the batch is written). */
@@ -341,7 +372,7 @@ export class IngestEngine {
         batch.keys.add(record.entity === 'enterprise' ? `enterprise ${run.enterpriseId}` : `${record.entity} ${run.source} ${record.externalId}`);
       }
     });
-    batch.checkpoint = advance(cursor, pages, new Set(batch.rejected.map((rejection) => rejection.index)));
+    batch.checkpoint = run.replaying ? null : advance(cursor, pages, new Set(batch.rejected.map((rejection) => rejection.index)));
     return batch;
   }
 
@@ -507,8 +538,54 @@ export class IngestEngine {
       }
       return count;
     });
+    await this.resolveQuarantine(tx, batches, latest, rejected, observedAt);
     await insertRows(tx, 'quarantined_record', quarantine);
     return counts;
+  }
+
+  /**
+   * Resolves the open quarantined rows these batches settle, in one statement: a replay's own rows
+   * by position (LANDED, or SUPERSEDED when quarantined again), and any run's rows by their record's
+   * key — LANDED when a record with the key was accepted, SUPERSEDED when it is quarantined again
+   * (before the new rows are written, which are then the open ones).
+   */
+  private async resolveQuarantine(tx: Db, batches: Batch[], latest: ReadonlyMap<CanonicalEntity, ReadonlyMap<string, ReadonlyMap<string, { batch: number }>>>, rejected: Batch['rejected'][], at: Date): Promise<void> {
+    const replayed: { id: string; resolution: string; run: string }[] = [];
+    const keys: { source: string; enterpriseId: string; externalId: string; run: string; resolution: string }[] = [];
+    batches.forEach(({ run, before, kept }, batch) => {
+      const again = new Set(rejected[batch]!.map((entry) => entry.index));
+      if (run.replaying) {
+        for (let index = 0; index < kept.length; index++) {
+          replayed.push({ id: run.replaying[before.fetched + index]!, resolution: again.has(index) ? 'SUPERSEDED' : 'LANDED', run: run.syncRunId });
+        }
+      }
+      for (const entry of rejected[batch]!) {
+        if (entry.externalId !== null) keys.push({ source: run.source, enterpriseId: run.enterpriseId, externalId: entry.externalId, run: run.syncRunId, resolution: 'SUPERSEDED' });
+      }
+      if (rejected[batch]!.length > 0) run.openQuarantine = true;
+    });
+    for (const bySource of latest.values()) {
+      for (const [source, versions] of bySource) {
+        for (const [externalId, { batch }] of versions) {
+          const { run } = batches[batch]!;
+          if (run.openQuarantine) keys.push({ source, enterpriseId: run.enterpriseId, externalId, run: run.syncRunId, resolution: 'LANDED' });
+        }
+      }
+    }
+    if (replayed.length === 0 && keys.length === 0) return;
+    await sql`
+      WITH by_id AS (
+        UPDATE quarantined_record q SET resolution = r.resolution, resolved_at = ${at}::timestamptz, resolved_by_sync_run_id = r.run
+        FROM unnest(${replayed.map((row) => row.id)}::bigint[], ${replayed.map((row) => row.resolution)}::text[], ${replayed.map((row) => row.run)}::bigint[]) AS r(id, resolution, run)
+        WHERE q.id = r.id AND q.resolved_at IS NULL
+        RETURNING q.id)
+      UPDATE quarantined_record q SET resolution = k.resolution, resolved_at = ${at}::timestamptz, resolved_by_sync_run_id = k.run
+      FROM (SELECT DISTINCT ON (source, enterprise_id, external_id) * FROM unnest(
+        ${keys.map((key) => key.source)}::text[], ${keys.map((key) => key.enterpriseId)}::bigint[], ${keys.map((key) => key.externalId)}::text[],
+        ${keys.map((key) => key.run)}::bigint[], ${keys.map((key) => key.resolution)}::text[]) AS k(source, enterprise_id, external_id, run, resolution)
+        ORDER BY source, enterprise_id, external_id, resolution) k
+      WHERE q.resolved_at IS NULL AND q.source = k.source AND q.enterprise_id = k.enterprise_id AND q.external_id = k.external_id
+        AND q.id NOT IN (SELECT id FROM by_id)`.execute(tx);
   }
 
   /** Persons (created on first sight) and enterprises the batches' records name, by ID number and USCC. */
@@ -557,6 +634,13 @@ interface RunKey {
   enterpriseId: string;
   uscc: string;
   syncRunId: string;
+  /**
+   * Whether a record of this source and enterprise may be open in quarantine: it was at the run's
+   * start, or the run has quarantined one since. Only then do its landed records resolve any.
+   */
+  openQuarantine: boolean;
+  /** A replay's quarantined rows, in the order their payloads are read: nothing is fetched, no cursor moves. */
+  replaying?: readonly string[];
 }
 
 interface Links {

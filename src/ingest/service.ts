@@ -1,8 +1,8 @@
 import { recordAudit, type Actor } from '../audit/audit.js';
-import { InputError, UpstreamUnavailableError } from '../common/errors.js';
+import { InputError, InvalidStateError, NotFoundError, UpstreamUnavailableError } from '../common/errors.js';
 import { forEachConcurrently } from '../common/concurrency.js';
 import type { Store } from '../store/database.js';
-import type { SyncRunRow } from '../store/ingest-records.js';
+import { findQuarantineByIds, oldestOpenQuarantine, type QuarantinedRecordRow, type SyncRunRow } from '../store/ingest-records.js';
 import type { BoundConnector } from './bind.js';
 import { IngestEngine, type EngineOptions } from './engine.js';
 import { Consents, type ConsentPolicy } from './consents.js';
@@ -91,4 +91,78 @@ export class IngestService {
       options.onEnterprise?.(runs, ++done);
     });
   }
+
+  /**
+   * Normalizes quarantined records' kept payloads again with today's connector (the records
+   * named, or the source's oldest open ones): each enterprise's as one REPLAY run, under the same
+   * consent check as a sync. A record whose payload the hub kept without what the connector needs
+   * (an ID number kept masked, or the stream it came in unknown) is left open for the next sync,
+   * which fetches it again. Recorded in the audit trail before anything runs.
+   */
+  async replayQuarantined(actor: Actor, source: string, ids?: readonly string[]): Promise<ReplayOutcome> {
+    const connector = this.registered.find((candidate) => candidate.manifest.id === source);
+    if (!connector) {
+      throw new InputError(`unknown source '${source}'; known: ${this.registered.map((known) => known.manifest.id).join(', ')}`, { argument: 'source' });
+    }
+    if (ids !== undefined && ids.length === 0) throw new InputError('ids: name at least one record, or leave ids out to replay the oldest open ones', { argument: 'ids' });
+    if (ids !== undefined && ids.length > REPLAY_LIMIT) throw new InputError(`ids: at most ${REPLAY_LIMIT} records a call, not ${ids.length}`, { argument: 'ids' });
+    let records: QuarantinedRecordRow[];
+    let remaining = 0;
+    let needsRefetch: number;
+    if (ids === undefined) {
+      ({ records, remaining, others: needsRefetch } = await oldestOpenQuarantine(this.store.db, source, REPLAY_LIMIT, { pattern: KEPT_ID_NUMBER.source, matching: false }));
+    } else {
+      records = await this.named(source, ids);
+      needsRefetch = records.filter((record) => !replayableRecord(record)).length;
+    }
+    const replayable = records.filter((record) => replayableRecord(record));
+    await recordAudit(this.store.db, actor, [
+      { action: 'REPLAY_QUARANTINE', subjectType: 'Source', subjectId: source, after: { records: records.map((record) => record.id), replayable: replayable.length } },
+    ]);
+    const byEnterprise = new Map<string, QuarantinedRecordRow[]>();
+    for (const record of replayable) byEnterprise.set(record.enterpriseId!, [...(byEnterprise.get(record.enterpriseId!) ?? []), record]);
+    const runs: SyncRunRow[] = [];
+    for (const [enterpriseId, rows] of byEnterprise) {
+      runs.push(await this.engine.replay(enterpriseId, connector, rows.map((row) => ({ id: row.id, stream: row.stream!, payload: row.payload }))));
+    }
+    return { source, records: await findQuarantineByIds(this.store.db, records.map((record) => record.id)), runs, remaining, needsRefetch };
+  }
+
+  /** The records named, all of the source and open: anything else is refused before anything runs. */
+  private async named(source: string, ids: readonly string[]): Promise<QuarantinedRecordRow[]> {
+    const unique = [...new Set(ids)];
+    const found = await findQuarantineByIds(this.store.db, unique);
+    const missing = unique.filter((id) => !found.some((record) => record.id === id));
+    if (missing.length > 0) throw new NotFoundError(`no quarantined record ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`, { argument: 'ids' });
+    const elsewhere = found.filter((record) => record.source !== source);
+    if (elsewhere.length > 0) throw new InputError(`records ${elsewhere.slice(0, 5).map((record) => record.id).join(', ')} came from ${elsewhere[0]!.source}, not ${source}`, { argument: 'ids' });
+    const resolved = found.filter((record) => record.resolution !== null);
+    if (resolved.length > 0) {
+      const first = resolved[0]!;
+      throw new InvalidStateError(`record ${first.id} is no longer in quarantine: ${first.resolution} by run ${first.resolvedBySyncRunId}${resolved.length > 1 ? ` (and ${resolved.length - 1} more)` : ''}`, { argument: 'ids' });
+    }
+    return found;
+  }
+}
+
+/** At most this many records a replay: each call's runs and audit line stay of a size one can read. */
+export const REPLAY_LIMIT = 500;
+
+/** An ID number as the hub keeps it (maskIdNumber): the person cannot be linked again from it. The same pattern in JavaScript and PostgreSQL. */
+const KEPT_ID_NUMBER = /\d{6}\*{8}[\dXx]{4}/;
+
+/** Whether a quarantined record's kept payload is all its connector needs to normalize it again. */
+export function replayableRecord(record: Pick<QuarantinedRecordRow, 'stream' | 'payload' | 'enterpriseId'>): boolean {
+  return record.stream !== null && record.enterpriseId !== null && record.payload !== null && !KEPT_ID_NUMBER.test(JSON.stringify(record.payload));
+}
+
+export interface ReplayOutcome {
+  source: string;
+  /** The records replayed, or named and left for a fetch, as they stand after the replay. */
+  records: QuarantinedRecordRow[];
+  runs: SyncRunRow[];
+  /** Replayable open records of the source beyond this call's limit. */
+  remaining: number;
+  /** Records (named, or of the source when none were) whose kept payload cannot be replayed: the next sync fetches them again. */
+  needsRefetch: number;
 }

@@ -42,13 +42,43 @@ export async function findLatestRuns(db: Db, sources: readonly string[]): Promis
 export interface QuarantineFilter {
   source?: string | null;
   enterpriseId?: string | null;
+  /** Only the records still in quarantine (true), or only those resolved since (false). */
+  open?: boolean | null;
 }
 
 function quarantineMatching(db: Db, filter: QuarantineFilter) {
   let query = db.selectFrom('quarantinedRecord');
   if (filter.source) query = query.where('source', '=', filter.source);
   if (filter.enterpriseId) query = query.where('enterpriseId', '=', filter.enterpriseId);
+  if (filter.open != null) query = query.where('resolvedAt', filter.open ? 'is' : 'is not', null);
   return query;
+}
+
+export async function findQuarantineByIds(db: Db, ids: readonly string[]): Promise<QuarantinedRecordRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('quarantinedRecord').selectAll().where('id', '=', sql<string>`any(${sql.val(ids)}::bigint[])`).orderBy('id').execute();
+}
+
+/**
+ * A source's oldest records still in quarantine whose kept payload matches `payload` (a regular
+ * expression over its text, negated with `matching: false`), at most `limit`; how many more such
+ * there are; and how many open ones do not qualify.
+ */
+export async function oldestOpenQuarantine(
+  db: Db,
+  source: string,
+  limit: number,
+  payload: { pattern: string; matching: boolean },
+): Promise<{ records: QuarantinedRecordRow[]; remaining: number; others: number }> {
+  const qualifies = sql<boolean>`(stream IS NOT NULL AND enterprise_id IS NOT NULL AND payload IS NOT NULL AND (payload::text ~ ${payload.pattern}) = ${payload.matching})`;
+  const records = await db.selectFrom('quarantinedRecord').selectAll().where('source', '=', source).where('resolvedAt', 'is', null).where(qualifies).orderBy('id').limit(limit).execute();
+  const { open, qualifying } = await db
+    .selectFrom('quarantinedRecord')
+    .select((eb) => [eb.fn.countAll<string>().as('open'), sql<string>`count(*) FILTER (WHERE ${qualifies})`.as('qualifying')])
+    .where('source', '=', source)
+    .where('resolvedAt', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { records, remaining: Number(qualifying) - records.length, others: Number(open) - Number(qualifying) };
 }
 
 export async function pageQuarantine(db: Db, filter: QuarantineFilter, first: number, beforeId: string | undefined) {

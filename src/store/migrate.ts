@@ -21,6 +21,7 @@ import * as hubUser from './migrations/0019-hub-user.js';
 import * as auditRecipients from './migrations/0020-audit-recipients.js';
 import * as syncRunLease from './migrations/0021-sync-run-lease.js';
 import * as quarantineStream from './migrations/0022-quarantine-stream.js';
+import * as quarantineResolution from './migrations/0023-quarantine-resolution.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0020-audit-recipients': auditRecipients,
   '0021-sync-run-lease': syncRunLease,
   '0022-quarantine-stream': quarantineStream,
+  '0023-quarantine-resolution': quarantineResolution,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

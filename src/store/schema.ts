@@ -22,6 +22,9 @@ export interface Provenance {
 export type EnterpriseStatus = 'UNVERIFIED' | 'ACTIVE' | 'ABNORMAL_OPERATIONS' | 'LIQUIDATING' | 'REVOKED' | 'CANCELLED';
 export type RelationType = 'SHAREHOLDER' | 'LEGAL_REPRESENTATIVE' | 'EXECUTIVE' | 'GUARANTOR';
 export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'REFUSED' | 'ABANDONED';
+/** A run that fetched from the upstream, or one that normalized quarantined payloads again (migration 0023). */
+export type SyncRunKind = 'SYNC' | 'REPLAY';
+export type QuarantineResolution = 'LANDED' | 'SUPERSEDED';
 
 export interface SyncRunTable {
   id: Id;
@@ -39,6 +42,7 @@ export interface SyncRunTable {
   holder: ColumnType<string | null, string | null | undefined, string | null>;
   /** When its holder last showed it was alive, in real time. */
   heartbeatAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  kind: Generated<SyncRunKind>;
 }
 
 export interface EnterpriseTable extends Omit<Provenance, 'supersededAt'> {
@@ -260,6 +264,10 @@ export interface QuarantinedRecordTable {
   quarantinedAt: Date;
   /** The stream it came in (migration 0022); null for records quarantined before. */
   stream: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Open (null) until a later run lands the record or quarantines it again (migration 0023). */
+  resolution: ColumnType<QuarantineResolution | null, QuarantineResolution | null | undefined, QuarantineResolution | null>;
+  resolvedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  resolvedBySyncRunId: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SyncCheckpointTable {

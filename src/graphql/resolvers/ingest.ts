@@ -2,6 +2,7 @@ import { hasAnyRole, PERSONAL_DATA_ROLES } from '../../auth/roles.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { maskPersonalData, maskText } from '../../profile/personal-data.js';
 import type { ConsentPolicy } from '../../ingest/consents.js';
+import { replayableRecord } from '../../ingest/service.js';
 import type { EnterpriseRow } from '../../store/schema.js';
 import { countQuarantine, countSyncRuns, findInventory, pageQuarantine, pageSyncRuns } from '../../store/ingest-records.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
@@ -36,6 +37,7 @@ export const ingestResolvers: Resolvers = {
       const criteria = {
         source: filter?.source,
         enterpriseId: filter?.enterpriseId ? fromGlobalId('Enterprise', filter.enterpriseId, 'filter.enterpriseId') : null,
+        open: filter?.open,
       };
       const page = await pageQuarantine(store.db, criteria, size, beforeId);
       return {
@@ -62,6 +64,8 @@ export const ingestResolvers: Resolvers = {
   },
   QuarantinedRecord: {
     id: (record) => toGlobalId('QuarantinedRecord', record.id),
+    resolvedBy: (record, _, { loaders }) => (record.resolvedBySyncRunId === null ? null : loaders.syncRunById.load(record.resolvedBySyncRunId)),
+    replayable: (record) => replayableRecord(record),
     syncRun: (record, _, { loaders }) => (record.syncRunId === null ? null : loaders.syncRunById.load(record.syncRunId)),
     enterprise: (record, _, { loaders }) => (record.enterpriseId === null ? null : loaders.enterpriseById.load(record.enterpriseId)),
     // A normalizer's reason may quote the value it refused: masked as payloads are.
@@ -87,6 +91,16 @@ export const ingestResolvers: Resolvers = {
     syncEnterprise: (_, { id, sources }, { ingest, actor, throttle, viewer }) =>
       // A point for each source pulled.
       throttle.spend(viewer, 'syncEnterprise', sources?.length ?? ingest.registered.length, async () => ingest.syncEnterprise(actor, fromGlobalId('Enterprise', id), sources ?? undefined)),
+    replayQuarantined: (_, { source, ids }, { ingest, actor }) =>
+      ingest.replayQuarantined(actor, source, ids?.map((id, index) => fromGlobalId('QuarantinedRecord', id, `ids[${index}]`))),
+  },
+  QuarantineReplay: {
+    landed: (replay) => replay.records.filter((record) => record.resolution === 'LANDED' && replay.runs.some((run) => run.id === record.resolvedBySyncRunId)).length,
+    rejectedAgain: (replay) => replay.records.filter((record) => record.resolution === 'SUPERSEDED' && replay.runs.some((run) => run.id === record.resolvedBySyncRunId)).length,
+    refused: (replay) => {
+      const refused = new Set(replay.runs.filter((run) => run.status === 'REFUSED').map((run) => run.enterpriseId));
+      return replay.records.filter((record) => record.resolution === null && refused.has(record.enterpriseId)).length;
+    },
   },
   Enterprise: {
     consents: (enterprise, _, { loaders }) => loaders.consents.load(enterprise.id),
@@ -106,6 +120,7 @@ export const ingestResolvers: Resolvers = {
   },
   SyncRun: {
     id: (run) => toGlobalId('SyncRun', run.id),
+    kind: (run) => run.kind,
     connector: (run) => run.source,
     enterprise: (run, _, { loaders }) => (run.enterpriseId === null ? null : loaders.enterpriseById.load(run.enterpriseId)),
   },
