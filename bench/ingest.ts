@@ -24,7 +24,8 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { sources } from '../connectors/index.js';
 import { registerDemoEnterprises } from '../src/demo/fill.js';
-import { generatePortfolio } from '../src/world/index.js';
+import { loadConfig } from '../src/config/config.js';
+import { demoStory } from '../src/demo/world.js';
 import { systemActor } from '../src/audit/audit.js';
 import { createServices } from '../src/graphql/context.js';
 import { defaultReliability } from '../src/ingest/bind.js';
@@ -43,9 +44,11 @@ const TABLES = ['relation', 'registry_change', 'abnormal_operation', 'tax_filing
  * The sandboxes in a child process, as real upstreams are not in the hub's process: the same
  * demo portfolio (same seed), their configurations read from the child's first line.
  */
+const demoEnvironment = (enterprises: number) => ({ ...process.env, DEMO_ENTERPRISES: String(enterprises), DEMO_SEED: String(SEED), DEMO_CLOCK: CLOCK, LOG_LEVEL: 'silent' });
+
 async function startSandboxProcess(enterprises: number): Promise<{ configs: Map<string, unknown>; pid: number; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandboxes', '--json'], {
-    env: { ...process.env, DEMO_ENTERPRISES: String(enterprises), DEMO_SEED: String(SEED), DEMO_CLOCK: CLOCK, LOG_LEVEL: 'silent' },
+    env: demoEnvironment(enterprises),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
@@ -55,10 +58,11 @@ async function startSandboxProcess(enterprises: number): Promise<{ configs: Map<
 async function ingest(store: Store, enterprises: number) {
   const upstreams = await startSandboxProcess(enterprises);
   try {
-    // The portfolio only names the enterprises here (the sandboxes serve their own copy): left
-    // to the garbage collector at once, it does not weigh on every collection during the sync.
+    // The sandboxes' own story (the demo's, with its months past the clock), whose legal
+    // representatives the court's pulls need authorizations of. It only names the enterprises and
+    // their persons here: left to the garbage collector at once, it does not weigh on the sync.
     const now = benchClock();
-    await registerDemoEnterprises(store, generatePortfolio({ seed: SEED, enterprises, clock: CLOCK }), now(), 'bench-person-salt-0001');
+    await registerDemoEnterprises(store, demoStory(loadConfig(demoEnvironment(enterprises)).demo), now(), 'bench-person-salt-0001');
     // The sandboxes allow any rate: the upstreams' real limits would measure them, not the ingest.
     const reliability = { ...defaultReliability, limits: { requestsPerSecond: 100_000, concurrency: 2 * concurrency } };
     const services = createServices(store, { now, personIdSalt: 'bench-person-salt-0001', upstreams: upstreams.configs, reliability });
