@@ -106,16 +106,24 @@ describe('time passes in the demo', () => {
     expect(before.errors).toBeUndefined();
 
     // A subscriber on the hub's websocket, then two months through the CLI as an operator types it.
-    const received: { signal: { code: string } }[] = [];
+    const received: { id: string; signal: { code: string; severity: string } }[] = [];
     const subscriber = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens.get('RISK_MANAGER')}` }, retryAttempts: 0 });
     const subscribed = new Promise<void>((resolve, reject) => {
       subscriber.on('connected', () => resolve());
-      subscriber.subscribe<{ alertRaised: { signal: { code: string } } }>(
-        { query: 'subscription { alertRaised { signal { code } } }' },
+      subscriber.subscribe<{ alertRaised: { id: string; signal: { code: string; severity: string } } }>(
+        { query: 'subscription { alertRaised { id signal { code severity } } }' },
         { next: (event) => received.push(event.data!.alertRaised), error: reject, complete: () => undefined },
       );
     });
     await subscribed;
+    // The alerts standing before the story moves on, with their severity then.
+    const standing = new Map<string, string>();
+    for (let after: string | null = null; ; ) {
+      const page: Answer<{ alerts: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string; signal: { severity: string } } }[] } }> = await ask('RISK_MANAGER', 'query($after: String) { alerts(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id signal { severity } } } } }', { after });
+      for (const { node } of page.data!.alerts.edges) standing.set(node.id, node.signal.severity);
+      if (!page.data!.alerts.pageInfo.hasNextPage) break;
+      after = page.data!.alerts.pageInfo.endCursor;
+    }
     try {
       const operator = { ...process.env, HUB_URL: url, HUB_TOKEN: tokens.get('RISK_MANAGER'), DATABASE_URL: '', LOG_LEVEL: 'silent' };
       const simulated = await run(['simulate', '--months', '2'], operator);
@@ -132,9 +140,21 @@ describe('time passes in the demo', () => {
       const printed = output.filter((line) => /^ {2}(CRITICAL|WARNING|INFO) /.test(line));
       expect(printed).toHaveLength(raised[0]! + raised[1]!);
       expect(printed.length).toBeGreaterThan(0);
-      // Every alert the sweeps raised reached the subscriber.
-      for (let waited = 0; received.length < printed.length && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(received.map((alert) => alert.signal.code).sort()).toEqual(printed.map((line) => line.trim().split(/\s+/)[1]).sort());
+      // Every alert the sweeps raised reached the subscriber, once as raised; an alert whose
+      // condition came back more severe (one from before, or raised in the first month) reached it
+      // again, each time with a higher severity.
+      const rank: Record<string, number> = { INFO: 1, WARNING: 2, CRITICAL: 3 };
+      const raisedNow = () => [...new Set(received.map((alert) => alert.id))].filter((id) => !standing.has(id));
+      for (let waited = 0; raisedNow().length < printed.length && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      const severity = new Map(standing);
+      const firstAnnouncements: string[] = [];
+      for (const alert of received) {
+        const before = severity.get(alert.id);
+        if (before === undefined) firstAnnouncements.push(alert.signal.code);
+        else expect([alert.id, rank[alert.signal.severity]! > rank[before]!]).toEqual([alert.id, true]);
+        severity.set(alert.id, alert.signal.severity);
+      }
+      expect(firstAnnouncements.sort()).toEqual(printed.map((line) => line.trim().split(/\s+/)[1]).sort());
     } finally {
       await subscriber.dispose();
     }

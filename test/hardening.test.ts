@@ -593,7 +593,7 @@ describe('live connections', () => {
       const at = testClock()();
       const alert = await testStore.store.db
         .insertInto('alert')
-        .values({ enterpriseId: enterprise.id, code: 'LAWSUIT_NEW', severity: 'WARNING', signalKey: `push-${subscribers}`, evidence: JSON.stringify({}), recommendedAction: 'WATCH', detectedAt: at, updatedAt: at, sweepId: null })
+        .values({ enterpriseId: enterprise.id, code: `LAWSUIT_NEW_${subscribers}`, severity: 'WARNING', signalKey: `push-${subscribers}`, evidence: JSON.stringify({}), recommendedAction: 'WATCH', detectedAt: at, updatedAt: at, sweepId: null })
         .returning('id')
         .executeTakeFirstOrThrow();
       await sql`SELECT pg_notify('creditgraph_alert_raised', ${JSON.stringify([alert.id])})`.execute(testStore.store.db);

@@ -43,20 +43,38 @@ function ok<T>(response: GraphQLResponse<T>): T {
 const REFRESH = 'mutation { refreshMonitoring { enterprises signals raised } }';
 const ALERTS = `query($filter: AlertFilter, $first: Int, $after: String) { alerts(filter: $filter, first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
-  edges { node { id status assignee recommendedAction resolutionNote createdAt enterprise { id uscc } signal { code severity evidence detectedAt } } } } }`;
-type AlertView = { id: string; status: string; assignee: string | null; recommendedAction: string; resolutionNote: string | null; enterprise: { id: string; uscc: string }; signal: { code: string; severity: string; evidence: { source: string } } };
+  edges { node { id status assignee recommendedAction resolutionNote createdAt enterprise { id uscc } signal { code severity evidence detectedAt } history { code severity evidence } } } } }`;
+type Occurrence = { code: string; severity: string; evidence: Record<string, unknown> };
+type AlertView = {
+  id: string;
+  status: string;
+  assignee: string | null;
+  recommendedAction: string;
+  resolutionNote: string | null;
+  enterprise: { id: string; uscc: string };
+  signal: { code: string; severity: string; evidence: { source: string } };
+  history: Occurrence[];
+};
 type Alerts = { alerts: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: AlertView }[] } };
 
 describe('refreshing the loan book', () => {
   let first: { enterprises: number; signals: number; raised: number };
 
-  it('raises the signals of every enterprise with a live loan as alerts, each once', async () => {
+  it('raises the signals of every enterprise with a live loan as alerts, one per enterprise and condition, each signal once', async () => {
     first = ok(await rita.query<{ refreshMonitoring: typeof first }>(REFRESH)).refreshMonitoring;
     expect(first.enterprises).toBe(booked.length);
-    expect(first.raised).toBe(first.signals);
     expect(first.raised).toBeGreaterThan(0);
     const alerts = ok(await rita.query<Alerts>(ALERTS, { first: 100 })).alerts;
     expect(alerts.totalCount).toBe(first.raised);
+    // Every signal is in one alert's history; several of one code at one enterprise make one alert.
+    expect(alerts.edges.reduce((sum, { node }) => sum + node.history.length, 0)).toBe(first.signals);
+    expect(new Set(alerts.edges.map(({ node }) => `${node.enterprise.uscc} ${node.signal.code}`)).size).toBe(alerts.totalCount);
+    expect(first.raised).toBeLessThan(first.signals);
+    for (const { node } of alerts.edges) {
+      expect(node.history.every((occurrence) => occurrence.code === node.signal.code)).toBe(true);
+      expect(node.signal.evidence).toEqual(node.history.at(-1)!.evidence);
+      expect(node.signal.severity).toBe(['CRITICAL', 'WARNING', 'INFO'].find((severity) => node.history.some((occurrence) => occurrence.severity === severity)));
+    }
     const bookedUsccs = new Set((await testStore.store.db.selectFrom('enterprise').select('uscc').where('id', 'in', booked).execute()).map((row) => row.uscc));
     for (const { node } of alerts.edges) {
       expect(bookedUsccs.has(node.enterprise.uscc)).toBe(true);
@@ -84,6 +102,54 @@ describe('refreshing the loan book', () => {
     const [latest] = ok(await rita.query<Alerts>(ALERTS, { first: 1 })).alerts.edges;
     expect(latest!.node).toMatchObject({ status: 'OPEN', recommendedAction: 'REDUCE_LIMIT', signal: { code: 'ABNORMAL_OPERATIONS', severity: 'WARNING', evidence: { source: 'registry' } } });
     expect(Buffer.from(latest!.node.enterprise.id, 'base64url').toString()).toBe(`Enterprise:${enterpriseId}`);
+  });
+
+  it('keeps one alert while its condition holds: new evidence joins its history, its severity rises, and it is raised anew only once resolved', async () => {
+    const enterpriseId = booked[2]!;
+    const enterprise = Buffer.from(`Enterprise:${enterpriseId}`).toString('base64url');
+    const lawsuit = async (n: number, amountFen: string) =>
+      testStore.store.db
+        .insertInto('courtCase')
+        .values({ enterpriseId, caseNumber: `（2026）苏0505民初9${n}号`, court: '苏州市虎丘区人民法院', caseKind: 'CIVIL', cause: `买卖合同纠纷${n}`, partyRole: 'DEFENDANT', amountFen, filedOn: hub.now().toISOString().slice(0, 10), status: 'OPEN', judgmentOn: null, source: 'court', externalId: `CASE-${enterpriseId}-${n}`, payloadHash: 'h', observedAt: hub.now() })
+        .execute();
+    const standing = async () =>
+      ok(await rita.query<Alerts>(ALERTS, { filter: { enterpriseId: enterprise }, first: 100 })).alerts.edges.map(({ node }) => node).filter((node) => node.signal.code === 'LAWSUIT_AS_DEFENDANT');
+    expect(await standing()).toEqual([]);
+
+    // A claim of 200,000 yuan: WARNING.
+    await lawsuit(1, '20000000');
+    expect(ok(await rita.query<{ refreshMonitoring: typeof first }>(REFRESH)).refreshMonitoring).toMatchObject({ raised: 1 });
+    const [raised] = await standing();
+    expect(raised).toMatchObject({ status: 'OPEN', signal: { severity: 'WARNING' }, history: [{ severity: 'WARNING' }] });
+
+    // Acknowledged; a second suit of a billion fen: the same alert, its history longer, CRITICAL now.
+    ok(await rita.query('mutation($id: ID!) { acknowledgeAlert(id: $id) { id } }', { id: raised!.id }));
+    await lawsuit(2, '100000000000');
+    // (It may raise an alert at an enterprise related to this one, now CRITICAL; not another of this condition.)
+    ok(await rita.query(REFRESH));
+    const [held] = await standing();
+    expect(held).toMatchObject({ id: raised!.id, status: 'ACKNOWLEDGED', recommendedAction: 'FREEZE', signal: { severity: 'CRITICAL', evidence: { cause: '买卖合同纠纷2' } } });
+    expect(held!.history.map((occurrence) => [occurrence.severity, occurrence.evidence.cause])).toEqual([['WARNING', '买卖合同纠纷1'], ['CRITICAL', '买卖合同纠纷2']]);
+    const rose = await testStore.store.db.selectFrom('auditEvent').select(['before', 'after']).where('action', '=', 'RAISE_ALERT_SEVERITY').where('subjectId', '=', Buffer.from(raised!.id, 'base64url').toString().split(':')[1]!).execute();
+    expect(rose.map((event) => [event.before, event.after])).toEqual([[{ severity: 'WARNING' }, { severity: 'CRITICAL', recommendedAction: 'FREEZE' }]]);
+
+    // Nothing new: nothing changes.
+    expect(ok(await rita.query<{ refreshMonitoring: typeof first }>(REFRESH)).refreshMonitoring).toMatchObject({ raised: 0 });
+    expect((await standing()).map((node) => node.history.length)).toEqual([2]);
+
+    // Resolved; the condition seen again (a third suit): a new alert.
+    ok(await rita.query('mutation($id: ID!) { resolveAlert(id: $id, note: "两起诉讼已与原告和解") { id } }', { id: raised!.id }));
+    await lawsuit(3, '20000000');
+    expect(ok(await rita.query<{ refreshMonitoring: typeof first }>(REFRESH)).refreshMonitoring).toMatchObject({ raised: 1 });
+    const both = await standing();
+    expect(both.map((node) => [node.id === raised!.id, node.status, node.history.length])).toEqual([
+      [false, 'OPEN', 1],
+      [true, 'RESOLVED', 2],
+    ]);
+
+    // Whatever happened, no enterprise has two standing alerts of one code.
+    const all = await testStore.store.db.selectFrom('alert').select(['enterpriseId', 'code']).where('status', '<>', 'RESOLVED').execute();
+    expect(new Set(all.map((alert) => `${alert.enterpriseId} ${alert.code}`)).size).toBe(all.length);
   });
 
   it('is for risk managers and administrators', async () => {
@@ -138,6 +204,19 @@ describe('live alerts over graphql-ws', () => {
     expect(reads).toEqual([{ subjectType: 'Person', actor: 'system' }]);
     // A WARNING is below the other subscriber's floor.
     expect(await Promise.race([criticalNext.then(() => 'event'), new Promise((resolve) => setTimeout(() => resolve('none'), 300))])).toBe('none');
+
+    // An alert whose severity rises is said again, to the subscribers of its new severity: the
+    // WARNING suit standing at an enterprise (from the test before), joined by one of a billion fen.
+    const lawsuits = ok(await rita.query<Alerts>(ALERTS, { filter: { enterpriseId: Buffer.from(`Enterprise:${enterpriseId}`).toString('base64url'), status: 'OPEN' }, first: 100 })).alerts;
+    const suit = lawsuits.edges.map(({ node }) => node).find((node) => node.signal.code === 'LAWSUIT_AS_DEFENDANT');
+    expect(suit?.signal.severity).toBe('WARNING');
+    await testStore.store.db
+      .insertInto('courtCase')
+      .values({ enterpriseId, caseNumber: '（2026）苏0506民初8801号', court: '苏州市姑苏区人民法院', caseKind: 'CIVIL', cause: '承揽合同纠纷', partyRole: 'DEFENDANT', amountFen: '100000000000', filedOn: hub.now().toISOString().slice(0, 10), status: 'OPEN', judgmentOn: null, source: 'court', externalId: `CASE-${enterpriseId}-live`, payloadHash: 'h', observedAt: hub.now() })
+      .execute();
+    ok(await rita.query(REFRESH));
+    const risen = (await criticalNext).value as { data: Raised };
+    expect(risen.data.alertRaised).toMatchObject({ id: suit!.id, signal: { code: 'LAWSUIT_AS_DEFENDANT', severity: 'CRITICAL' } });
     await warnings.dispose();
     await critical.dispose();
   });

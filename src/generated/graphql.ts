@@ -39,16 +39,24 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
-/** A signal raised for an enterprise with a live loan, raised once per occurrence, and its handling. */
+/**
+ * A condition an early-warning signal found at an enterprise with a live loan, and its handling.
+ * One alert per enterprise and signal code stands (OPEN, ACKNOWLEDGED or ESCALATED) while the
+ * condition holds: what later refreshes find of it is added to its history, and its severity can
+ * rise; a new alert comes only once it is resolved and the condition is seen again.
+ */
 export type Alert = {
   __typename?: 'Alert';
   assignee?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   enterprise: Enterprise;
+  /** Each occurrence of the condition, oldest first: what every refresh found while the alert stood. */
+  history: Array<Signal>;
   id: Scalars['ID']['output'];
   recommendedAction: RecommendedAction;
   /** How it was resolved. */
   resolutionNote?: Maybe<Scalars['String']['output']>;
+  /** The condition as it stands: its code, its highest severity, its latest evidence. */
   signal: Signal;
   status: AlertStatus;
 };
@@ -1954,6 +1962,7 @@ export type AlertResolvers<ContextType = GraphQLContext, ParentType extends Reso
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   enterprise?: Resolver<ResolversTypes['Enterprise'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['Signal']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recommendedAction?: Resolver<ResolversTypes['RecommendedAction'], ParentType, ContextType>;
   resolutionNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

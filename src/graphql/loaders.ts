@@ -27,6 +27,7 @@ import {
   type RelationWithHolder,
 } from '../store/relations.js';
 import type {
+  AlertOccurrenceRow,
   AlertRow,
   CourtCaseRow,
   EnforcementRow,
@@ -165,6 +166,10 @@ export function createLoaders(db: Db) {
       const rows = await db.selectFrom('alert').selectAll().where('id', 'in', [...ids]).execute();
       const found = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
+    }),
+    alertHistory: new DataLoader<string, AlertOccurrenceRow[]>(async (ids) => {
+      const rows = await db.selectFrom('alertOccurrence').selectAll().where('alertId', 'in', [...ids]).orderBy('id').execute();
+      return ids.map((id) => rows.filter((row) => row.alertId === id));
     }),
   };
 }

@@ -89,6 +89,8 @@ export interface MonitoringOptions {
 }
 
 const MAX_NOTE = 2000;
+const SEVERITY_RANK: Record<SignalSeverity, number> = { INFO: 1, WARNING: 2, CRITICAL: 3 };
+const ACTION_RANK: Record<Signal['recommendedAction'], number> = { WATCH: 1, REDUCE_LIMIT: 2, FREEZE: 3, RECALL: 4 };
 
 /**
  * Post-loan monitoring over the store. A sweep is a job of the queue: it splits every
@@ -254,40 +256,24 @@ export class MonitoringService {
         .executeTakeFirst();
       // Another attempt at this phase finished first: what it raised stands.
       if (!claimed) return [];
-      const alerts: AlertRow[] = [];
-      // A statement takes at most 65,535 parameters: nine an alert.
-      for (let start = 0; start < found.length; start += 1000) {
-        alerts.push(
-          ...(await trx
-              .insertInto('alert')
-              .values(
-                found.slice(start, start + 1000).map(({ enterpriseId, signal }) => ({
-                  enterpriseId,
-                  code: signal.code,
-                  severity: signal.severity,
-                  signalKey: signal.key,
-                  evidence: JSON.stringify(signal.evidence),
-                  recommendedAction: signal.recommendedAction,
-                  detectedAt: now,
-                  updatedAt: now,
-                  sweepId,
-                })),
-              )
-              .onConflict((conflict) => conflict.columns(['enterpriseId', 'signalKey']).doNothing())
-              .returningAll()
-              .execute()),
-        );
-      }
+      const { raised: alerts, escalated } = await this.recordSignals(trx, found, sweepId, now);
       await trx.updateTable('monitoringSweepBatch').set({ raised: alerts.length }).where('sweepId', '=', sweepId).where('batch', '=', phase.phase).execute();
       // Delivered to every listening process when this transaction commits; a payload holds at most 8,000 bytes.
-      for (let start = 0; start < alerts.length; start += NOTIFY_IDS) {
-        await sql`SELECT pg_notify(${ALERT_CHANNEL}, ${JSON.stringify(alerts.slice(start, start + NOTIFY_IDS).map((alert) => alert.id))})`.execute(trx);
+      const announced = [...alerts, ...escalated.map(({ alert }) => alert)].map((alert) => alert.id);
+      for (let start = 0; start < announced.length; start += NOTIFY_IDS) {
+        await sql`SELECT pg_notify(${ALERT_CHANNEL}, ${JSON.stringify(announced.slice(start, start + NOTIFY_IDS))})`.execute(trx);
       }
-      await recordAudit(
-        trx,
-        actor,
-        alerts.map((alert) => ({ action: 'RAISE_ALERT', subjectType: 'Alert', subjectId: alert.id, enterpriseId: alert.enterpriseId, after: { code: alert.code, severity: alert.severity } })),
-      );
+      await recordAudit(trx, actor, [
+        ...alerts.map((alert) => ({ action: 'RAISE_ALERT', subjectType: 'Alert', subjectId: alert.id, enterpriseId: alert.enterpriseId, after: { code: alert.code, severity: alert.severity } })),
+        ...escalated.map(({ alert, before }) => ({
+          action: 'RAISE_ALERT_SEVERITY',
+          subjectType: 'Alert',
+          subjectId: alert.id,
+          enterpriseId: alert.enterpriseId,
+          before: { severity: before },
+          after: { severity: alert.severity, recommendedAction: alert.recommendedAction },
+        })),
+      ]);
       if (phase.refreshed.length > 0) {
         await trx
           .insertInto('monitoringRefresh')
@@ -304,6 +290,113 @@ export class MonitoringService {
       return alerts;
     });
     for (const alert of raised) metrics.alertRaised(alert.code, alert.severity);
+  }
+
+  /**
+   * A phase's signals as alerts, one per condition: each occurrence (enterprise and signal key)
+   * is recorded once, whatever alert holds it, so what was seen before raises nothing; a new
+   * occurrence joins its enterprise's standing (unresolved) alert of the same code — its latest
+   * evidence, its severity and recommended action raised when the occurrence's are higher — or,
+   * with none standing, raises a new one. Safe under concurrent phases: the standing alert is
+   * unique per enterprise and code, and occurrences per enterprise and key.
+   */
+  private async recordSignals(trx: Db, found: readonly { enterpriseId: string; signal: Signal }[], sweepId: string, now: Date) {
+    const raised: AlertRow[] = [];
+    const escalated: { alert: AlertRow; before: SignalSeverity }[] = [];
+    if (found.length === 0) return { raised, escalated };
+    const seen = new Set(
+      (
+        await trx
+          .selectFrom('alertOccurrence')
+          .select(['enterpriseId', 'signalKey'])
+          .where('enterpriseId', 'in', [...new Set(found.map(({ enterpriseId }) => enterpriseId))])
+          .where('signalKey', 'in', [...new Set(found.map(({ signal }) => signal.key))])
+          .execute()
+      ).map((row) => `${row.enterpriseId} ${row.signalKey}`),
+    );
+    const groups = new Map<string, { enterpriseId: string; code: string; signals: Signal[] }>();
+    for (const { enterpriseId, signal } of found) {
+      if (seen.has(`${enterpriseId} ${signal.key}`)) continue;
+      seen.add(`${enterpriseId} ${signal.key}`);
+      const key = `${enterpriseId} ${signal.code}`;
+      const group = groups.get(key) ?? { enterpriseId, code: signal.code, signals: [] };
+      group.signals.push(signal);
+      groups.set(key, group);
+    }
+    if (groups.size === 0) return { raised, escalated };
+    const strongest = (signals: readonly Signal[]) => ({
+      severity: signals.reduce((top, signal) => (SEVERITY_RANK[signal.severity] > SEVERITY_RANK[top] ? signal.severity : top), signals[0]!.severity),
+      recommendedAction: signals.reduce((top, signal) => (ACTION_RANK[signal.recommendedAction] > ACTION_RANK[top] ? signal.recommendedAction : top), signals[0]!.recommendedAction),
+    });
+    const list = [...groups.values()];
+    // A statement takes at most 65,535 parameters: nine an alert.
+    for (let start = 0; start < list.length; start += 1000) {
+      raised.push(
+        ...(await trx
+          .insertInto('alert')
+          .values(
+            list.slice(start, start + 1000).map(({ enterpriseId, code, signals }) => ({
+              enterpriseId,
+              code,
+              ...strongest(signals),
+              signalKey: signals[0]!.key,
+              evidence: JSON.stringify(signals.at(-1)!.evidence),
+              detectedAt: now,
+              updatedAt: now,
+              sweepId,
+            })),
+          )
+          .onConflict((conflict) => conflict.columns(['enterpriseId', 'code']).where('status', '<>', 'RESOLVED').doNothing())
+          .returningAll()
+          .execute()),
+      );
+    }
+    const fresh = new Set(raised.map((alert) => alert.id));
+    const standing = new Map<string, AlertRow>();
+    for (let start = 0; start < list.length; start += 1000) {
+      const slice = list.slice(start, start + 1000);
+      const rows = await trx
+        .selectFrom('alert')
+        .selectAll()
+        .where('status', '<>', 'RESOLVED')
+        .where((eb) => eb.or(slice.map(({ enterpriseId, code }) => eb.and([eb('enterpriseId', '=', enterpriseId), eb('code', '=', code)]))))
+        .execute();
+      for (const row of rows) standing.set(`${row.enterpriseId} ${row.code}`, row);
+    }
+    const occurrences = list.flatMap(({ enterpriseId, code, signals }) =>
+      signals.map((signal) => ({
+        alertId: standing.get(`${enterpriseId} ${code}`)!.id,
+        enterpriseId,
+        signalKey: signal.key,
+        severity: signal.severity,
+        evidence: JSON.stringify(signal.evidence),
+        recommendedAction: signal.recommendedAction,
+        detectedAt: now,
+        sweepId,
+      })),
+    );
+    for (let start = 0; start < occurrences.length; start += 1000) {
+      await trx
+        .insertInto('alertOccurrence')
+        .values(occurrences.slice(start, start + 1000))
+        .onConflict((conflict) => conflict.columns(['enterpriseId', 'signalKey']).doNothing())
+        .execute();
+    }
+    // A standing alert takes its new occurrences' latest evidence, and their severity where it is higher.
+    for (const { enterpriseId, code, signals } of list) {
+      const alert = standing.get(`${enterpriseId} ${code}`)!;
+      if (fresh.has(alert.id)) continue;
+      const top = strongest([...signals, { ...signals[0]!, severity: alert.severity, recommendedAction: alert.recommendedAction }]);
+      const rises = SEVERITY_RANK[top.severity] > SEVERITY_RANK[alert.severity];
+      const updated = await trx
+        .updateTable('alert')
+        .set({ evidence: JSON.stringify(signals.at(-1)!.evidence), ...(rises ? { ...top, updatedAt: now } : {}) })
+        .where('id', '=', alert.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (rises) escalated.push({ alert: updated, before: alert.severity });
+    }
+    return { raised, escalated };
   }
 
   /**
@@ -335,8 +428,10 @@ export class MonitoringService {
   private async relay(query: SelectQueryBuilder<Database, 'alert', AlertRow>): Promise<void> {
     try {
       for (const alert of await query.orderBy('id').execute()) {
-        if (this.relayed.has(alert.id)) continue;
-        this.relayed.add(alert.id);
+        // An alert is announced when raised, and again when its severity rises.
+        const announcement = `${alert.id} ${alert.severity}`;
+        if (this.relayed.has(announcement)) continue;
+        this.relayed.add(announcement);
         if (this.relayed.size > 10_000) this.relayed.delete(this.relayed.values().next().value!);
         if (BigInt(alert.id) > this.highest) this.highest = BigInt(alert.id);
         this.raised.emit('alert', alert);

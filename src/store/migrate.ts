@@ -22,6 +22,7 @@ import * as auditRecipients from './migrations/0020-audit-recipients.js';
 import * as syncRunLease from './migrations/0021-sync-run-lease.js';
 import * as quarantineStream from './migrations/0022-quarantine-stream.js';
 import * as quarantineResolution from './migrations/0023-quarantine-resolution.js';
+import * as oneAlertPerCondition from './migrations/0024-one-alert-per-condition.js';
 
 /** All migrations, in order; one set for PGlite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0021-sync-run-lease': syncRunLease,
   '0022-quarantine-stream': quarantineStream,
   '0023-quarantine-resolution': quarantineResolution,
+  '0024-one-alert-per-condition': oneAlertPerCondition,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {

@@ -383,6 +383,19 @@ export interface AlertTable {
   sweepId: string | null;
 }
 
+/** Each occurrence of an alert's condition, once per enterprise and signal key (migration 0024). */
+export interface AlertOccurrenceTable {
+  id: Id;
+  alertId: string;
+  enterpriseId: string;
+  signalKey: string;
+  severity: 'INFO' | 'WARNING' | 'CRITICAL';
+  evidence: unknown;
+  recommendedAction: 'WATCH' | 'REDUCE_LIMIT' | 'FREEZE' | 'RECALL';
+  detectedAt: Timestamp;
+  sweepId: string | null;
+}
+
 export interface MonitoringSweepTable {
   id: string;
   requestedBy: string;
@@ -485,6 +498,7 @@ export interface Database {
   loan: LoanTable;
   monitoringRefresh: MonitoringRefreshTable;
   alert: AlertTable;
+  alertOccurrence: AlertOccurrenceTable;
   monitoringSweep: MonitoringSweepTable;
   monitoringSweepBatch: MonitoringSweepBatchTable;
   limitAction: LimitActionTable;
@@ -505,6 +519,7 @@ export type AuditEventRow = Selectable<AuditEventTable>;
 export type ApplicationRow = Selectable<ApplicationTable>;
 export type LoanRow = Selectable<LoanTable>;
 export type AlertRow = Selectable<AlertTable>;
+export type AlertOccurrenceRow = Selectable<AlertOccurrenceTable>;
 export type LimitActionRow = Selectable<LimitActionTable>;
 export type NewEnterprise = Insertable<EnterpriseTable>;
 export type ProvenanceRow = Selectable<Provenance>;

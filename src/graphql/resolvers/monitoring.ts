@@ -124,5 +124,7 @@ export const monitoringResolvers: Resolvers = {
     },
     createdAt: (alert) => alert.detectedAt,
     signal: (alert) => ({ code: alert.code, severity: alert.severity, evidence: alert.evidence, detectedAt: alert.detectedAt }),
+    history: async (alert, _, { loaders }) =>
+      (await loaders.alertHistory.load(alert.id)).map((occurrence) => ({ code: alert.code, severity: occurrence.severity, evidence: occurrence.evidence, detectedAt: occurrence.detectedAt })),
   },
 };
