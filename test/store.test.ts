@@ -13,7 +13,7 @@ const canonicalTables = [
   'abnormal_operation', 'consent', 'court_case', 'enforcement', 'enterprise', 'enterprise_version', 'invoice', 'person',
   'person_consent', 'quarantined_record', 'raw_payload', 'registry_change', 'relation', 'social_insurance_month',
   'sync_checkpoint', 'sync_run', 'tax_arrears', 'tax_filing', 'tax_rating', 'utility_bill',
-  'audit_event', 'application', 'application_assessment', 'loan', 'alert', 'monitoring_refresh', 'monitoring_sweep', 'monitoring_sweep_batch', 'limit_action', 'demo_clock', 'write_position', 'rate_limit', 'hub_user',
+  'audit_event', 'application', 'application_assessment', 'loan', 'alert', 'alert_occurrence', 'monitoring_refresh', 'monitoring_sweep', 'monitoring_sweep_batch', 'limit_action', 'demo_clock', 'write_position', 'rate_limit', 'hub_user',
 ];
 
 describe(`migrations (${process.env.DATABASE_URL ? 'PostgreSQL server' : 'PGlite'})`, () => {
