@@ -87,7 +87,9 @@ afterAll(async () => {
   await testStore?.dispose();
 });
 
-const engine = () => new IngestEngine(store, { personIdSalt: SALT, now });
+// One engine for the file, as a hub has: each listens for withdrawn consents on a connection of its own.
+let ingestEngine: IngestEngine;
+const engine = () => (ingestEngine ??= new IngestEngine(store, { personIdSalt: SALT, now }));
 const bound = (id: string, connector = sources.find((source) => source.connector.manifest.id === id)!.connector) => bindConnector(connector, upstreams.configs.get(id), FAST_RELIABILITY);
 
 async function syncEverySource() {

@@ -346,7 +346,8 @@ export class MonitoringService {
               sweepId,
             })),
           )
-          .onConflict((conflict) => conflict.columns(['enterpriseId', 'code']).where('status', '<>', 'RESOLVED').doNothing())
+          // The partial index's predicate as written, not a parameter: PostgreSQL infers the index from the text.
+          .onConflict((conflict) => conflict.columns(['enterpriseId', 'code']).where(sql<boolean>`status <> 'RESOLVED'`).doNothing())
           .returningAll()
           .execute()),
       );
