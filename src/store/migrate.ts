@@ -52,6 +52,16 @@ const migrations: Record<string, Migration> = {
   '0024-one-alert-per-condition': oneAlertPerCondition,
 };
 
+/**
+ * Migrates up or down to the named migration: how a test puts a store where an older hub left it,
+ * to check what a migration makes of the data it finds.
+ */
+export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });
+  const result = await migrator.migrateTo(name);
+  if (result.error) throw new Error(`migrating to ${name} failed: ${String((result.error as Error).message ?? result.error)}`, { cause: result.error });
+}
+
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
   // Processes starting together on a current store (the usual case) skip Kysely's migrator: its
   // first step reads the whole catalog by name, which fails when another process creates or
