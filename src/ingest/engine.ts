@@ -16,6 +16,9 @@ import { GroupCommit } from '../common/group-commit.js';
 import { maskPersonalFields, type AnyConnector, type CanonicalEntity, type CanonicalRecord, type Checkpoint, type Normalized, type Page, type PersonRef } from './sdk.js';
 import type { BoundConnector } from './bind.js';
 
+/** What a run needs of a bound connector: a replay has no transport. */
+type Reader = Pick<BoundConnector, 'connector' | 'client'>;
+
 export interface EngineOptions {
   /** Salt of the HMAC that identifies persons (PERSON_ID_SALT). */
   personIdSalt: string;
@@ -142,7 +145,7 @@ export class IngestEngine {
     this.writer = new GroupCommit((batches) => this.write(batches), takeGroup);
   }
 
-  async syncEnterprise(enterpriseId: string, bound: Pick<BoundConnector, 'connector' | 'client'>, signal?: AbortSignal): Promise<SyncRunRow> {
+  async syncEnterprise(enterpriseId: string, bound: Reader, signal?: AbortSignal): Promise<SyncRunRow> {
     return this.run(enterpriseId, bound, signal);
   }
 
@@ -153,20 +156,19 @@ export class IngestEngine {
    * is fetched and no cursor moves.
    */
   async replay(enterpriseId: string, connector: AnyConnector, records: readonly { id: string; stream: string; payload: unknown }[]): Promise<SyncRunRow> {
-    const streams = [...new Set(records.map((record) => record.stream))];
-    const ordered = streams.flatMap((stream) => records.filter((record) => record.stream === stream));
+    // A page per stream; the rows' ids in the order their payloads are read.
+    const byStream = new Map<string, (typeof records)[number][]>();
+    for (const record of records) byStream.set(record.stream, [...(byStream.get(record.stream) ?? []), record]);
     const replayer: AnyConnector = {
       ...connector,
       async *read(_client, context) {
-        for (const stream of streams) {
-          yield { stream, records: ordered.filter((record) => record.stream === stream).map((record) => record.payload), checkpoint: context.checkpoint ?? { streams: {} } };
-        }
+        for (const [stream, rows] of byStream) yield { stream, records: rows.map((row) => row.payload), checkpoint: context.checkpoint ?? { streams: {} } };
       },
     };
-    return this.run(enterpriseId, { connector: replayer, client: undefined }, undefined, ordered.map((record) => record.id));
+    return this.run(enterpriseId, { connector: replayer, client: undefined }, undefined, [...byStream.values()].flat().map((record) => record.id));
   }
 
-  private async run(enterpriseId: string, bound: Pick<BoundConnector, 'connector' | 'client'>, signal?: AbortSignal, replaying?: readonly string[]): Promise<SyncRunRow> {
+  private async run(enterpriseId: string, bound: Reader, signal?: AbortSignal, replaying?: readonly string[]): Promise<SyncRunRow> {
     const { manifest } = bound.connector;
     await (this.watching ??= this.store.listen(CONSENT_CHANNEL, (payload) => this.recheck(this.underWay.get(payload)), () => this.recheck(...this.underWay.values())));
     // Watched before the consent check, so a withdrawal committed after it is never missed.
@@ -233,7 +235,7 @@ export class IngestEngine {
     }
   }
 
-  private async pull(enterpriseId: string, bound: Pick<BoundConnector, 'connector' | 'client'>, underWay: RunUnderWay, signal?: AbortSignal, replaying?: readonly string[]): Promise<SyncRunRow> {
+  private async pull(enterpriseId: string, bound: Reader, underWay: RunUnderWay, signal?: AbortSignal, replaying?: readonly string[]): Promise<SyncRunRow> {
     const { manifest } = bound.connector;
     const startedAt = this.now();
     const started = await this.startRun(enterpriseId, manifest, startedAt, replaying ? 'REPLAY' : 'SYNC');

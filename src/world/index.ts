@@ -5,9 +5,7 @@
  * it; it knows nothing of the hub (no store, no GraphQL, no connector). Pure: no I/O, no clock.
  */
 export * from './types.js';
-export { countPortfolio, generatePortfolio, type PortfolioCounts } from './portfolio.js';
+export { countPortfolio, generatePortfolio } from './portfolio.js';
 export { HISTORY_MONTHS } from './plan.js';
-export { OUTCOME_MONTHS, drawOutcomes, monthlyHazard, type LoanOutcome } from './outcomes.js';
-export { Random, createRandom, forkRandom, hashString, type RandomKey } from './random.js';
-export { INDUSTRIES, REGIONS } from './catalog.js';
-export { isValidDemoUscc } from './identifiers.js';
+export { OUTCOME_MONTHS, drawOutcomes, type LoanOutcome } from './outcomes.js';
+export { createRandom, forkRandom, type Random } from './random.js';
